@@ -1,0 +1,150 @@
+/**
+ * Restarts outside the state machine: the restarter Lambda, CloudWatch alarms on the
+ * runners' embedded-metric-format metrics, and the EventBridge rules that feed it
+ * (execution FAILED/TIMED_OUT/ABORTED of this state machine, ECS tasks STOPPED in this
+ * cluster, these alarms entering ALARM, and a periodic sweep for tasks whose heartbeats
+ * stopped without any event at all).
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { restarterEnvSchema } from '../../lib/config/function-env.ts';
+import type { ConnectorTable } from './connector-table.ts';
+import { acknowledgeExecutionArnPattern } from './task-lifecycle.ts';
+import { TributaryFunction, type LogLevel } from './tributary-function.ts';
+
+/** The runners' metrics, published in embedded metric format. */
+export interface TributaryMetricsContract {
+  /** Default `Tributary`. */
+  readonly namespace: string;
+  /** Value of the `service` dimension (Powertools' default dimension) that scopes this deployment. */
+  readonly serviceName: string;
+}
+
+export interface TaskRestarterOptions {
+  /** A RUNNING task whose heartbeat is older than this is restarted. Default 15 minutes. */
+  readonly staleAfter?: Duration;
+  /** How often the restarter sweeps for stale tasks; `false` turns the sweep off. Default 5 minutes. */
+  readonly sweep?: Duration | false;
+}
+
+export interface TaskRestarterProps extends TaskRestarterOptions {
+  readonly table: ConnectorTable;
+  readonly stateMachineArn: string;
+  readonly executionArnPattern: string;
+  readonly clusterArn: string;
+  readonly metrics: TributaryMetricsContract;
+  readonly logLevel: LogLevel;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly extraEnvironment: Readonly<Record<string, string>>;
+  readonly code?: lambda.Code;
+}
+
+/** The restarter Lambda with the alarms and rules that invoke it. */
+export class TaskRestarter extends Construct {
+  readonly restarterFunction: TributaryFunction<typeof restarterEnvSchema>;
+  readonly taskFailuresAlarm: cloudwatch.Alarm;
+  readonly heartbeatAgeAlarm: cloudwatch.Alarm;
+  readonly rules: events.Rule[] = [];
+
+  constructor(scope: Construct, id: string, props: TaskRestarterProps) {
+    super(scope, id);
+    const staleAfter = props.staleAfter ?? Duration.minutes(15);
+
+    this.restarterFunction = new TributaryFunction(this, 'RestarterFunction', {
+      entry: 'functions/restarter-handler.ts',
+      description: 'Tributary restarter: restarts failed or stale tasks within their restart budget',
+      envSchema: restarterEnvSchema,
+      environment: {
+        TABLE_NAME: props.table.table.tableName,
+        DYNAMODB_ENDPOINT: undefined,
+        LOG_LEVEL: props.logLevel,
+        STATE_MACHINE_ARN: props.stateMachineArn,
+        STALE_AFTER_MS: String(staleAfter.toMilliseconds()),
+      },
+      extraEnvironment: props.extraEnvironment,
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      code: props.code,
+    });
+    const role = this.restarterFunction.role;
+    props.table.grantReadWriteData(role);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [props.stateMachineArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [props.executionArnPattern] }));
+    acknowledgeExecutionArnPattern(role, props.executionArnPattern);
+
+    const metric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: props.metrics.namespace,
+        metricName,
+        dimensionsMap: { service: props.metrics.serviceName },
+        statistic,
+        period: Duration.minutes(1),
+      });
+    this.taskFailuresAlarm = new cloudwatch.Alarm(this, 'TaskFailuresAlarm', {
+      alarmDescription: 'A Tributary task failed outside its error tolerance; the restarter restarts it within its budget.',
+      metric: metric('TaskFailures', 'Sum'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.heartbeatAgeAlarm = new cloudwatch.Alarm(this, 'HeartbeatAgeAlarm', {
+      alarmDescription: `A RUNNING Tributary task has not sent a heartbeat for more than ${staleAfter.toHumanString()}.`,
+      metric: metric('HeartbeatAge', 'Maximum'),
+      threshold: staleAfter.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // Lost deliveries are not fatal: the periodic sweep finds whatever an event missed.
+    const target = new targets.LambdaFunction(this.restarterFunction.fn, { retryAttempts: 4, maxEventAge: Duration.hours(1) });
+    const rule = (ruleId: string, description: string, options: Pick<events.RuleProps, 'eventPattern' | 'schedule'>) => {
+      const r = new events.Rule(this, ruleId, { description, ...options, targets: [target] });
+      this.rules.push(r);
+      return r;
+    };
+    rule('ExecutionEndedRule', 'Tributary: a task execution failed, timed out or was aborted', {
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [props.stateMachineArn] },
+      },
+    });
+    rule('FargateTaskStoppedRule', 'Tributary: a Fargate runner task stopped', {
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: { lastStatus: ['STOPPED'], clusterArn: [props.clusterArn] },
+      },
+    });
+    rule('AlarmRule', 'Tributary: a task failure or stale heartbeat alarm fired', {
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        resources: [this.taskFailuresAlarm.alarmArn, this.heartbeatAgeAlarm.alarmArn],
+        detail: { state: { value: ['ALARM'] } },
+      },
+    });
+    const sweep = props.sweep ?? Duration.minutes(5);
+    if (sweep) {
+      rule('SweepRule', 'Tributary: periodic sweep for tasks whose heartbeats stopped', {
+        schedule: events.Schedule.rate(sweep),
+      });
+    }
+  }
+
+  get alarms(): cloudwatch.Alarm[] {
+    return [this.taskFailuresAlarm, this.heartbeatAgeAlarm];
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * TributaryService: the whole serverless Kafka Connect service as one construct, to put
+ * into TributaryStack or into any CDK app. It wires the store, the REST API, the task
+ * lifecycle (state machine, lifecycle and runner Lambdas, Fargate runner), the restarter
+ * with its alarms and rules, and a dashboard, and gives each principal only what it needs.
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { apiEnvSchema } from '../../lib/config/function-env.ts';
+import { ConnectRestApi, type ConnectRestApiOptions } from './connect-rest-api.ts';
+import { ConnectorTable } from './connector-table.ts';
+import { FargateRunner, type FargateRunnerOptions } from './fargate-runner.ts';
+import { KafkaAccess, type KafkaConnectionProps } from './kafka-access.ts';
+import { ServiceDashboard } from './service-dashboard.ts';
+import { acknowledgeExecutionArnPattern, TaskLifecycle, type TaskLifecycleOptions } from './task-lifecycle.ts';
+import { TaskRestarter, type TaskRestarterOptions, type TributaryMetricsContract } from './task-restarter.ts';
+import { TributaryFunction, type LogLevel } from './tributary-function.ts';
+
+export interface TributaryServiceProps {
+  /** Where the brokers are and how to authenticate to them. */
+  readonly kafka: KafkaConnectionProps;
+  /**
+   * The VPC from which runners and the API reach Kafka. Default: a new two-AZ VPC with one
+   * NAT gateway, a DynamoDB gateway endpoint and flow logs (fine for a demo, not for MSK in
+   * another VPC).
+   */
+  readonly vpc?: ec2.IVpc;
+  /** Subnets for the VPC functions and Fargate tasks. Default: the VPC's private subnets with egress. */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Security groups of runners and the API function. Default: one new group, all egress, no ingress. */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /** For the table and every log group. Default RETAIN. */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Table deletion protection. Default: on unless removalPolicy is DESTROY. */
+  readonly deletionProtection?: boolean;
+  /** Customer managed key for the table. Default: the AWS managed key. */
+  readonly tableEncryptionKey?: kms.IKey;
+  /** Default one month. */
+  readonly logRetention?: logs.RetentionDays;
+  /** Default INFO. */
+  readonly logLevel?: LogLevel;
+  readonly api?: ConnectRestApiOptions;
+  readonly lifecycle?: TaskLifecycleOptions;
+  readonly fargate?: FargateRunnerOptions;
+  readonly restarter?: TaskRestarterOptions;
+  /** Namespace of the runners' EMF metrics. Default `Tributary`. */
+  readonly metricsNamespace?: string;
+  /** The `service` metric dimension and Powertools service name. Default: the stack name. */
+  readonly serviceName?: string;
+  /**
+   * Prebuilt code for every function (handler `index.handler`) instead of bundling
+   * functions/*.ts with esbuild. Meant for tests and for prebuilt artifacts.
+   */
+  readonly functionCode?: lambda.Code;
+}
+
+/** Kafka Connect without a worker cluster. */
+export class TributaryService extends Construct {
+  readonly table: dynamodb.Table;
+  readonly restApi: apigateway.RestApi;
+  readonly stateMachine: sfn.StateMachine;
+  /** Built from the state machine's fixed name; usable anywhere without a dependency cycle. */
+  readonly stateMachineArn: string;
+  readonly apiFunction: lambda.Function;
+  readonly lifecycleFunction: lambda.Function;
+  readonly runnerFunction: lambda.Function;
+  readonly restarterFunction: lambda.Function;
+  readonly cluster: ecs.Cluster;
+  readonly runnerTaskDefinition: ecs.FargateTaskDefinition;
+  readonly vpc: ec2.IVpc;
+  readonly securityGroups: ec2.ISecurityGroup[];
+  readonly alarms: cloudwatch.Alarm[];
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: TributaryServiceProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logLevel = props.logLevel ?? 'INFO';
+    const metrics: TributaryMetricsContract = {
+      namespace: props.metricsNamespace ?? 'Tributary',
+      serviceName: props.serviceName ?? Stack.of(this).stackName,
+    };
+    const extraEnvironment = { POWERTOOLS_SERVICE_NAME: metrics.serviceName, POWERTOOLS_METRICS_NAMESPACE: metrics.namespace };
+    const functionDefaults = { logLevel, logRetention, logRemovalPolicy: removalPolicy, extraEnvironment, code: props.functionCode };
+
+    const store = new ConnectorTable(this, 'Store', {
+      removalPolicy,
+      deletionProtection: props.deletionProtection,
+      encryptionKey: props.tableEncryptionKey,
+    });
+    this.table = store.table;
+    const kafka = new KafkaAccess(props.kafka);
+
+    this.vpc = props.vpc ?? this.demoVpc(logRetention, removalPolicy);
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.securityGroups = props.securityGroups?.length
+      ? props.securityGroups
+      : [
+          new ec2.SecurityGroup(this, 'RunnerSecurityGroup', {
+            vpc: this.vpc,
+            description: 'Tributary runners and API: egress to Kafka and AWS APIs, no ingress',
+            allowAllOutbound: true,
+          }),
+        ];
+
+    const fargate = new FargateRunner(this, 'FargateRunner', {
+      ...props.fargate,
+      vpc: this.vpc,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        DYNAMODB_ENDPOINT: undefined,
+        ...kafka.environment,
+        LOG_LEVEL: logLevel,
+        WORKER_ID: undefined,
+      },
+      extraEnvironment,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    store.grantReadWriteData(fargate.taskDefinition.taskRole);
+    kafka.grantClient(fargate.taskDefinition.taskRole as iam.Role, 'runner');
+    this.cluster = fargate.cluster;
+    this.runnerTaskDefinition = fargate.taskDefinition;
+
+    const lifecycle = new TaskLifecycle(this, 'TaskLifecycle', {
+      ...props.lifecycle,
+      ...functionDefaults,
+      table: store,
+      kafka,
+      fargate,
+      vpc: this.vpc,
+      vpcSubnets,
+      securityGroups: this.securityGroups,
+    });
+    this.stateMachine = lifecycle.stateMachine;
+    this.stateMachineArn = lifecycle.stateMachineArn;
+    this.lifecycleFunction = lifecycle.lifecycleFunction.fn;
+    this.runnerFunction = lifecycle.runnerFunction.fn;
+
+    const apiFunction = new TributaryFunction(this, 'ApiFunction', {
+      ...functionDefaults,
+      entry: 'functions/api-handler.ts',
+      description: 'Tributary Kafka Connect REST API',
+      envSchema: apiEnvSchema,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        DYNAMODB_ENDPOINT: undefined,
+        ...kafka.environment,
+        LOG_LEVEL: logLevel,
+        STATE_MACHINE_ARN: lifecycle.stateMachineArn,
+        WORKER_ID: undefined,
+      },
+      // API Gateway ends an integration after 29 s.
+      timeout: Duration.seconds(29),
+      memorySize: 512,
+      vpc: this.vpc,
+      vpcSubnets,
+      securityGroups: this.securityGroups,
+    });
+    store.grantReadWriteData(apiFunction.role);
+    kafka.grantClient(apiFunction.role, 'control');
+    apiFunction.role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [lifecycle.stateMachineArn] }));
+    apiFunction.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [lifecycle.executionArnPattern] }),
+    );
+    acknowledgeExecutionArnPattern(apiFunction.role, lifecycle.executionArnPattern);
+    this.apiFunction = apiFunction.fn;
+
+    const rest = new ConnectRestApi(this, 'RestApi', {
+      ...props.api,
+      handler: apiFunction.fn,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    this.restApi = rest.api;
+
+    const restarter = new TaskRestarter(this, 'Restarter', {
+      ...props.restarter,
+      ...functionDefaults,
+      table: store,
+      stateMachineArn: lifecycle.stateMachineArn,
+      executionArnPattern: lifecycle.executionArnPattern,
+      clusterArn: fargate.cluster.clusterArn,
+      metrics,
+    });
+    this.restarterFunction = restarter.restarterFunction.fn;
+    this.alarms = restarter.alarms;
+
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      api: this.restApi,
+      stateMachine: this.stateMachine,
+      functions: {
+        api: this.apiFunction,
+        lifecycle: this.lifecycleFunction,
+        runner: this.runnerFunction,
+        restarter: this.restarterFunction,
+      },
+      alarms: this.alarms,
+      metrics,
+    }).dashboard;
+  }
+
+  /** The base URL of the Kafka Connect REST API (the stage URL). */
+  get apiUrl(): string {
+    return this.restApi.url;
+  }
+
+  /** Lets a principal call every route of the REST API (SigV4). */
+  grantInvokeApi(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.restApi.arnForExecuteApi('*', '/*', this.restApi.deploymentStage.stageName)],
+    });
+  }
+
+  /** A small VPC for trying Tributary out; production deployments pass the VPC that reaches Kafka. */
+  private demoVpc(logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): ec2.Vpc {
+    const flowLogs = new logs.LogGroup(this, 'VpcFlowLogs', { retention: logRetention, removalPolicy });
+    return new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+      gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
+      flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) } },
+      // Nothing here uses the default security group; restricting it would add a custom resource Lambda.
+      restrictDefaultSecurityGroup: false,
+    });
+  }
+}

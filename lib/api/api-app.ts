@@ -1,0 +1,44 @@
+/** Wires the REST API from its parts; the API Lambda and the local host both build it here. */
+import { ConnectorService } from '../control/connector-service.ts';
+import { OffsetsService } from '../control/offsets-service.ts';
+import type { KafkaPort } from '../kafka/kafka-port.ts';
+import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
+import type { PluginRegistry } from '../plugins/plugin-registry.ts';
+import type { Logger } from '../runtime/runtime-logger.ts';
+import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import { createConnectApi, type ConnectApi } from './connect-api.ts';
+
+export interface ApiAppDeps {
+  readonly store: DynamoConnectorStore;
+  readonly kafka: KafkaPort;
+  readonly registry: PluginRegistry;
+  readonly orchestrator: Orchestrator;
+  readonly workerId: string;
+  readonly log: Logger;
+}
+
+export function buildApi(d: ApiAppDeps): { api: ConnectApi; control: ConnectorService } {
+  const control = new ConnectorService({ store: d.store, registry: d.registry, orchestrator: d.orchestrator, workerId: d.workerId });
+  let clusterId: Promise<string> | undefined;
+  const api = createConnectApi({
+    control,
+    workerId: d.workerId,
+    offsets: new OffsetsService({ store: d.store, kafka: d.kafka }),
+    clusterId: () => {
+      clusterId ??= d.kafka.admin().then(async (a) => {
+        try {
+          return await a.clusterId();
+        } finally {
+          await a.close();
+        }
+      });
+      return clusterId.catch((e: unknown) => {
+        clusterId = undefined;
+        throw e;
+      });
+    },
+    healthy: () => d.store.listConnectors().then(() => true, () => false),
+    onUnexpected: (e, req) => d.log.error('Unexpected API error', { method: req.method, path: req.path, error: (e as Error).message, stack: (e as Error).stack }),
+  });
+  return { api, control };
+}

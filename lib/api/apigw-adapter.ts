@@ -1,0 +1,22 @@
+/** Translates API Gateway REST proxy events to API requests and responses back. */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { ApiRequest, ApiResponse } from './http-types.ts';
+
+export function fromProxyEvent(e: APIGatewayProxyEvent): ApiRequest {
+  const query: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(e.multiValueQueryStringParameters ?? {})) if (v) query[k] = v;
+  for (const [k, v] of Object.entries(e.queryStringParameters ?? {})) if (v !== undefined && !query[k]) query[k] = [v];
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+  const body = e.body === null || e.body === undefined ? null : e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body;
+  return { method: e.httpMethod.toUpperCase(), path: e.path, query, headers, body };
+}
+
+export function toProxyResult(r: ApiResponse): APIGatewayProxyResult {
+  const hasBody = r.body !== undefined;
+  return {
+    statusCode: r.status,
+    headers: { ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...(r.headers ?? {}) },
+    body: hasBody ? JSON.stringify(r.body) : '',
+  };
+}

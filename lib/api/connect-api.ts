@@ -1,0 +1,41 @@
+/**
+ * The Kafka Connect REST API as a plain function from request to response. API Gateway (via
+ * the middy handler) and the local HTTP server both call this.
+ */
+import type { ConnectorService } from '../control/connector-service.ts';
+import { ControlError } from '../control/control-errors.ts';
+import { registerAdminRoutes, type AdminDeps } from './admin-routes.ts';
+import { ApiRouter } from './api-router.ts';
+import { registerConnectorRoutes } from './connectors-routes.ts';
+import { ApiError, errorBody, type ApiRequest, type ApiResponse } from './http-types.ts';
+import { registerPluginRoutes } from './plugins-routes.ts';
+
+export interface ApiDeps extends AdminDeps {
+  readonly control: ConnectorService;
+  readonly workerId: string;
+  /** Called with unexpected errors; never with their details in the response. */
+  readonly onUnexpected?: (e: unknown, req: ApiRequest) => void;
+}
+
+export type ConnectApi = (req: ApiRequest) => Promise<ApiResponse>;
+
+export function createConnectApi(deps: ApiDeps): ConnectApi {
+  const router = new ApiRouter();
+  registerPluginRoutes(router, deps.control);
+  registerConnectorRoutes(router, deps.control, deps.workerId);
+  registerAdminRoutes(router, deps);
+  return async (req) => {
+    try {
+      return await router.dispatch(req);
+    } catch (e) {
+      return errorResponse(e, req, deps.onUnexpected);
+    }
+  };
+}
+
+/** The one place errors become responses, in Connect's `{error_code, message}` format. */
+export function errorResponse(e: unknown, req: ApiRequest, onUnexpected?: (e: unknown, req: ApiRequest) => void): ApiResponse {
+  if (e instanceof ApiError || e instanceof ControlError) return { status: e.status, body: errorBody(e.status, e.message) };
+  onUnexpected?.(e, req);
+  return { status: 500, body: errorBody(500, 'Internal server error: the request could not be completed; see the API logs for details') };
+}

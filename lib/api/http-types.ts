@@ -1,0 +1,30 @@
+/** The HTTP shapes the API speaks, independent of API Gateway or the local server. */
+
+export interface ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, readonly string[]>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | null;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** An error answered in Connect's format: `{"error_code": status, "message": ...}`. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(status: number, message: string): { error_code: number; message: string } {
+  return { error_code: status, message };
+}

@@ -1,0 +1,148 @@
+/**
+ * org.apache.kafka.connect.json.JsonConverter: Connect data as JSON, by default wrapped in a
+ * `{"schema": ..., "payload": ...}` envelope. Works as a key/value converter and a header converter.
+ */
+import type { ConfigDef } from '../config/config-def.ts';
+import { DataError } from '../plugins/connect-schema.ts';
+import type { Schema } from '../plugins/connect-schema.ts';
+import type { ConnectHeader } from '../plugins/connect-record.ts';
+import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../plugins/plugin-types.ts';
+import { PLUGIN_VERSION, newConverterConfigDef, oneOf, resolveConverterType, withConverterType } from './converter-config.ts';
+import { asConnectSchema, asJsonSchema, convertToConnect, convertToJson } from './json-data.ts';
+import type { JsonCodecOptions } from './json-data.ts';
+import { isJsonObject, jsonObject, parseJsonTree, writeJson } from './json-text.ts';
+import type { JsonNode } from './json-text.ts';
+
+export const SCHEMAS_ENABLE_CONFIG = 'schemas.enable';
+export const SCHEMAS_CACHE_SIZE_CONFIG = 'schemas.cache.size';
+export const DECIMAL_FORMAT_CONFIG = 'decimal.format';
+export const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
+
+export const SCHEMAS_REQUIRED_MESSAGE =
+  'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields.' +
+  ' If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
+
+/** JsonConverterConfig's definition. */
+export function jsonConverterConfigDef(): ConfigDef {
+  return newConverterConfigDef()
+    .define({
+      name: SCHEMAS_ENABLE_CONFIG,
+      type: 'BOOLEAN',
+      defaultValue: true,
+      importance: 'HIGH',
+      documentation: 'Include schemas within each of the serialized values and keys.',
+      group: 'Schemas',
+      orderInGroup: 0,
+      width: 'MEDIUM',
+      displayName: 'Enable Schemas',
+    })
+    .define({
+      name: SCHEMAS_CACHE_SIZE_CONFIG,
+      type: 'INT',
+      defaultValue: 1000,
+      importance: 'HIGH',
+      documentation: 'The maximum number of schemas that can be cached in this converter instance.',
+      group: 'Schemas',
+      orderInGroup: 1,
+      width: 'MEDIUM',
+      displayName: 'Schema Cache Size',
+    })
+    .define({
+      name: DECIMAL_FORMAT_CONFIG,
+      type: 'STRING',
+      defaultValue: 'BASE64',
+      importance: 'LOW',
+      documentation:
+        "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'",
+      validator: oneOf(true, 'BASE64', 'NUMERIC'),
+      validValues: '[BASE64, NUMERIC]',
+      group: 'Serialization',
+      orderInGroup: 0,
+      width: 'MEDIUM',
+      displayName: 'Decimal Format',
+    })
+    .define({
+      name: REPLACE_NULL_WITH_DEFAULT_CONFIG,
+      type: 'BOOLEAN',
+      defaultValue: true,
+      importance: 'LOW',
+      documentation:
+        'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
+      group: 'Serialization',
+      orderInGroup: 1,
+      width: 'MEDIUM',
+      displayName: 'Replace null with default',
+    });
+}
+
+/** Connect's JsonConverter. INT64 values come back as number when safe, else bigint; decimals as Decimal. */
+export class JsonConverter implements Converter, HeaderConverter {
+  static readonly overview =
+    'Converts Connect data to and from JSON. With `schemas.enable=true` (the default) every key and value is written as ' +
+    '`{"schema": <Connect schema>, "payload": <data>}`; with `false`, plain JSON is written and read without a schema.';
+
+  private schemasEnabled = true;
+  private codec: JsonCodecOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
+
+  version(): string {
+    return PLUGIN_VERSION;
+  }
+
+  config(): ConfigDef {
+    return jsonConverterConfigDef();
+  }
+
+  /** As a Converter pass `isKey`; as a HeaderConverter omit it. Throws ConfigError on bad settings. */
+  configure(props: Props, isKey?: boolean): void {
+    const parsed = this.config().parse(withConverterType(props, resolveConverterType(props, isKey)));
+    this.schemasEnabled = parsed[SCHEMAS_ENABLE_CONFIG] as boolean;
+    this.codec = {
+      decimalFormat: String(parsed[DECIMAL_FORMAT_CONFIG]).toUpperCase() === 'NUMERIC' ? 'NUMERIC' : 'BASE64',
+      replaceNullWithDefault: parsed[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean,
+    };
+  }
+
+  fromConnectData(_topic: string, schema: Schema | null | undefined, value: unknown, _headers?: ConnectHeader[]): Buffer | null {
+    const s = schema ?? null;
+    if (s === null && (value === null || value === undefined)) return null;
+    const payload = convertToJson(s, value, this.codec);
+    const node: JsonNode = this.schemasEnabled
+      ? jsonObject([
+          ['schema', s ? asJsonSchema(s, this.codec) : null],
+          ['payload', payload],
+        ])
+      : payload;
+    return Buffer.from(writeJson(node), 'utf8');
+  }
+
+  toConnectData(_topic: string, value: Buffer | null, _headers?: readonly ConnectHeader[]): SchemaAndValue {
+    if (value === null || value === undefined) return { schema: null, value: null };
+    let node: JsonNode | undefined;
+    try {
+      node = parseJsonTree(Buffer.from(value).toString('utf8'));
+    } catch (e) {
+      throw new DataError(`Converting byte[] to Kafka Connect data failed due to serialization error: ${(e as Error).message}`, { cause: e });
+    }
+    if (!this.schemasEnabled) return { schema: null, value: convertToConnect(null, node, this.codec) };
+    if (!isJsonObject(node) || Object.keys(node).length !== 2 || !Object.hasOwn(node, 'schema') || !Object.hasOwn(node, 'payload')) {
+      throw new DataError(SCHEMAS_REQUIRED_MESSAGE);
+    }
+    const schema = asConnectSchema(node.schema, this.codec);
+    return { schema, value: convertToConnect(schema, node.payload, this.codec) };
+  }
+
+  fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null | undefined, value: unknown): Buffer | null {
+    return this.fromConnectData(topic, schema, value);
+  }
+
+  toConnectHeader(topic: string, _headerKey: string, value: Buffer | null): SchemaAndValue {
+    return this.toConnectData(topic, value);
+  }
+
+  /** The JSON form of a Connect schema, e.g. for docs or diagnostics. */
+  asJsonSchema(schema: Schema): unknown {
+    return JSON.parse(writeJson(asJsonSchema(schema, this.codec))) as unknown;
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,60 @@
+/**
+ * A JSON tree that keeps numbers as their source text, so INT64 and Decimal values survive
+ * parsing and writing without passing through a double.
+ */
+import { setOwn } from './data-util.ts';
+
+/** A JSON number kept as written. */
+export class JsonNumber {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+  /** True when written without fraction or exponent. */
+  isIntegral(): boolean {
+    return !/[.eE]/.test(this.text);
+  }
+}
+
+export type JsonNode = null | boolean | string | JsonNumber | JsonNode[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonNode;
+}
+
+export function isJsonObject(node: JsonNode | undefined): node is JsonObject {
+  return node !== null && typeof node === 'object' && !Array.isArray(node) && !(node instanceof JsonNumber);
+}
+
+function reviver(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === 'number') return new JsonNumber(context?.source ?? String(value));
+  return value;
+}
+
+/**
+ * Parses JSON text into a tree; numbers become {@link JsonNumber}. Returns undefined for
+ * empty (whitespace-only) input, as Jackson's missing node. Throws SyntaxError on bad JSON.
+ */
+export function parseJsonTree(text: string): JsonNode | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') return undefined;
+  return JSON.parse(body, reviver) as JsonNode;
+}
+
+/** Writes a tree as compact JSON, numbers verbatim. */
+export function writeJson(node: JsonNode): string {
+  if (node === null) return 'null';
+  if (typeof node === 'boolean') return node ? 'true' : 'false';
+  if (typeof node === 'string') return JSON.stringify(node);
+  if (node instanceof JsonNumber) return node.text;
+  if (Array.isArray(node)) return `[${node.map(writeJson).join(',')}]`;
+  return `{${Object.keys(node)
+    .map((k) => `${JSON.stringify(k)}:${writeJson(node[k] ?? null)}`)
+    .join(',')}}`;
+}
+
+/** Builds a JSON object from entries, safe for any key. */
+export function jsonObject(entries: Iterable<readonly [string, JsonNode]>): JsonObject {
+  const obj: JsonObject = {};
+  for (const [k, v] of entries) setOwn(obj as Record<string, unknown>, k, v);
+  return obj;
+}

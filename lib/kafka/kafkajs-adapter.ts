@@ -1,0 +1,202 @@
+/**
+ * The kafkajs implementation of the Kafka port: producers (idempotent or transactional)
+ * and admin through kafkajs' public API, partition reads through its protocol layer.
+ */
+import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Message, type Producer } from 'kafkajs';
+import { KafkajsPartitionReader } from './kafkajs-partition-reader.ts';
+import {
+  KafkaPortError,
+  type AdminPort,
+  type KafkaPort,
+  type NewTopic,
+  type OutgoingRecord,
+  type PartitionReaderPort,
+  type PartitionWatermarks,
+  type ProducerPort,
+  type TopicPartitionOffset,
+  type WrittenRecord,
+} from './kafka-port.ts';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+export class KafkajsAdapter implements KafkaPort {
+  private readonly kafka: Kafka;
+
+  constructor(private readonly config: KafkaConfig) {
+    this.kafka = new Kafka({ logLevel: logLevel.ERROR, retry: { retries: 8, initialRetryTime: 200 }, ...config });
+  }
+
+  async producer(opts: { transactionalId?: string; idempotent?: boolean } = {}): Promise<ProducerPort> {
+    // Remembers the partition the default (murmur2, Java-compatible) partitioner chose for each message.
+    const chosen = new WeakMap<Message, number>();
+    const producer = this.kafka.producer({
+      createPartitioner: () => {
+        const base = Partitioners.DefaultPartitioner();
+        return (args) => {
+          const partition = base(args);
+          chosen.set(args.message, partition);
+          return partition;
+        };
+      },
+      allowAutoTopicCreation: true,
+      idempotent: opts.idempotent ?? true,
+      maxInFlightRequests: opts.idempotent === false ? undefined : 5,
+      ...(opts.transactionalId ? { transactionalId: opts.transactionalId, transactionTimeout: 60_000 } : {}),
+    });
+    await producer.connect();
+    return new KafkajsProducer(producer, chosen);
+  }
+
+  async reader(opts: { isolation?: 'read_committed' | 'read_uncommitted' } = {}): Promise<PartitionReaderPort> {
+    const reader = new KafkajsPartitionReader(this.config, opts.isolation ?? 'read_uncommitted');
+    await reader.connect();
+    return reader;
+  }
+
+  async admin(): Promise<AdminPort> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    return new KafkajsAdmin(admin);
+  }
+}
+
+class KafkajsProducer implements ProducerPort {
+  constructor(
+    private readonly producer: Producer,
+    private readonly chosen: WeakMap<Message, number>,
+  ) {}
+
+  send(records: readonly OutgoingRecord[]): Promise<WrittenRecord[]> {
+    return sendVia((batch) => this.producer.sendBatch(batch), records, this.chosen);
+  }
+
+  async inTransaction<T>(work: (send: (records: readonly OutgoingRecord[]) => Promise<WrittenRecord[]>) => Promise<T>): Promise<T> {
+    const tx = await this.producer.transaction();
+    try {
+      const result = await work((records) => sendVia((batch) => tx.sendBatch(batch), records, this.chosen));
+      await tx.commit();
+      return result;
+    } catch (e) {
+      if (tx.isActive()) await tx.abort().catch(() => {});
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+type SendBatch = Parameters<Producer['sendBatch']>[0];
+
+/** Sends records in one batch request and maps each back to its partition and offset. */
+async function sendVia(
+  sendBatch: (b: SendBatch) => ReturnType<Producer['sendBatch']>,
+  records: readonly OutgoingRecord[],
+  chosen: WeakMap<Message, number>,
+): Promise<WrittenRecord[]> {
+  if (records.length === 0) return [];
+  const byTopic = new Map<string, Message[]>();
+  const messages: Message[] = records.map((r) => {
+    const m: Message = {
+      key: r.key,
+      value: r.value,
+      partition: r.partition ?? undefined,
+      timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
+      headers: r.headers ? Object.fromEntries(r.headers.map((h) => [h.key, h.value ?? undefined])) : undefined,
+    };
+    const list = byTopic.get(r.topic) ?? [];
+    list.push(m);
+    byTopic.set(r.topic, list);
+    return m;
+  });
+  let metadata;
+  try {
+    metadata = await sendBatch({ topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })), acks: -1 });
+  } catch (e) {
+    throw new KafkaPortError(`Producing to Kafka failed: ${(e as Error).message}`, Boolean((e as { retriable?: boolean }).retriable), { cause: e });
+  }
+  const base = new Map(metadata.map((m) => [`${m.topicName}:${m.partition}`, Number(m.baseOffset ?? -1)]));
+  const counters = new Map<string, number>();
+  // Within a partition, records keep their send order, so offsets follow from the base offset.
+  return records.map((r, i) => {
+    const partition = r.partition ?? chosen.get(messages[i] as Message) ?? 0;
+    const tp = `${r.topic}:${partition}`;
+    const n = counters.get(tp) ?? 0;
+    counters.set(tp, n + 1);
+    const b = base.get(tp) ?? -1;
+    return { topic: r.topic, partition, offset: b >= 0 ? b + n : -1 };
+  });
+}
+
+class KafkajsAdmin implements AdminPort {
+  constructor(private readonly admin: Admin) {}
+
+  listTopics(): Promise<string[]> {
+    return this.admin.listTopics();
+  }
+
+  async createTopics(topics: readonly NewTopic[]): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length === 0) return;
+    try {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions ?? -1,
+          replicationFactor: t.replicationFactor ?? -1,
+          configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (e) {
+      if (!/already exists/i.test((e as Error).message)) throw e;
+    }
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    await this.admin.deleteTopics({ topics: [...topics] });
+  }
+
+  async partitions(topic: string): Promise<number[]> {
+    const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return (meta.topics[0]?.partitions ?? []).map((p) => p.partitionId).sort((a, b) => a - b);
+  }
+
+  async watermarks(topic: string): Promise<PartitionWatermarks[]> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+  }
+
+  async committedOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]> {
+    const res = await this.admin.fetchOffsets({ groupId, topics: [...topics] });
+    return res.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })));
+  }
+
+  async commitOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const o of offsets) {
+      const list = byTopic.get(o.topic) ?? [];
+      list.push({ partition: o.partition, offset: String(o.offset) });
+      byTopic.set(o.topic, list);
+    }
+    for (const [topic, partitions] of byTopic) await this.admin.setOffsets({ groupId, topic, partitions });
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    try {
+      await this.admin.deleteGroups([groupId]);
+    } catch (e) {
+      if (!/does not exist|GROUP_ID_NOT_FOUND/i.test(JSON.stringify((e as { groups?: unknown }).groups ?? (e as Error).message))) throw e;
+    }
+  }
+
+  async clusterId(): Promise<string> {
+    return (await this.admin.describeCluster()).clusterId;
+  }
+
+  async close(): Promise<void> {
+    await this.admin.disconnect();
+  }
+}

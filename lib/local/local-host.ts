@@ -1,0 +1,130 @@
+/**
+ * The local host: everything Tributary runs on AWS, on 127.0.0.1. A real Kafka broker and
+ * DynamoDB Local (started, reused, or taken from the environment), the REST API served by
+ * the API Lambda's handler, the state machine in the ASL interpreter, runner child
+ * processes, and the restarter fed the events EventBridge would send.
+ */
+import type { Server } from 'node:http';
+import { createApiHandler } from '../../functions/api-handler.ts';
+import { createLifecycleHandler } from '../../functions/lifecycle-handler.ts';
+import { createRestarterHandler } from '../../functions/restarter-handler.ts';
+import { readEnv, restarterEnvSchema } from '../config/function-env.ts';
+import type { RestarterEvent } from '../control/task-restarter.ts';
+import { startTaskExecution } from '../orchestrator/orchestrator-port.ts';
+import { createLogger } from '../runtime/runtime-logger.ts';
+import { createStore } from '../store/store-factory.ts';
+import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
+import { startHttpServer } from './http-server.ts';
+import { ensureKafka, type KafkaEndpoint } from './kafka-launcher.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { LocalOrchestrator } from './local-orchestrator.ts';
+import { dataDir } from './local-paths.ts';
+import { RunnerPool } from './runner-pool.ts';
+
+export interface LocalHostOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir?: string;
+  readonly tableName?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalHost {
+  readonly restUrl: string;
+  readonly bootstrapServers: string;
+  readonly dynamoEndpoint: string;
+  readonly runners: RunnerPool;
+  stop(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 15_000;
+
+export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHost> {
+  const say = o.log ?? (() => {});
+  const dir = o.dataDir ?? dataDir();
+  const port = o.port ?? Number(process.env.TRIBUTARY_PORT ?? 8083);
+  const host = o.host ?? '127.0.0.1';
+  const [kafka, dynamo]: [KafkaEndpoint, DynamoEndpoint] = await Promise.all([ensureKafka({ dataDir: dir, log: say }), ensureDynamoDb({ dataDir: dir, log: say })]);
+  const tableName = o.tableName ?? process.env.TABLE_NAME ?? 'tributary';
+  const restUrl = `http://${host}:${port}`;
+
+  // The functions read their settings from the environment, exactly as on Lambda.
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
+    STATE_MACHINE_ARN: 'arn:aws:states:local:000000000000:stateMachine:tributary-task-lifecycle',
+    WORKER_ID: process.env.WORKER_ID ?? `${host}:${port}`,
+    SLICE_BUDGET_MS: process.env.SLICE_BUDGET_MS ?? '60000',
+    IDLE_BACKOFF_MAX_MS: process.env.IDLE_BACKOFF_MAX_MS ?? '10000',
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    STALE_AFTER_MS: process.env.STALE_AFTER_MS ?? '180000',
+  });
+  const store = createStore({ tableName, endpoint: dynamo.endpoint });
+  await store.ensureTable();
+
+  const log = createLogger('tributary-local');
+  const runnerEnv = { ...process.env, WORKER_ID: undefined, TRIBUTARY_METRICS: process.env.TRIBUTARY_METRICS ?? 'off' };
+  const runners = new RunnerPool(runnerEnv);
+  let orchestrator: LocalOrchestrator | undefined;
+  const orchestratorRef = { startExecution: (name: string, input: never) => (orchestrator as LocalOrchestrator).startExecution(name, input) };
+  const restarter = createRestarterHandler(() => orchestratorRef);
+  const restart = (event: RestarterEvent) =>
+    restarter(event, lambdaContext('tributary-restarter') as never).catch((e: unknown) => log.error('Restarter failed', { error: (e as Error).message }));
+  const lifecycle = createLifecycleHandler(() => orchestratorRef);
+  orchestrator = new LocalOrchestrator({
+    lifecycle: lifecycle as never,
+    runSlice: (input) => runners.invoke(input),
+    runFargate: (input) => runners.invoke(input),
+    onExecutionFailed: (event) => void restart(event),
+    log,
+  });
+  const api = createApiHandler(() => orchestratorRef);
+
+  let server: Server;
+  try {
+    server = await startHttpServer({
+      host,
+      port,
+      handler: api as never,
+      token: process.env.TRIBUTARY_API_TOKEN,
+      extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator?.executions() ?? [] },
+    });
+  } catch (e) {
+    await Promise.all([kafka.stop(), dynamo.stop()]);
+    throw e;
+  }
+
+  // Resume every connector where it left off: new executions, new epochs.
+  const names = await store.listConnectors();
+  for (const name of names) {
+    const s = await store.getState(name);
+    if (!s || s.connector.targetState !== 'RUNNING') continue;
+    for (let task = 0; task < (s.tasks?.configs.length ?? 0); task++) await startTaskExecution(store, orchestrator, name, task);
+  }
+  readEnv(restarterEnvSchema);
+  const sweep = setInterval(() => void restart({ source: 'tributary.local', 'detail-type': 'Scheduled sweep' }), SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    restUrl,
+    bootstrapServers: kafka.bootstrapServers,
+    dynamoEndpoint: dynamo.endpoint,
+    runners,
+    stop: () => {
+      stopped ??= (async () => {
+        clearInterval(sweep);
+        // Order matters: no new slices, then runners commit and exit, then the API, then the stores they wrote to.
+        orchestrator?.close();
+        await runners.shutdown();
+        await new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        await Promise.all([kafka.stop(), dynamo.stop()]);
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * A local runner: a child process that behaves as a warm runner Lambda. It receives slice
+ * invocations over IPC, runs them through the runner Lambda's own handler, and on SIGTERM
+ * (or a shutdown message) lets the running slice commit before it exits.
+ */
+import type { Context } from 'aws-lambda';
+import { handleRunnerInvocation, shutdownRunner, stopRequested } from '../../functions/runner-handler.ts';
+import type { RunnerInput } from '../runtime/slice-runner.ts';
+import { traceOf } from '../runtime/runtime-errors.ts';
+import { lambdaContext } from './lambda-context.ts';
+
+interface Invoke {
+  readonly type: 'invoke';
+  readonly id: number;
+  readonly input: RunnerInput;
+}
+
+process.env.WORKER_ID ??= `127.0.0.1:runner-${process.pid}`;
+const send = (m: unknown) => process.send?.(m);
+let inflight = 0;
+let exiting = false;
+
+async function exit(): Promise<void> {
+  if (exiting) return;
+  exiting = true;
+  stopRequested();
+  while (inflight > 0) await new Promise((r) => setTimeout(r, 20));
+  await shutdownRunner();
+  process.exit(0);
+}
+
+process.on('SIGTERM', () => void exit());
+process.on('SIGINT', () => {}); // Ctrl-C reaches the whole group; the host decides the order of shutdown.
+process.on('disconnect', () => void exit());
+process.on('message', (m: Invoke | { type: 'shutdown' }) => {
+  if (m.type === 'shutdown') {
+    void exit();
+    return;
+  }
+  inflight++;
+  const context: Context = lambdaContext('tributary-runner', m.input.budgetMs + 60_000);
+  handleRunnerInvocation(m.input, context)
+    .then((result) => send({ type: 'result', id: m.id, result }))
+    .catch((e: unknown) => {
+      const err = e as Error;
+      send({ type: 'error', id: m.id, error: { errorType: err.name ?? 'Error', errorMessage: err.message ?? String(e), trace: traceOf(e) } });
+    })
+    .finally(() => {
+      inflight--;
+    });
+});
+send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,128 @@
+/**
+ * Kafka Connect's error handling for one task: retries with backoff for retriable errors
+ * within `errors.retry.timeout`, tolerance (`none` fails the task, `all` skips the record),
+ * `errors.log.*`, and the dead letter queue with `__connect.errors.*` context headers.
+ */
+import type { KafkaHeader, OutgoingRecord } from '../kafka/kafka-port.ts';
+import type { Logger } from './runtime-logger.ts';
+import { isRetriable, ToleranceExceededError } from './runtime-errors.ts';
+
+export type Stage = 'TASK_POLL' | 'TASK_PUT' | 'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'KAFKA_PRODUCE' | 'KAFKA_CONSUME';
+
+export interface ErrorHandlingConfig {
+  readonly tolerance: 'none' | 'all';
+  readonly retryTimeoutMs: number;
+  readonly retryDelayMaxMs: number;
+  readonly logEnable: boolean;
+  readonly logIncludeMessages: boolean;
+  readonly dlqTopic: string;
+  readonly dlqContextHeaders: boolean;
+}
+
+/** The consumed record a failure relates to (sinks), for the DLQ and logs. */
+export interface OriginalRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: readonly KafkaHeader[];
+}
+
+export function errorHandlingConfig(config: Readonly<Record<string, string>>): ErrorHandlingConfig {
+  const num = (k: string, d: number) => (config[k] === undefined ? d : Number(config[k]));
+  return {
+    tolerance: config['errors.tolerance'] === 'all' ? 'all' : 'none',
+    retryTimeoutMs: num('errors.retry.timeout', 0),
+    retryDelayMaxMs: num('errors.retry.delay.max.ms', 60_000),
+    logEnable: config['errors.log.enable'] === 'true',
+    logIncludeMessages: config['errors.log.include.messages'] === 'true',
+    dlqTopic: (config['errors.deadletterqueue.topic.name'] ?? '').trim(),
+    dlqContextHeaders: config['errors.deadletterqueue.context.headers.enable'] === 'true',
+  };
+}
+
+export class ErrorHandler {
+  /** Records sent to the DLQ that still need producing at the next flush. */
+  private dlqPending: OutgoingRecord[] = [];
+  private skipped = 0;
+
+  constructor(
+    private readonly cfg: ErrorHandlingConfig,
+    private readonly ctx: { connector: string; task: number; log: Logger },
+  ) {}
+
+  get skippedCount(): number {
+    return this.skipped;
+  }
+
+  /**
+   * Runs one stage for one record. Returns `{ ok: false }` when the failure is tolerated (the
+   * record is skipped); throws ToleranceExceededError when it is not.
+   */
+  async execute<T>(stage: Stage, className: string, fn: () => T | Promise<T>, original?: OriginalRecord): Promise<{ ok: true; value: T } | { ok: false }> {
+    const deadline = Date.now() + (this.cfg.retryTimeoutMs < 0 ? Number.POSITIVE_INFINITY : this.cfg.retryTimeoutMs);
+    let delay = 300;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { ok: true, value: await fn() };
+      } catch (e) {
+        const error = e as Error;
+        if (isRetriable(error) && Date.now() + delay < deadline) {
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, this.cfg.retryDelayMaxMs);
+          continue;
+        }
+        this.report(stage, className, error, original, attempt);
+        if (this.cfg.tolerance === 'none') {
+          throw new ToleranceExceededError(`Tolerance exceeded in error handler: ${stage} in ${className} failed: ${error.message}`, stage, className, { cause: error });
+        }
+        this.skipped++;
+        return { ok: false };
+      }
+    }
+  }
+
+  /** DLQ records waiting to be produced; the caller sends them before committing offsets. */
+  takeDlqRecords(): OutgoingRecord[] {
+    const out = this.dlqPending;
+    this.dlqPending = [];
+    return out;
+  }
+
+  private report(stage: Stage, className: string, error: Error, original: OriginalRecord | undefined, attempts: number): void {
+    if (this.cfg.logEnable) {
+      this.ctx.log.error('Error encountered in task', {
+        connector: this.ctx.connector,
+        task: this.ctx.task,
+        stage,
+        className,
+        attempts,
+        error: error.message,
+        ...(original ? { topic: original.topic, partition: original.partition, offset: original.offset } : {}),
+        ...(original && this.cfg.logIncludeMessages ? { key: original.key?.toString('utf8') ?? null, value: original.value?.toString('utf8') ?? null } : {}),
+      });
+    }
+    if (!this.cfg.dlqTopic || !original || this.cfg.tolerance === 'none') return;
+    const headers: KafkaHeader[] = [...original.headers];
+    if (this.cfg.dlqContextHeaders) {
+      const h = (k: string, v: string) => headers.push({ key: `__connect.errors.${k}`, value: Buffer.from(v) });
+      h('topic', original.topic);
+      h('partition', String(original.partition));
+      h('offset', String(original.offset));
+      h('connector.name', this.ctx.connector);
+      h('task.id', String(this.ctx.task));
+      h('stage', stage);
+      h('class.name', className);
+      h('exception.class.name', javaLikeClassName(error));
+      h('exception.message', error.message);
+      h('exception.stacktrace', error.stack ?? String(error));
+    }
+    this.dlqPending.push({ topic: this.cfg.dlqTopic, key: original.key, value: original.value, headers });
+  }
+}
+
+/** Connect tools expect Java class names; ours are TypeScript error names. */
+function javaLikeClassName(e: Error): string {
+  return e.name === 'DataError' ? 'org.apache.kafka.connect.errors.DataException' : e.name;
+}

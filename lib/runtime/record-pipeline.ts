@@ -1,0 +1,120 @@
+/**
+ * The per-record path between a task and Kafka: transforms and converters, each stage run
+ * through the error handler so failures are retried, tolerated or fail the task as
+ * Connect's do.
+ */
+import type { FetchedRecord, KafkaHeader, OutgoingRecord } from '../kafka/kafka-port.ts';
+import type { ConnectHeader, SinkRecord, SourceRecord } from '../plugins/connect-record.ts';
+import type { PluginRegistry } from '../plugins/plugin-registry.ts';
+import type { Converter, HeaderConverter } from '../plugins/plugin-types.ts';
+import { buildTransformChain, type TransformChain } from '../transforms/transform-chain.ts';
+import type { ErrorHandler, OriginalRecord } from './error-handler.ts';
+import { TaskConfigError } from './runtime-errors.ts';
+
+export const DEFAULT_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+export const DEFAULT_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+
+/** Options under a prefix, without it: `value.converter.schemas.enable` → `schemas.enable`. */
+export function withPrefix(config: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] = v;
+  return out;
+}
+
+export class RecordPipeline {
+  private readonly keyConverter: Converter;
+  private readonly valueConverter: Converter;
+  private readonly headerConverter: HeaderConverter;
+  private readonly transforms: TransformChain;
+  private readonly names: { key: string; value: string; header: string };
+
+  constructor(
+    registry: PluginRegistry,
+    config: Readonly<Record<string, string>>,
+    private readonly errors: ErrorHandler,
+  ) {
+    this.names = {
+      key: config['key.converter'] ?? DEFAULT_CONVERTER,
+      value: config['value.converter'] ?? DEFAULT_CONVERTER,
+      header: config['header.converter'] ?? DEFAULT_HEADER_CONVERTER,
+    };
+    this.keyConverter = create<Converter>(registry, this.names.key, 'converter');
+    this.keyConverter.configure(withPrefix(config, 'key.converter'), true);
+    this.valueConverter = create<Converter>(registry, this.names.value, 'converter');
+    this.valueConverter.configure(withPrefix(config, 'value.converter'), false);
+    this.headerConverter = create<HeaderConverter>(registry, this.names.header, 'header_converter');
+    this.headerConverter.configure(withPrefix(config, 'header.converter'));
+    this.transforms = buildTransformChain(config, (name) => registry.find(name, ['transformation', 'predicate']));
+  }
+
+  /** A source record on its way to Kafka, or null when a transform dropped it or an error was tolerated. */
+  async toKafka(record: SourceRecord): Promise<OutgoingRecord | null> {
+    const t = await this.errors.execute('TRANSFORMATION', 'transforms', () => this.transforms.apply(record));
+    if (!t.ok || t.value === null) return null;
+    const r = t.value;
+    const headers: KafkaHeader[] = [];
+    const h = await this.errors.execute('HEADER_CONVERTER', this.names.header, () => {
+      for (const hd of r.headers ?? []) headers.push({ key: hd.key, value: this.headerConverter.fromConnectHeader(r.topic, hd.key, hd.schema, hd.value) });
+    });
+    if (!h.ok) return null;
+    const key = await this.errors.execute('KEY_CONVERTER', this.names.key, () => this.keyConverter.fromConnectData(r.topic, r.keySchema, r.key ?? null));
+    if (!key.ok) return null;
+    const value = await this.errors.execute('VALUE_CONVERTER', this.names.value, () => this.valueConverter.fromConnectData(r.topic, r.valueSchema, r.value));
+    if (!value.ok) return null;
+    return {
+      topic: r.topic,
+      partition: r.kafkaPartition ?? undefined,
+      key: key.value,
+      value: value.value,
+      headers,
+      timestamp: r.timestamp ?? undefined,
+    };
+  }
+
+  /** A consumed record on its way to the sink task, or null when dropped or tolerated. */
+  async fromKafka(f: FetchedRecord): Promise<SinkRecord | null> {
+    const original: OriginalRecord = f;
+    const key = await this.errors.execute('KEY_CONVERTER', this.names.key, () => this.keyConverter.toConnectData(f.topic, f.key), original);
+    if (!key.ok) return null;
+    const value = await this.errors.execute('VALUE_CONVERTER', this.names.value, () => this.valueConverter.toConnectData(f.topic, f.value), original);
+    if (!value.ok) return null;
+    const headers = await this.errors.execute(
+      'HEADER_CONVERTER',
+      this.names.header,
+      () =>
+        f.headers.map((h): ConnectHeader => {
+          const sv = this.headerConverter.toConnectHeader(f.topic, h.key, h.value);
+          return { key: h.key, schema: sv.schema, value: sv.value };
+        }),
+      original,
+    );
+    if (!headers.ok) return null;
+    const record: SinkRecord = {
+      topic: f.topic,
+      kafkaPartition: f.partition,
+      kafkaOffset: f.offset,
+      keySchema: key.value.schema,
+      key: key.value.value,
+      valueSchema: value.value.schema,
+      value: value.value.value,
+      timestamp: f.timestamp,
+      timestampType: 'CreateTime',
+      headers: headers.value,
+      originalTopic: f.topic,
+      originalKafkaPartition: f.partition,
+      originalKafkaOffset: f.offset,
+    };
+    const t = await this.errors.execute('TRANSFORMATION', 'transforms', () => this.transforms.apply(record), original);
+    return t.ok ? t.value : null;
+  }
+
+  close(): void {
+    this.transforms.close();
+  }
+}
+
+function create<T>(registry: PluginRegistry, className: string, type: 'converter' | 'header_converter'): T {
+  const d = registry.find(className, [type]);
+  if (!d) throw new TaskConfigError(`Failed to find any class that implements ${type === 'converter' ? 'Converter' : 'HeaderConverter'} and which name matches ${className}`);
+  return d.create() as T;
+}

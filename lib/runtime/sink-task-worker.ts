@@ -1,0 +1,180 @@
+/**
+ * Runs a sink task: fetch its partitions → converters → transforms → put, and at each
+ * commit boundary flush, then commit the offsets of consumer group `connect-<name>`.
+ *
+ * Partitions are shared among tasks deterministically (sorted, task i takes every n-th),
+ * and read with a group-less fetch: a slice starting on a cold Lambda never rebalances the
+ * group, and commits go in as a simple consumer's would.
+ */
+import type { AdminPort, PartitionReaderPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
+import type { SinkRecord } from '../plugins/connect-record.ts';
+import type { PartitionOffsets, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
+import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
+import { RecordPipeline } from './record-pipeline.ts';
+import { isRetriable, TaskConfigError } from './runtime-errors.ts';
+import { checkCommitGate, fenced, sleep, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
+
+export const sinkGroupId = (connector: string) => `connect-${connector}`;
+const tpKey = (t: string, p: number) => `${t}:${p}`;
+
+export class SinkTaskWorker implements TaskWorker {
+  private task!: SinkTask;
+  private reader!: PartitionReaderPort;
+  private admin!: AdminPort;
+  private pipeline!: RecordPipeline;
+  private readonly errors: ErrorHandler;
+  private assignment: TopicPartition[] = [];
+  /** Next offset to fetch, per partition. */
+  private positions = new Map<string, TopicPartitionOffset>();
+  /** Next offset after what was handed to `put`, i.e. what a commit may cover after flush. */
+  private consumed = new Map<string, TopicPartitionOffset>();
+  private committed = new Map<string, number>();
+  private lastCommit = Date.now();
+  private commitRequested = false;
+
+  constructor(
+    private readonly id: TaskIdentity,
+    private readonly deps: WorkerDeps,
+  ) {
+    this.errors = new ErrorHandler(errorHandlingConfig(id.connectorConfig), { connector: id.connector, task: id.task, log: deps.log });
+  }
+
+  async start(): Promise<void> {
+    const { registry, kafka } = this.deps;
+    const cls = this.id.connectorConfig['connector.class'] ?? '';
+    const descriptor = registry.find(cls, ['sink']);
+    if (!descriptor) throw new TaskConfigError(`Failed to find any class that implements SinkConnector and which name matches ${cls}`);
+    this.task = (descriptor.create() as SinkConnector).createTask();
+    this.pipeline = new RecordPipeline(registry, this.id.connectorConfig, this.errors);
+    this.admin = await kafka.admin();
+    this.reader = await kafka.reader({ isolation: this.id.connectorConfig['consumer.override.isolation.level'] === 'read_uncommitted' ? 'read_uncommitted' : 'read_committed' });
+    this.assignment = await this.assign();
+    await this.seekToCommitted();
+    await this.task.start(this.id.taskConfig, {
+      configs: this.id.taskConfig,
+      assignment: () => this.assignment,
+      offset: (tp, offset) => this.positions.set(tpKey(tp.topic, tp.partition), { ...tp, offset }),
+      requestCommit: () => {
+        this.commitRequested = true;
+      },
+    });
+    await this.task.open?.(this.assignment);
+  }
+
+  async runSlice(opts: SliceOptions): Promise<SliceOutcome> {
+    let count = 0;
+    let lastData = Date.now();
+    for (;;) {
+      if (opts.shouldStop()) return this.finish('stopped', count);
+      if (Date.now() >= opts.deadline) return this.finish('continue', count);
+      const { records: fetched, next } = await this.reader.fetch([...this.positions.values()], { maxWaitMs: Math.min(500, Math.max(10, opts.deadline - Date.now())) });
+      for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
+      if (fetched.length > 0) {
+        lastData = Date.now();
+        count += fetched.length;
+        const batch: SinkRecord[] = [];
+        for (const f of fetched) {
+          const r = await this.pipeline.fromKafka(f);
+          if (r) batch.push(r);
+        }
+        if (batch.length) await this.put(batch);
+      }
+      for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);
+      if (this.commitRequested || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+        if ((await this.commit()) === 'commit-and-stop') return { hint: 'stopped', records: count };
+      }
+      if (fetched.length === 0 && Date.now() - lastData >= opts.idleMs) return this.finish(count > 0 ? 'continue' : 'idle', count);
+    }
+  }
+
+  async stop(opts: { commit: boolean }): Promise<void> {
+    try {
+      if (opts.commit) await this.commit();
+    } finally {
+      await this.task?.close?.(this.assignment);
+      await this.task?.stop();
+      this.pipeline?.close();
+      await this.reader?.close();
+      await this.admin?.close();
+    }
+  }
+
+  private async finish(hint: 'continue' | 'idle' | 'stopped', records: number): Promise<SliceOutcome> {
+    const gate = await this.commit();
+    return { hint: gate === 'commit-and-stop' ? 'stopped' : hint, records };
+  }
+
+  /** put, retrying while the task throws retriable errors (Connect's RetriableException). */
+  private async put(batch: SinkRecord[]): Promise<void> {
+    let delay = 200;
+    for (;;) {
+      try {
+        await this.task.put(batch);
+        return;
+      } catch (e) {
+        if (!isRetriable(e)) throw e;
+        await sleep(delay);
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  }
+
+  /** Flushes the task, sends DLQ records, then commits the group's offsets if not fenced. */
+  private async commit(): Promise<'commit' | 'commit-and-stop'> {
+    this.commitRequested = false;
+    const offsets: PartitionOffsets = new Map([...this.consumed].map(([k, v]) => [k, { ...v }]));
+    const safe = this.task.preCommit ? await this.task.preCommit(offsets) : (await this.task.flush?.(offsets), offsets);
+    const dlq = this.errors.takeDlqRecords();
+    if (dlq.length) {
+      const producer = await this.deps.kafka.producer();
+      try {
+        await producer.send(dlq);
+      } finally {
+        await producer.close();
+      }
+    }
+    const gate = await checkCommitGate(this.deps.store, this.id);
+    if (gate === 'fenced') throw fenced(this.id);
+    const changed = [...safe.values()].filter((o) => this.committed.get(tpKey(o.topic, o.partition)) !== o.offset);
+    if (changed.length) {
+      await this.admin.commitOffsets(sinkGroupId(this.id.connector), changed);
+      for (const o of changed) this.committed.set(tpKey(o.topic, o.partition), o.offset);
+    }
+    this.lastCommit = Date.now();
+    return gate;
+  }
+
+  /** This task's share of the subscribed partitions: every n-th of them, sorted. */
+  private async assign(): Promise<TopicPartition[]> {
+    const cfg = this.id.connectorConfig;
+    let topics = (cfg.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    if (cfg['topics.regex']) {
+      const re = new RegExp(`^(?:${cfg['topics.regex']})$`);
+      topics = (await this.admin.listTopics()).filter((t) => re.test(t) && !t.startsWith('__'));
+    } else {
+      await this.admin.createTopics(topics.map((topic) => ({ topic })));
+    }
+    const all: TopicPartition[] = [];
+    for (const topic of topics.sort()) for (const partition of await this.admin.partitions(topic)) all.push({ topic, partition });
+    return all.filter((_, i) => i % this.id.taskCount === this.id.task);
+  }
+
+  private async seekToCommitted(): Promise<void> {
+    const topics = [...new Set(this.assignment.map((a) => a.topic))];
+    const committed = topics.length ? await this.admin.committedOffsets(sinkGroupId(this.id.connector), topics) : [];
+    const reset = this.id.connectorConfig['consumer.override.auto.offset.reset'] ?? 'earliest';
+    for (const tp of this.assignment) {
+      const c = committed.find((o) => o.topic === tp.topic && o.partition === tp.partition);
+      let offset = c && c.offset >= 0 ? c.offset : -1;
+      if (offset < 0) {
+        const w = (await this.admin.watermarks(tp.topic)).find((x) => x.partition === tp.partition);
+        offset = reset === 'latest' ? (w?.high ?? 0) : (w?.low ?? 0);
+      } else {
+        this.committed.set(tpKey(tp.topic, tp.partition), offset);
+      }
+      const pos = { topic: tp.topic, partition: tp.partition, offset };
+      this.positions.set(tpKey(tp.topic, tp.partition), pos);
+      this.consumed.set(tpKey(tp.topic, tp.partition), pos);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The runner: runs one bounded slice of a task and says what should happen next. Started
+ * tasks stay warm between slices of the same lease epoch and generation, so a warm Lambda
+ * or a local runner process resumes a task without reloading offsets or reconnecting.
+ */
+import type { KafkaPort } from '../kafka/kafka-port.ts';
+import type { PluginRegistry } from '../plugins/plugin-registry.ts';
+import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import { withRetries } from './retry.ts';
+import { FencedError } from './runtime-errors.ts';
+import type { Logger } from './runtime-logger.ts';
+import { SinkTaskWorker } from './sink-task-worker.ts';
+import { SourceTaskWorker } from './source-task-worker.ts';
+import type { SliceHint, TaskIdentity, TaskWorker } from './task-worker.ts';
+
+/** What the state machine passes to a runner. */
+export interface RunnerInput {
+  readonly connector: string;
+  readonly task: number;
+  readonly epoch: number;
+  /** How long this slice may run before it commits and returns. */
+  readonly budgetMs: number;
+  readonly idleMs: number;
+  readonly commitIntervalMs: number;
+}
+
+export interface RunnerResult {
+  readonly hint: SliceHint;
+  readonly records: number;
+  readonly workerId: string;
+}
+
+export interface RunnerDeps {
+  readonly store: DynamoConnectorStore;
+  readonly kafka: KafkaPort;
+  readonly registry: PluginRegistry;
+  readonly log: Logger;
+  readonly workerId: string;
+}
+
+interface WarmTask {
+  readonly id: TaskIdentity;
+  readonly worker: TaskWorker;
+}
+
+export class SliceRunner {
+  private readonly warm = new Map<string, WarmTask>();
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Runs one slice. Throws when the task fails; the state machine records that and restarts it. */
+  async run(input: RunnerInput, opts: { shouldStop?: () => boolean; deadline?: number } = {}): Promise<RunnerResult> {
+    const key = `${input.connector}/${input.task}`;
+    const done = (hint: SliceHint, records = 0): RunnerResult => ({ hint, records, workerId: this.deps.workerId });
+    const state = await this.deps.store.getState(input.connector);
+    const lease = state?.leases.get(input.task);
+    if (!state || !lease || lease.epoch !== input.epoch) {
+      await this.release(key, false);
+      return done('fenced');
+    }
+    const taskConfig = state.tasks?.configs[input.task];
+    if (state.connector.targetState !== 'RUNNING' || !taskConfig || state.tasks?.generation !== state.connector.generation) {
+      await this.release(key, false);
+      return done('stopped');
+    }
+    let warm = this.warm.get(key);
+    if (warm && (warm.id.epoch !== input.epoch || warm.id.generation !== state.connector.generation)) {
+      await this.release(key, false);
+      warm = undefined;
+    }
+    if (!warm) {
+      const id: TaskIdentity = {
+        connector: input.connector,
+        task: input.task,
+        epoch: input.epoch,
+        generation: state.connector.generation,
+        taskCount: state.tasks?.configs.length ?? 1,
+        connectorConfig: state.connector.config,
+        taskConfig,
+        workerId: this.deps.workerId,
+      };
+      const worker = await withRetries(
+        async () => {
+          const w = state.connector.type === 'sink' ? new SinkTaskWorker(id, this.deps) : new SourceTaskWorker(id, this.deps);
+          try {
+            await w.start();
+            return w;
+          } catch (e) {
+            await w.stop({ commit: false }).catch(() => {});
+            throw e;
+          }
+        },
+        // New topics take a moment to get leaders; that is no reason to fail a task.
+        { timeoutMs: 20_000 },
+      );
+      warm = { id, worker };
+      this.warm.set(key, warm);
+    }
+    const running = await this.deps.store.putTaskStatus(
+      input.connector,
+      input.task,
+      { state: 'RUNNING', workerId: this.deps.workerId, generation: warm.id.generation },
+      { epoch: input.epoch, requireRunning: true, heartbeat: true },
+    );
+    if (!running) {
+      // Paused or fenced since we read the state; the lifecycle step after this slice tells which.
+      await this.release(key, false);
+      return done('stopped');
+    }
+    try {
+      const outcome = await warm.worker.runSlice({
+        deadline: Math.min(opts.deadline ?? Number.POSITIVE_INFINITY, Date.now() + input.budgetMs),
+        idleMs: input.idleMs,
+        commitIntervalMs: input.commitIntervalMs,
+        shouldStop: opts.shouldStop ?? (() => false),
+      });
+      if (outcome.hint === 'stopped' || outcome.hint === 'fenced') await this.release(key, false);
+      else await this.deps.store.putTaskStatus(input.connector, input.task, { state: 'RUNNING', workerId: this.deps.workerId, generation: warm.id.generation }, { epoch: input.epoch, requireRunning: true, heartbeat: true });
+      return done(outcome.hint, outcome.records);
+    } catch (e) {
+      await this.release(key, false);
+      if (e instanceof FencedError) return done('fenced');
+      throw e;
+    }
+  }
+
+  /** Stops every warm task, committing what is durable (host shutdown). */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.warm.keys()].map((k) => this.release(k, true).catch(() => {})));
+  }
+
+  private async release(key: string, commit: boolean): Promise<void> {
+    const warm = this.warm.get(key);
+    if (!warm) return;
+    this.warm.delete(key);
+    await warm.worker.stop({ commit });
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Runs a source task: poll → transforms → converters → produce, and at each commit
+ * boundary flush and write the source offsets to the offsets topic. With exactly-once
+ * support, each poll batch and its offsets go to Kafka in one transaction under a
+ * per-task transactional id, which also fences zombie producers in Kafka itself.
+ */
+import type { OutgoingRecord, ProducerPort, WrittenRecord } from '../kafka/kafka-port.ts';
+import type { SourceOffset, SourcePartition, SourceRecord } from '../plugins/connect-record.ts';
+import type { SourceConnector, SourceTask } from '../plugins/plugin-types.ts';
+import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
+import { RecordPipeline } from './record-pipeline.ts';
+import { TaskConfigError } from './runtime-errors.ts';
+import { DEFAULT_OFFSETS_TOPIC, partitionId, SourceOffsetStore } from './source-offset-store.ts';
+import { checkCommitGate, fenced, sleep, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
+import { TopicCreator } from './topic-creator.ts';
+
+export class SourceTaskWorker implements TaskWorker {
+  private task!: SourceTask;
+  private producer!: ProducerPort;
+  private offsets!: SourceOffsetStore;
+  private pipeline!: RecordPipeline;
+  private topics!: TopicCreator;
+  private readonly errors: ErrorHandler;
+  private readonly exactlyOnce: boolean;
+  /** Offsets acknowledged by Kafka but not yet committed, latest per source partition. */
+  private pending = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+  private lastCommit = Date.now();
+
+  constructor(
+    private readonly id: TaskIdentity,
+    private readonly deps: WorkerDeps,
+  ) {
+    this.errors = new ErrorHandler(errorHandlingConfig(id.connectorConfig), { connector: id.connector, task: id.task, log: deps.log });
+    // Connect enables exactly-once per worker; Tributary has no workers, so the connector asks for it.
+    const eos = id.connectorConfig['exactly.once.support'];
+    this.exactlyOnce = eos === 'required' || eos === 'requested';
+  }
+
+  async start(): Promise<void> {
+    const { registry, kafka, store } = this.deps;
+    const cls = this.id.connectorConfig['connector.class'] ?? '';
+    const descriptor = registry.find(cls, ['source']);
+    if (!descriptor) throw new TaskConfigError(`Failed to find any class that implements SourceConnector and which name matches ${cls}`);
+    const connector = descriptor.create() as SourceConnector;
+    this.task = connector.createTask();
+    this.pipeline = new RecordPipeline(registry, this.id.connectorConfig, this.errors);
+    this.topics = new TopicCreator(kafka, store, this.id.connector, this.id.connectorConfig);
+    const offsetsTopic = this.id.connectorConfig['offsets.storage.topic'] || DEFAULT_OFFSETS_TOPIC;
+    await SourceOffsetStore.ensureTopic(kafka, offsetsTopic);
+    this.offsets = new SourceOffsetStore({ kafka, store }, this.id.connector, offsetsTopic, `task-${this.id.task}`);
+    await this.offsets.load();
+    this.producer = await kafka.producer(
+      this.exactlyOnce ? { transactionalId: `tributary-${this.id.connector}-${this.id.task}`, idempotent: true } : { idempotent: true },
+    );
+    await this.task.start(this.id.taskConfig, { configs: this.id.taskConfig, offsetStorageReader: () => this.offsets.reader() });
+  }
+
+  async runSlice(opts: SliceOptions): Promise<SliceOutcome> {
+    let count = 0;
+    let lastData = Date.now();
+    let idleSleep = 10;
+    for (;;) {
+      if (opts.shouldStop()) return this.finish('stopped', count);
+      if (Date.now() >= opts.deadline) return this.finish('continue', count);
+      const polled = await this.task.poll();
+      const records = polled ?? [];
+      if (records.length === 0) {
+        if (this.pending.size > 0 || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+          const gate = await this.commit();
+          if (gate === 'commit-and-stop') return { hint: 'stopped', records: count };
+        }
+        if (Date.now() - lastData >= opts.idleMs) return this.finish(count > 0 ? 'continue' : 'idle', count);
+        await sleep(idleSleep);
+        idleSleep = Math.min(idleSleep * 2, 250);
+        continue;
+      }
+      lastData = Date.now();
+      idleSleep = 10;
+      count += records.length;
+      await this.send(records);
+      if (Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+        const gate = await this.commit();
+        if (gate === 'commit-and-stop') return { hint: 'stopped', records: count };
+      }
+    }
+  }
+
+  async stop(opts: { commit: boolean }): Promise<void> {
+    try {
+      if (opts.commit) await this.commit();
+    } finally {
+      await this.task?.stop();
+      this.pipeline?.close();
+      await this.producer?.close();
+    }
+  }
+
+  private async finish(hint: 'continue' | 'idle' | 'stopped', records: number): Promise<SliceOutcome> {
+    const gate = await this.commit();
+    return { hint: gate === 'commit-and-stop' ? 'stopped' : hint, records };
+  }
+
+  /** Converts and produces one poll batch; offsets become pending once Kafka acknowledged. */
+  private async send(records: readonly SourceRecord[]): Promise<void> {
+    const out: OutgoingRecord[] = [];
+    const sent: SourceRecord[] = [];
+    for (const r of records) {
+      const o = await this.pipeline.toKafka(r);
+      if (o) {
+        out.push(o);
+        sent.push(r);
+      }
+    }
+    await this.topics.ensure(out.map((o) => o.topic));
+    if (this.exactlyOnce) {
+      const offsets = latestOffsets(records);
+      await this.producer.inTransaction(async (send) => {
+        await send(out);
+        const written = await send(this.offsets.records(offsets));
+        await this.offsets.written(offsets, written);
+      });
+      await this.task.commit?.();
+      this.lastCommit = Date.now();
+      return;
+    }
+    const written: WrittenRecord[] = out.length ? await this.producer.send(out) : [];
+    for (const r of records) this.pending.set(partitionId(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    if (this.task.commitRecord) {
+      for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, written[i] ?? null);
+    }
+  }
+
+  /** Writes pending offsets if this runner still owns the task. */
+  private async commit(): Promise<'commit' | 'commit-and-stop'> {
+    const gate = await checkCommitGate(this.deps.store, this.id);
+    if (gate === 'fenced') throw fenced(this.id);
+    if (this.pending.size > 0) {
+      const offsets = [...this.pending.values()];
+      this.pending = new Map();
+      await this.offsets.write((r) => this.producer.send(r), offsets);
+      await this.task.commit?.();
+    }
+    this.lastCommit = Date.now();
+    return gate;
+  }
+}
+
+function latestOffsets(records: readonly SourceRecord[]): { partition: SourcePartition; offset: SourceOffset }[] {
+  const m = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+  for (const r of records) m.set(partitionId(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+  return [...m.values()];
+}

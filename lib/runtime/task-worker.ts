@@ -1,0 +1,79 @@
+/**
+ * What source and sink workers share: the identity of the task they run, the slice
+ * options, and the fencing check made before every commit.
+ */
+import type { KafkaPort } from '../kafka/kafka-port.ts';
+import type { PluginRegistry } from '../plugins/plugin-registry.ts';
+import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { ConnectorConfig } from '../store/store-model.ts';
+import { FencedError } from './runtime-errors.ts';
+import type { Logger } from './runtime-logger.ts';
+
+export interface TaskIdentity {
+  readonly connector: string;
+  readonly task: number;
+  /** The lease epoch this runner was given; it commits only while the lease still has it. */
+  readonly epoch: number;
+  readonly generation: number;
+  readonly taskCount: number;
+  readonly connectorConfig: ConnectorConfig;
+  readonly taskConfig: ConnectorConfig;
+  readonly workerId: string;
+}
+
+export interface WorkerDeps {
+  readonly kafka: KafkaPort;
+  readonly store: DynamoConnectorStore;
+  readonly registry: PluginRegistry;
+  readonly log: Logger;
+}
+
+export interface SliceOptions {
+  /** When the slice must have committed and returned, epoch millis. */
+  readonly deadline: number;
+  /** End the slice as `idle` after this long without records. */
+  readonly idleMs: number;
+  readonly commitIntervalMs: number;
+  /** Checked between batches: true when the host is shutting down. */
+  readonly shouldStop: () => boolean;
+}
+
+/**
+ * `continue`: more to do; `idle`: no data, back off; `stopped`: the target state changed or
+ * the host is stopping; `fenced`: a newer runner owns the task.
+ */
+export type SliceHint = 'continue' | 'idle' | 'stopped' | 'fenced';
+
+export interface SliceOutcome {
+  readonly hint: SliceHint;
+  readonly records: number;
+}
+
+export interface TaskWorker {
+  start(): Promise<void>;
+  runSlice(opts: SliceOptions): Promise<SliceOutcome>;
+  /** Releases the task and clients; with `commit`, commits what is durable first. */
+  stop(opts: { commit: boolean }): Promise<void>;
+}
+
+/** Verdict of the check before a commit. */
+export type CommitGate = 'commit' | 'commit-and-stop' | 'fenced';
+
+/**
+ * Reads the lease and target state in one consistent read. A runner whose epoch is stale
+ * must not commit; one whose connector was paused, stopped, reconfigured or deleted
+ * commits what it has and stops.
+ */
+export async function checkCommitGate(store: DynamoConnectorStore, id: TaskIdentity): Promise<CommitGate> {
+  const { connector, lease } = await store.getRunView(id.connector, id.task);
+  if (!lease || lease.epoch !== id.epoch) return 'fenced';
+  if (!connector) return 'fenced';
+  if (connector.targetState !== 'RUNNING' || connector.generation !== id.generation) return 'commit-and-stop';
+  return 'commit';
+}
+
+export function fenced(id: TaskIdentity): FencedError {
+  return new FencedError(`Task ${id.connector}-${id.task} at epoch ${id.epoch} was fenced by a newer runner`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
