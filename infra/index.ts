@@ -11,6 +11,7 @@ export { FargateRunner, RUNNER_CONTAINER_NAME, type FargateRunnerOptions, type F
 export { KafkaAccess, mskResourceArn, type KafkaAuth, type KafkaAuthMode, type KafkaConnectionProps, type MskIamAuth } from './constructs/kafka-access.ts';
 export { ServiceDashboard, type ServiceDashboardProps } from './constructs/service-dashboard.ts';
 export { TaskLifecycle, ASL_PATH, type TaskLifecycleOptions, type TaskLifecycleProps } from './constructs/task-lifecycle.ts';
-export { TaskRestarter, type TaskRestarterOptions, type TaskRestarterProps, type TributaryMetricsContract } from './constructs/task-restarter.ts';
+export { TaskRestarter, type TaskRestarterOptions, type TaskRestarterProps } from './constructs/task-restarter.ts';
+export { METRICS_NAMESPACE, tributaryMetric, type TributaryMetricName } from './constructs/tributary-metrics.ts';
 export { TributaryFunction, FUNCTION_RUNTIME, type TributaryFunctionProps, type LogLevel } from './constructs/tributary-function.ts';
 export { InfraConfigError, TributaryInfraError } from './errors.ts';

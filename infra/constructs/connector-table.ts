@@ -19,13 +19,13 @@ export interface ConnectorTableProps {
 
 /**
  * Item-level actions a Tributary function needs. Transactions are authorized through the
- * actions they contain (PutItem, UpdateItem, DeleteItem, ConditionCheckItem).
+ * actions they contain (PutItem, UpdateItem, DeleteItem, ConditionCheckItem). No Scan:
+ * the store lists connectors with a Query on its index partition.
  */
 const DATA_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
-  'dynamodb:Scan',
   'dynamodb:ConditionCheckItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',

@@ -8,14 +8,13 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { TributaryMetricsContract } from './task-restarter.ts';
+import { tributaryMetric } from './tributary-metrics.ts';
 
 export interface ServiceDashboardProps {
   readonly api: apigateway.RestApi;
   readonly stateMachine: sfn.IStateMachine;
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   readonly alarms: cloudwatch.IAlarm[];
-  readonly metrics: TributaryMetricsContract;
 }
 
 const PERIOD = Duration.minutes(1);
@@ -26,15 +25,6 @@ export class ServiceDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
-    const runnerMetric = (metricName: string, statistic: string, label: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metrics.namespace,
-        metricName,
-        dimensionsMap: { service: props.metrics.serviceName },
-        statistic,
-        period: PERIOD,
-        label,
-      });
     const { api, stateMachine } = props;
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
@@ -74,13 +64,14 @@ export class ServiceDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Runner throughput',
-        left: [runnerMetric('RecordsProcessed', 'Sum', 'records processed')],
+        left: [tributaryMetric('RecordsProcessed', 'Sum', PERIOD, 'records processed')],
+        right: [tributaryMetric('SliceDuration', 'p90', PERIOD, 'slice duration p90 (ms)')],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Task failures and restarts',
-        left: [runnerMetric('TaskFailures', 'Sum', 'task failures'), runnerMetric('Restarts', 'Sum', 'restarts')],
-        right: [runnerMetric('HeartbeatAge', 'Maximum', 'max heartbeat age (ms)')],
+        title: 'Task failures, restarts and heartbeats',
+        left: [tributaryMetric('TaskFailures', 'Sum', PERIOD, 'task failures'), tributaryMetric('Restarts', 'Sum', PERIOD, 'restarts')],
+        right: [tributaryMetric('Heartbeat', 'Sum', PERIOD, 'heartbeats')],
         width: 8,
       }),
     );

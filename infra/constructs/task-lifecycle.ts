@@ -36,6 +36,8 @@ export interface TaskLifecycleOptions {
   readonly idleBackoffMax?: Duration;
   /** Slices per execution before it continues as new. Default: the lifecycle function's own (500). */
   readonly slicesPerExecution?: number;
+  /** A slice ends as idle after this long without data. Default: the lifecycle function's own (5 s). */
+  readonly idleSliceEnd?: Duration;
 }
 
 export interface TaskLifecycleProps extends TaskLifecycleOptions {
@@ -48,7 +50,7 @@ export interface TaskLifecycleProps extends TaskLifecycleOptions {
   readonly logLevel: LogLevel;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
-  readonly extraEnvironment: Readonly<Record<string, string>>;
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
   readonly code?: lambda.Code;
 }
 
@@ -62,6 +64,8 @@ export class TaskLifecycle extends Construct {
   readonly executionArnPattern: string;
   readonly lifecycleFunction: TributaryFunction<typeof lifecycleEnvSchema>;
   readonly runnerFunction: TributaryFunction<typeof runnerEnvSchema>;
+  /** Where the state machine logs ALL events. */
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: TaskLifecycleProps) {
     super(scope, id);
@@ -103,6 +107,7 @@ export class TaskLifecycle extends Construct {
         SLICE_BUDGET_MS: String(sliceBudget.toMilliseconds()),
         IDLE_BACKOFF_MAX_MS: props.idleBackoffMax ? String(props.idleBackoffMax.toMilliseconds()) : undefined,
         SLICES_PER_EXECUTION: props.slicesPerExecution === undefined ? undefined : String(props.slicesPerExecution),
+        IDLE_SLICE_END_MS: props.idleSliceEnd ? String(props.idleSliceEnd.toMilliseconds()) : undefined,
       },
       timeout: Duration.seconds(30),
       memorySize: 256,
@@ -134,12 +139,12 @@ export class TaskLifecycle extends Construct {
     props.table.grantReadWriteData(this.runnerFunction.role);
     props.kafka.grantClient(this.runnerFunction.role, 'runner');
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+    const logGroup = (this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       // the vendedlogs prefix keeps CloudWatch Logs' resource policy small (AWS guidance for Step Functions)
       logGroupName: `/aws/vendedlogs/states/${this.stateMachineName}`,
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
-    });
+    }));
     const subnetIds = props.vpc.selectSubnets(props.vpcSubnets).subnetIds;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: this.stateMachineName,

@@ -3,7 +3,8 @@
  * runners' embedded-metric-format metrics, and the EventBridge rules that feed it
  * (execution FAILED/TIMED_OUT/ABORTED of this state machine, ECS tasks STOPPED in this
  * cluster, these alarms entering ALARM, and a periodic sweep for tasks whose heartbeats
- * stopped without any event at all).
+ * stopped without any event at all). ABORTED and STOPPED also follow pause, stop and
+ * delete: the restarter restarts only tasks that are still meant to run.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -16,15 +17,8 @@ import { Construct } from 'constructs';
 import { restarterEnvSchema } from '../../lib/config/function-env.ts';
 import type { ConnectorTable } from './connector-table.ts';
 import { acknowledgeExecutionArnPattern } from './task-lifecycle.ts';
+import { addRestartMetricFilters, tributaryMetric } from './tributary-metrics.ts';
 import { TributaryFunction, type LogLevel } from './tributary-function.ts';
-
-/** The runners' metrics, published in embedded metric format. */
-export interface TributaryMetricsContract {
-  /** Default `Tributary`. */
-  readonly namespace: string;
-  /** Value of the `service` dimension (Powertools' default dimension) that scopes this deployment. */
-  readonly serviceName: string;
-}
 
 export interface TaskRestarterOptions {
   /** A RUNNING task whose heartbeat is older than this is restarted. Default 15 minutes. */
@@ -38,11 +32,12 @@ export interface TaskRestarterProps extends TaskRestarterOptions {
   readonly stateMachineArn: string;
   readonly executionArnPattern: string;
   readonly clusterArn: string;
-  readonly metrics: TributaryMetricsContract;
+  /** The state machine's log group, where in-execution restarts are counted. */
+  readonly stateMachineLogGroup: logs.ILogGroup;
   readonly logLevel: LogLevel;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
-  readonly extraEnvironment: Readonly<Record<string, string>>;
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
   readonly code?: lambda.Code;
 }
 
@@ -50,7 +45,7 @@ export interface TaskRestarterProps extends TaskRestarterOptions {
 export class TaskRestarter extends Construct {
   readonly restarterFunction: TributaryFunction<typeof restarterEnvSchema>;
   readonly taskFailuresAlarm: cloudwatch.Alarm;
-  readonly heartbeatAgeAlarm: cloudwatch.Alarm;
+  readonly heartbeatsMissingAlarm: cloudwatch.Alarm;
   readonly rules: events.Rule[] = [];
 
   constructor(scope: Construct, id: string, props: TaskRestarterProps) {
@@ -82,30 +77,27 @@ export class TaskRestarter extends Construct {
     role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [props.executionArnPattern] }));
     acknowledgeExecutionArnPattern(role, props.executionArnPattern);
 
-    const metric = (metricName: string, statistic: string) =>
-      new cloudwatch.Metric({
-        namespace: props.metrics.namespace,
-        metricName,
-        dimensionsMap: { service: props.metrics.serviceName },
-        statistic,
-        period: Duration.minutes(1),
-      });
     this.taskFailuresAlarm = new cloudwatch.Alarm(this, 'TaskFailuresAlarm', {
       alarmDescription: 'A Tributary task failed outside its error tolerance; the restarter restarts it within its budget.',
-      metric: metric('TaskFailures', 'Sum'),
+      metric: tributaryMetric('TaskFailures', 'Sum'),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.heartbeatAgeAlarm = new cloudwatch.Alarm(this, 'HeartbeatAgeAlarm', {
-      alarmDescription: `A RUNNING Tributary task has not sent a heartbeat for more than ${staleAfter.toHumanString()}.`,
-      metric: metric('HeartbeatAge', 'Maximum'),
-      threshold: staleAfter.toMilliseconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    // Runners send a Heartbeat with every slice. CloudWatch cannot know how many should be
+    // running, so this catches the case where all of them went silent; a single stale task is
+    // the periodic sweep's job. While no connector runs at all, this alarm is (harmlessly) in ALARM.
+    const period = Duration.minutes(5);
+    this.heartbeatsMissingAlarm = new cloudwatch.Alarm(this, 'HeartbeatsMissingAlarm', {
+      alarmDescription: `No Tributary runner has sent a heartbeat for ${staleAfter.toHumanString()}: the restarter sweeps for stale tasks. Expected while no connector is running.`,
+      metric: tributaryMetric('Heartbeat', 'Sum', period),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: Math.max(1, Math.ceil(staleAfter.toSeconds() / period.toSeconds())),
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
+    addRestartMetricFilters(this, this.restarterFunction.logGroup, props.stateMachineLogGroup);
 
     // Lost deliveries are not fatal: the periodic sweep finds whatever an event missed.
     const target = new targets.LambdaFunction(this.restarterFunction.fn, { retryAttempts: 4, maxEventAge: Duration.hours(1) });
@@ -132,7 +124,7 @@ export class TaskRestarter extends Construct {
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
-        resources: [this.taskFailuresAlarm.alarmArn, this.heartbeatAgeAlarm.alarmArn],
+        resources: [this.taskFailuresAlarm.alarmArn, this.heartbeatsMissingAlarm.alarmArn],
         detail: { state: { value: ['ALARM'] } },
       },
     });
@@ -145,6 +137,6 @@ export class TaskRestarter extends Construct {
   }
 
   get alarms(): cloudwatch.Alarm[] {
-    return [this.taskFailuresAlarm, this.heartbeatAgeAlarm];
+    return [this.taskFailuresAlarm, this.heartbeatsMissingAlarm];
   }
 }

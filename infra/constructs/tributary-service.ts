@@ -4,7 +4,7 @@
  * lifecycle (state machine, lifecycle and runner Lambdas, Fargate runner), the restarter
  * with its alarms and rules, and a dashboard, and gives each principal only what it needs.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -23,7 +23,7 @@ import { FargateRunner, type FargateRunnerOptions } from './fargate-runner.ts';
 import { KafkaAccess, type KafkaConnectionProps } from './kafka-access.ts';
 import { ServiceDashboard } from './service-dashboard.ts';
 import { acknowledgeExecutionArnPattern, TaskLifecycle, type TaskLifecycleOptions } from './task-lifecycle.ts';
-import { TaskRestarter, type TaskRestarterOptions, type TributaryMetricsContract } from './task-restarter.ts';
+import { TaskRestarter, type TaskRestarterOptions } from './task-restarter.ts';
 import { TributaryFunction, type LogLevel } from './tributary-function.ts';
 
 export interface TributaryServiceProps {
@@ -53,10 +53,6 @@ export interface TributaryServiceProps {
   readonly lifecycle?: TaskLifecycleOptions;
   readonly fargate?: FargateRunnerOptions;
   readonly restarter?: TaskRestarterOptions;
-  /** Namespace of the runners' EMF metrics. Default `Tributary`. */
-  readonly metricsNamespace?: string;
-  /** The `service` metric dimension and Powertools service name. Default: the stack name. */
-  readonly serviceName?: string;
   /**
    * Prebuilt code for every function (handler `index.handler`) instead of bundling
    * functions/*.ts with esbuild. Meant for tests and for prebuilt artifacts.
@@ -87,12 +83,7 @@ export class TributaryService extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logLevel = props.logLevel ?? 'INFO';
-    const metrics: TributaryMetricsContract = {
-      namespace: props.metricsNamespace ?? 'Tributary',
-      serviceName: props.serviceName ?? Stack.of(this).stackName,
-    };
-    const extraEnvironment = { POWERTOOLS_SERVICE_NAME: metrics.serviceName, POWERTOOLS_METRICS_NAMESPACE: metrics.namespace };
-    const functionDefaults = { logLevel, logRetention, logRemovalPolicy: removalPolicy, extraEnvironment, code: props.functionCode };
+    const functionDefaults = { logLevel, logRetention, logRemovalPolicy: removalPolicy, code: props.functionCode };
 
     const store = new ConnectorTable(this, 'Store', {
       removalPolicy,
@@ -124,7 +115,6 @@ export class TributaryService extends Construct {
         LOG_LEVEL: logLevel,
         WORKER_ID: undefined,
       },
-      extraEnvironment,
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
@@ -192,7 +182,7 @@ export class TributaryService extends Construct {
       stateMachineArn: lifecycle.stateMachineArn,
       executionArnPattern: lifecycle.executionArnPattern,
       clusterArn: fargate.cluster.clusterArn,
-      metrics,
+      stateMachineLogGroup: lifecycle.logGroup,
     });
     this.restarterFunction = restarter.restarterFunction.fn;
     this.alarms = restarter.alarms;
@@ -207,7 +197,6 @@ export class TributaryService extends Construct {
         restarter: this.restarterFunction,
       },
       alarms: this.alarms,
-      metrics,
     }).dashboard;
   }
 

@@ -154,7 +154,8 @@ function editDistance(a: string, b: string): number {
 function validatePlugin(plugin: PluginPlan, prefix: string, errors: Errors): void {
   const instance = plugin.descriptor.create() as Transformation | Predicate;
   const def = instance.config();
-  for (const result of prefixedDef(def, prefix).validate(plugin.props)) {
+  const prefixedProps = Object.fromEntries(Object.entries(plugin.props).map(([k, v]) => [prefix + k, v]));
+  for (const result of prefixedDef(def, prefix).validate(prefixedProps)) {
     for (const message of result.errors) errors.add(result.name, message);
   }
   const known = def.names();

@@ -5,7 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { InfraConfigError, TributaryService, type TributaryServiceProps } from '../../infra/index.ts';
+import { InfraConfigError, METRICS_NAMESPACE, TributaryService, type TributaryServiceProps } from '../../infra/index.ts';
 import { REPO_ROOT } from '../../infra/constructs/tributary-function.ts';
 import { buildStack, logicalIdOf, newApp, resourcesOf, STUB_CODE, STUB_SERVICE_PROPS } from './infra-fixture.ts';
 
@@ -71,18 +71,24 @@ describe('TributaryService in a user stack', { timeout: 60_000 }, () => {
     expect(names[0]).not.toBe(names[1]);
   });
 
-  it('scopes metrics and alarms to its service name', () => {
-    const { template } = userStack({ serviceName: 'orders-connect', metricsNamespace: 'Tributary' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'service', Value: 'orders-connect' }] });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'orders-connect', POWERTOOLS_METRICS_NAMESPACE: 'Tributary' }) },
-    });
+  it('counts restarts from the restarter and state machine logs into Tributary/Restarts', () => {
+    const { template, service } = userStack();
+    const filters = resourcesOf(template, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties as any);
+    expect(filters).toHaveLength(2);
+    for (const f of filters) {
+      expect(f.MetricTransformations).toEqual([{ MetricNamespace: METRICS_NAMESPACE, MetricName: 'Restarts', MetricValue: '1' }]);
+    }
+    const restarterLogs = logicalIdOf(service.restarterFunction.node.findChild('LogGroup'));
+    expect(filters.find((f) => f.LogGroupName.Ref === restarterLogs)?.FilterPattern).toBe('{ $.message = "Task restarted" }');
+    expect(filters.find((f) => f.LogGroupName.Ref !== restarterLogs)?.FilterPattern).toBe(
+      '{ ($.type = "WaitStateEntered") && ($.details.name = "RestartBackoff") }',
+    );
   });
 
   it('can turn the restarter sweep off and change the stale threshold', () => {
     const { template } = userStack({ restarter: { sweep: false, staleAfter: Duration.minutes(5) } });
     template.resourceCountIs('AWS::Events::Rule', 3);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'HeartbeatAge', Threshold: 300_000 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Heartbeat', EvaluationPeriods: 1 });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ STALE_AFTER_MS: '300000' }) } });
   });
 

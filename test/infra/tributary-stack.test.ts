@@ -192,7 +192,7 @@ describe('TributaryStack with default context', { timeout: 60_000 }, () => {
     });
   });
 
-  it('alarms on the runners EMF metrics in the Tributary namespace', () => {
+  it("alarms on the runners' EMF aggregate metrics in the Tributary namespace", () => {
     const { template } = built;
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Tributary',
@@ -200,13 +200,19 @@ describe('TributaryStack with default context', { timeout: 60_000 }, () => {
       Statistic: 'Sum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'service', Value: 'Tributary' }],
+      Dimensions: Match.absent(),
     });
+    // no heartbeat from any runner for the stale window (15 min = 3 periods of 5)
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Tributary',
-      MetricName: 'HeartbeatAge',
-      Statistic: 'Maximum',
-      Threshold: 900_000,
+      MetricName: 'Heartbeat',
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      Dimensions: Match.absent(),
     });
     // the alarm rule names exactly these alarms
     const alarmIds = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([id]) => id).sort();
@@ -218,7 +224,7 @@ describe('TributaryStack with default context', { timeout: 60_000 }, () => {
   it('draws the dashboard: API, executions, throughput, failures and restarts', () => {
     const [, dashboard] = resourcesOf(built.template, 'AWS::CloudWatch::Dashboard')[0]!;
     const body = JSON.stringify((dashboard.Properties as any).DashboardBody);
-    for (const metric of ['Latency', '5XXError', 'ExecutionsStarted', 'ExecutionsFailed', 'RecordsProcessed', 'TaskFailures', 'Restarts']) {
+    for (const metric of ['Latency', '5XXError', 'ExecutionsStarted', 'ExecutionsFailed', 'RecordsProcessed', 'TaskFailures', 'Restarts', 'Heartbeat']) {
       expect(body).toContain(metric);
     }
   });

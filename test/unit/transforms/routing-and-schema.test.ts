@@ -84,7 +84,7 @@ describe('ReplaceField', () => {
   });
 
   it('include keeps exactly the included keys that exist (property)', () => {
-    const key = fc.constantFrom('a', 'b', 'c', 'd', 'e');
+    const key = fc.constantFrom<string>('a', 'b', 'c', 'd', 'e');
     fc.assert(
       fc.property(fc.dictionary(key, fc.integer()), fc.uniqueArray(key, { minLength: 1 }), (value, include) => {
         const out = applied(configured(new ReplaceField('value'), { include: include.join(',') }), sourceRecord({ value })).value as Record<string, number>;

@@ -1,0 +1,39 @@
+/**
+ * The metrics Tributary's alarms and dashboard read. Runners publish theirs in embedded
+ * metric format (lib/runtime/runner-metrics.ts) with a per-connector and a dimensionless
+ * aggregate; the alarms and the dashboard use the aggregate. Restarts are derived here,
+ * by metric filters, from the restarter's and the state machine's logs.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../lib/runtime/runner-metrics.ts';
+
+export { METRICS_NAMESPACE };
+
+/** Metrics the runners publish, and `Restarts`, which the metric filters below publish. */
+export type TributaryMetricName = 'RecordsProcessed' | 'Heartbeat' | 'TaskFailures' | 'SliceDuration' | 'Restarts';
+
+/** A metric of the service, aggregated over every connector. */
+export function tributaryMetric(metricName: TributaryMetricName, statistic: string, period = Duration.minutes(1), label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period, label });
+}
+
+/** Counts restarts: the restarter's `Task restarted` log lines and the state machine's RestartBackoff entries. */
+export function addRestartMetricFilters(scope: Construct, restarterLogs: logs.ILogGroup, stateMachineLogs: logs.ILogGroup): void {
+  const metric = { metricNamespace: METRICS_NAMESPACE, metricName: 'Restarts' satisfies TributaryMetricName, metricValue: '1' };
+  new logs.MetricFilter(scope, 'RestarterRestartsFilter', {
+    ...metric,
+    logGroup: restarterLogs,
+    filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'Task restarted'),
+  });
+  new logs.MetricFilter(scope, 'LifecycleRestartsFilter', {
+    ...metric,
+    logGroup: stateMachineLogs,
+    filterPattern: logs.FilterPattern.all(
+      logs.FilterPattern.stringValue('$.type', '=', 'WaitStateEntered'),
+      logs.FilterPattern.stringValue('$.details.name', '=', 'RestartBackoff'),
+    ),
+  });
+}
