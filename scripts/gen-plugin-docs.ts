@@ -54,13 +54,22 @@ const converterIntro =
   '`converter.type` is set by the runtime (key, value or header) and never needs to be configured.\n\n' +
   'Connect data in JS: INT8–INT32, FLOAT32/FLOAT64 are `number`; INT64 is `number` when it is a safe integer, else `bigint`; ' +
   'BYTES is `Buffer`; Decimal is `Decimal` (from `lib/converters`); Date, Time and Timestamp are `Date` (UTC); ' +
-  'ARRAY is an array; MAP with a schema is a `Map`, schemaless JSON objects are plain objects; STRUCT is `Struct`.';
+  'ARRAY is an array; MAP with a schema is a `Map`, schemaless JSON objects are plain objects; STRUCT is `Struct`.\n\n' +
+  '**Differences from Kafka Connect.** JsonConverter rejects JSON whose type does not fit the schema (Connect would coerce, e.g. ' +
+  'a string in an int32 field to 0) and rejects out-of-range integers instead of wrapping them; numbers written with leading ' +
+  'zeros, which Connect\'s parser tolerates, are rejected as malformed JSON. StringConverter supports UTF-8, UTF-16 (BE/LE), ISO-8859-1 and US-ASCII. SimpleHeaderConverter unescapes `\\"` ' +
+  'inside quoted strings, formats dates in UTC, and returns a null schema for lists and maps whose elements share no schema.';
 
 const transformIntro =
   'Configure them exactly as in Kafka Connect: `transforms=a,b`, `transforms.a.type=<class or alias>`, `transforms.a.<option>=...`, ' +
   'and optionally `transforms.a.predicate=<predicate alias>` with `transforms.a.negate=true|false`; predicates with ' +
   '`predicates=p`, `predicates.p.type=...`, `predicates.p.<option>=...`. Transforms with `$Key`/`$Value` variants operate on the record key or value. ' +
-  'Schemaless values are plain JS objects; values with a schema are `Struct`s.';
+  'Schemaless values are plain JS objects; values with a schema are `Struct`s.\n\n' +
+  '**Differences from Kafka Connect.** Regular expressions run on JS RegExp with Java\'s full-match and replacement semantics; leading ' +
+  'inline flags like `(?i)` work, but Java-only constructs (possessive quantifiers, `\\A`, `\\Z`) are rejected at configuration time. ' +
+  'Date patterns follow `SimpleDateFormat` in UTC with English names and the proleptic Gregorian calendar. Struct fields that were never set ' +
+  'read as their schema default even with `replace.null.with.default=false`. Validation also flags unknown transform options that look ' +
+  'like a misspelling of a real one (e.g. `feild` for `field`), and runs each transform\'s own cross-option checks.';
 
 writeFileSync(join(root, 'docs/converters.md'), render('Converters', converterIntro, builtinConverters));
 writeFileSync(

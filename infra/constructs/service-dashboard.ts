@@ -53,7 +53,7 @@ export class ServiceDashboard extends Construct {
         title: 'Task executions',
         left: [
           stateMachine.metricStarted({ period: PERIOD, label: 'started' }),
-          stateMachine.metricSucceeded({ period: PERIOD, label: 'ended' }),
+          stateMachine.metricSucceeded({ period: PERIOD, label: 'succeeded' }),
         ],
         right: [
           stateMachine.metricFailed({ period: PERIOD, label: 'failed' }),

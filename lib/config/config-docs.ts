@@ -20,7 +20,8 @@ function renderDefault(key: ConfigKey): string {
 
 function renderDoc(key: ConfigKey): string {
   const doc = key.documentation.replace(/<\/?code>/g, '`').replace(/<p\/?>|<br\/?>/g, ' ').trim();
-  return key.validValues ? `${doc} Valid values: ${key.validValues}.` : doc;
+  if (!key.validValues) return doc;
+  return `${doc}${/[.!?]$/.test(doc) || doc === '' ? ' ' : '. '}Valid values: ${key.validValues}.`.trim();
 }
 
 /** A Markdown table of the definition's keys (internal keys omitted), or a note when it has none. */

@@ -16,22 +16,21 @@ export class PluginNotFoundError extends Error {
 }
 
 export class PluginRegistry {
-  private readonly byName = new Map<string, PluginDescriptor>();
+  /** Every descriptor a name may mean: one class can be a converter and a header converter. */
+  private readonly byName = new Map<string, PluginDescriptor[]>();
   private readonly all: PluginDescriptor[] = [];
 
   register(...descriptors: readonly PluginDescriptor[]): this {
     for (const d of descriptors) {
       this.all.push(d);
-      for (const name of namesOf(d)) if (!this.byName.has(name)) this.byName.set(name, d);
+      for (const name of namesOf(d)) this.byName.set(name, [...(this.byName.get(name) ?? []), d]);
     }
     return this;
   }
 
   /** Finds a plugin by class name or alias, or undefined. */
   find(name: string, types?: readonly PluginType[]): PluginDescriptor | undefined {
-    const d = this.byName.get(name.trim());
-    if (!d) return undefined;
-    return !types || types.includes(d.type) ? d : undefined;
+    return this.byName.get(name.trim())?.find((d) => !types || types.includes(d.type));
   }
 
   /** Finds a plugin or throws PluginNotFoundError listing what is available. */

@@ -4,6 +4,8 @@
  * `errors.log.*`, and the dead letter queue with `__connect.errors.*` context headers.
  */
 import type { KafkaHeader, OutgoingRecord } from '../kafka/kafka-port.ts';
+import { DataError } from '../plugins/connect-schema.ts';
+import { TransformationError } from '../transforms/errors.ts';
 import type { Logger } from './runtime-logger.ts';
 import { isRetriable, ToleranceExceededError } from './runtime-errors.ts';
 
@@ -73,9 +75,12 @@ export class ErrorHandler {
           delay = Math.min(delay * 2, this.cfg.retryDelayMaxMs);
           continue;
         }
-        this.report(stage, className, error, original, attempt);
+        // A transform failure names its own class, and its cause is what went wrong.
+        const reported = error instanceof TransformationError ? ((error.cause as Error | undefined) ?? error) : error;
+        const reportedClass = error instanceof TransformationError ? error.className : className;
+        this.report(stage, reportedClass, reported, original, attempt);
         if (this.cfg.tolerance === 'none') {
-          throw new ToleranceExceededError(`Tolerance exceeded in error handler: ${stage} in ${className} failed: ${error.message}`, stage, className, { cause: error });
+          throw new ToleranceExceededError(`Tolerance exceeded in error handler: ${stage} in ${reportedClass} failed: ${error.message}`, stage, reportedClass, { cause: error });
         }
         this.skipped++;
         return { ok: false };
@@ -122,7 +127,7 @@ export class ErrorHandler {
   }
 }
 
-/** Connect tools expect Java class names; ours are TypeScript error names. */
+/** Connect tools expect Java class names; data errors map to DataException, others keep their name. */
 function javaLikeClassName(e: Error): string {
-  return e.name === 'DataError' ? 'org.apache.kafka.connect.errors.DataException' : e.name;
+  return e instanceof DataError ? 'org.apache.kafka.connect.errors.DataException' : e.name;
 }

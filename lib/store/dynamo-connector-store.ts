@@ -30,7 +30,6 @@ import type {
   Lease,
   OffsetSnapshot,
   TargetState,
-  TaskConfigs,
   TaskStatus,
 } from './store-model.ts';
 

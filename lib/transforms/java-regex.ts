@@ -70,3 +70,9 @@ export function replaceFirstJava(regex: RegExp, input: string, replacement: stri
   if (!match) return input;
   return input.slice(0, match.index) + expand(replacement, match) + input.slice(match.index + match[0].length);
 }
+
+/** Checks a Java replacement string against a pattern's groups; throws SyntaxError when it is invalid. */
+export function validateReplacement(regex: RegExp, replacement: string): void {
+  const probe = new RegExp(`(?:${regex.source})|`, regex.flags.replace('g', '')).exec('');
+  if (probe) expand(replacement, probe);
+}

@@ -6,7 +6,7 @@ import { ConfigDef } from '../config/config-def.ts';
 import { newRecord } from '../plugins/connect-record.ts';
 import type { ConnectRecord } from '../plugins/connect-record.ts';
 import type { Props } from '../plugins/plugin-types.ts';
-import { compileJavaRegex, fullyMatches, replaceFirstJava } from './java-regex.ts';
+import { compileJavaRegex, fullyMatches, replaceFirstJava, validateReplacement } from './java-regex.ts';
 import { BaseTransform } from './operating-side.ts';
 import { invalidConfig, parseConfig, validRegex } from './transform-util.ts';
 
@@ -40,7 +40,7 @@ export class RegexRouter extends BaseTransform {
     this.replacement = cfg[REPLACEMENT_CONFIG] as string;
     try {
       // Surface a bad group reference at configure time rather than on the first matching record.
-      replaceFirstJava(/[\s\S]*/, '', this.replacement.replace(/\$(\d+|\{[^}]*\})/g, ''));
+      validateReplacement(this.regex, this.replacement);
     } catch (e) {
       throw invalidConfig(REPLACEMENT_CONFIG, this.replacement, (e as Error).message);
     }

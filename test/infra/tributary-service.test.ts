@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -78,7 +80,7 @@ describe('TributaryService in a user stack', { timeout: 60_000 }, () => {
     for (const f of filters) {
       expect(f.MetricTransformations).toEqual([{ MetricNamespace: METRICS_NAMESPACE, MetricName: 'Restarts', MetricValue: '1' }]);
     }
-    const restarterLogs = logicalIdOf(service.restarterFunction.node.findChild('LogGroup'));
+    const restarterLogs = logicalIdOf(service.restarterFunction.logGroup);
     expect(filters.find((f) => f.LogGroupName.Ref === restarterLogs)?.FilterPattern).toBe('{ $.message = "Task restarted" }');
     expect(filters.find((f) => f.LogGroupName.Ref !== restarterLogs)?.FilterPattern).toBe(
       '{ ($.type = "WaitStateEntered") && ($.details.name = "RestartBackoff") }',
@@ -147,6 +149,21 @@ describe('runner image and function bundling', { timeout: 120_000 }, () => {
   });
 
   const entries = ['api-handler', 'lifecycle-handler', 'runner-handler', 'restarter-handler'].map((f) => path.join(REPO_ROOT, 'functions', `${f}.ts`));
+  it.skipIf(!entries.every((e) => existsSync(e)))('synthesizes infra/app.ts as `cdk synth` does: bundles every function and passes cdk-nag', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'tributary-app-'));
+    const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context) },
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const template = JSON.parse(readFileSync(path.join(outdir, 'Tributary.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(4);
+    const bundles = readdirSync(outdir).filter((d) => existsSync(path.join(outdir, d, 'index.mjs')));
+    expect(bundles).toHaveLength(4);
+  });
+
   it.skipIf(!entries.every((e) => existsSync(e)))('points each NodejsFunction at its functions/ entry (bundling skipped)', () => {
     const app = newApp({ 'aws:cdk:bundling-stacks': [] });
     const stack = new Stack(app, 'Bundled');

@@ -28,9 +28,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const log = (line: string) => console.log(`[test stack] ${line}`);
-  const env = { ...process.env, KAFKA_BOOTSTRAP_SERVERS: '', DYNAMODB_ENDPOINT: '' };
-  delete env.KAFKA_BOOTSTRAP_SERVERS;
-  delete env.DYNAMODB_ENDPOINT;
+  // The suite always runs its own components, whatever the shell points at.
+  const { KAFKA_BOOTSTRAP_SERVERS: _kafka, DYNAMODB_ENDPOINT: _dynamo, ...env } = process.env;
   const [kafka, dynamo] = await Promise.all([
     ensureKafka({ dataDir: dir, port: TEST_KAFKA_PORT, log, env }),
     ensureDynamoDb({ dataDir: dir, port: TEST_DYNAMO_PORT, log, env }),

@@ -4,7 +4,9 @@
  */
 import type { JdbcConnectionOptions } from './jdbc-url-parser.ts';
 import { MysqlClient } from './mysql-client.ts';
+import { MysqlDialect } from './mysql-dialect.ts';
 import { PgClient } from './pg-client.ts';
+import { PostgresDialect } from './postgres-dialect.ts';
 import type { ColumnMeta, SqlDialect } from './sql-dialect.ts';
 
 export interface QueryResult {
@@ -47,4 +49,11 @@ export interface ClientSettings {
 /** Opens a connection; throws JdbcAuthenticationError or JdbcConnectionError when it cannot. */
 export async function openJdbcClient(settings: ClientSettings): Promise<JdbcClient> {
   return settings.connection.dialect === 'postgresql' ? PgClient.connect(settings) : MysqlClient.connect(settings);
+}
+
+/** The dialect a connection will use, known before connecting. */
+export function dialectFor(settings: ClientSettings): SqlDialect {
+  return settings.connection.dialect === 'postgresql'
+    ? new PostgresDialect(settings.quoteIdentifiers)
+    : new MysqlDialect(settings.quoteIdentifiers);
 }

@@ -101,6 +101,8 @@ const TABLE_TYPES: Record<string, string> = { TABLE: 'BASE TABLE', VIEW: 'VIEW' 
 export class MysqlDialect implements SqlDialect {
   readonly name = 'MySqlDatabaseDialect';
 
+  readonly quoteChar = '`';
+
   constructor(private readonly quoteIdentifiers = true) {}
 
   quote(identifier: string): string {

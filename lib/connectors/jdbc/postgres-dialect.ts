@@ -94,6 +94,8 @@ const TABLE_TYPES: Record<string, string> = { TABLE: 'BASE TABLE', VIEW: 'VIEW' 
 export class PostgresDialect implements SqlDialect {
   readonly name = 'PostgreSqlDatabaseDialect';
 
+  readonly quoteChar = '"';
+
   constructor(private readonly quoteIdentifiers = true) {}
 
   quote(identifier: string): string {

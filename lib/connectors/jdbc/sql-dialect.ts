@@ -70,6 +70,8 @@ export interface SqlText {
 export interface SqlDialect {
   /** Confluent's dialect name, e.g. PostgreSqlDatabaseDialect. */
   readonly name: string;
+  /** The identifier quote character: `"` or a backtick. */
+  readonly quoteChar: string;
   quote(identifier: string): string;
   /** `"public"."t"` (quoted) or `public.t` (as in offsets and table lists). */
   tableName(id: TableId, quoted?: boolean): string;

@@ -38,6 +38,8 @@ describe('RegexRouter', () => {
   it('rejects invalid patterns and replacements with ConfigError', () => {
     expect(() => configured(new RegexRouter(), { regex: '(', replacement: 'x' })).toThrow(/Invalid regex/);
     expect(() => configured(new RegexRouter(), { regex: 'a', replacement: 'x\\' })).toThrow(ConfigError);
+    expect(() => configured(new RegexRouter(), { regex: '(a)', replacement: '$2' })).toThrow(/No group 2/);
+    expect(() => configured(new RegexRouter(), { regex: '(a)', replacement: '${name}' })).toThrow(/No group with name/);
     expect(() => compileJavaRegex('a++')).toThrow();
   });
 

@@ -1,0 +1,28 @@
+/** The REST calls workloads make on either system, with the checks that make a measurement trustworthy. */
+import { rest } from '../../test/support/rest-client.ts';
+import { sleep } from './kafka-tools.ts';
+import { BenchTargetError, type BenchTarget, type StatusBody } from './bench-target.ts';
+
+export async function createConnector(target: BenchTarget, name: string, config: Record<string, string>): Promise<void> {
+  const r = await rest(target.restUrl, 'POST', '/connectors', { name, config });
+  if (r.status !== 201) throw new BenchTargetError(`${target.system}: POST /connectors ${name} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+}
+
+export async function deleteConnector(target: BenchTarget, name: string): Promise<void> {
+  await rest(target.restUrl, 'DELETE', `/connectors/${name}`).catch(() => undefined);
+}
+
+/** True when the connector and all of its (at least one) tasks are RUNNING. */
+export function allRunning(s: StatusBody | undefined): boolean {
+  return s?.connector?.state === 'RUNNING' && (s.tasks?.length ?? 0) > 0 && s.tasks!.every((t) => t.state === 'RUNNING');
+}
+
+/** Polls the status until everything is RUNNING; resolves with `performance.now()` at that moment. */
+export async function waitRunning(target: BenchTarget, name: string, deadline: number, intervalMs = 50): Promise<number> {
+  for (;;) {
+    const r = await rest<StatusBody>(target.restUrl, 'GET', `/connectors/${name}/status`).catch(() => undefined);
+    if (r?.status === 200 && allRunning(r.body)) return performance.now();
+    if (Date.now() > deadline) throw new BenchTargetError(`${target.system}: ${name} was not RUNNING in time (last: ${JSON.stringify(r?.body).slice(0, 300)})`);
+    await sleep(intervalMs);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Tributary as a benchmark target: its local host (`tsx lib/local/cli.ts start`) as a child
+ * process on the benchmark's broker and DynamoDB Local; task runners are its child processes,
+ * found through `GET /tributary/runners`.
+ */
+import { freePort, startHostProcess, uniqueName } from '../../test/support/local-host-process.ts';
+import { rest } from '../../test/support/rest-client.ts';
+import { sleep } from './kafka-tools.ts';
+import { BenchTargetError, isAlive, type BenchTarget, type StatusBody } from './bench-target.ts';
+
+interface RunnerEntry {
+  readonly connector: string;
+  readonly task: number;
+  readonly pid?: number;
+}
+
+export interface TributaryTargetSettings {
+  readonly bootstrapServers: string;
+  readonly dynamoEndpoint: string;
+  readonly dataDir: string;
+}
+
+export async function startTributaryTarget(s: TributaryTargetSettings): Promise<BenchTarget> {
+  const host = await startHostProcess({
+    kafkaBootstrap: s.bootstrapServers,
+    dynamoEndpoint: s.dynamoEndpoint,
+    dataDir: s.dataDir,
+    tableName: uniqueName('tributary-bench'),
+    port: await freePort(),
+  });
+  // Runners are detached process groups; if the host dies hard they would outlive it.
+  const seen = new Set<number>();
+  const crashed = new Map<string, number>();
+
+  const runners = async (connector: string): Promise<RunnerEntry[]> => {
+    const r = await rest<RunnerEntry[]>(host.restUrl, 'GET', '/tributary/runners');
+    if (r.status !== 200 || !Array.isArray(r.body)) throw new BenchTargetError(`GET /tributary/runners answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
+    for (const e of r.body) if (e.pid) seen.add(e.pid);
+    return r.body.filter((e) => e.connector === connector);
+  };
+
+  return {
+    system: 'tributary',
+    restUrl: host.restUrl,
+    controlPlanePid: host.child.pid,
+    workerPids: async (connector) => (await runners(connector)).flatMap((e) => (e.pid ? [e.pid] : [])),
+    async crash(connector) {
+      const pid = (await runners(connector)).find((e) => e.task === 0)?.pid;
+      if (!pid) throw new BenchTargetError(`No runner process for ${connector} task 0 in GET /tributary/runners`);
+      process.kill(pid, 'SIGKILL');
+      crashed.set(connector, pid);
+      return pid;
+    },
+    async waitRecovered(connector, deadline) {
+      const old = crashed.get(connector);
+      for (;;) {
+        const pid = (await runners(connector).catch(() => []))?.find((e) => e.task === 0)?.pid;
+        if (pid && pid !== old) {
+          const r = await rest<StatusBody>(host.restUrl, 'GET', `/connectors/${connector}/status`);
+          if (r.body.tasks?.find((t) => t.id === 0)?.state === 'RUNNING') return performance.now();
+        }
+        if (Date.now() > deadline) throw new BenchTargetError(`Tributary did not run ${connector} task 0 in a new runner in time`);
+        await sleep(25);
+      }
+    },
+    async stop() {
+      const timer = setTimeout(() => host.child.kill('SIGKILL'), 45_000);
+      await host.stop('SIGTERM');
+      clearTimeout(timer);
+      for (const pid of seen) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** What every workload gets and gives: the shared context in, one measurement per system out. */
+import type { BenchOptions, WorkloadId } from '../support/bench-options.ts';
+import type { MetricSpec, Measurement } from '../support/bench-results.ts';
+import type { BenchInputs } from '../support/bench-inputs.ts';
+import type { BenchTarget } from '../support/bench-target.ts';
+import type { BenchKafka } from '../support/kafka-tools.ts';
+
+export interface WorkloadContext {
+  readonly options: BenchOptions;
+  readonly kafka: BenchKafka;
+  readonly inputs: BenchInputs;
+  /** A folder of this system's own, for files its connectors read or write. */
+  readonly workDir: string;
+  readonly log: (line: string) => void;
+  /** Epoch ms after which a wait gives up (`timeoutSeconds` from now). */
+  deadline(): number;
+}
+
+export interface Workload {
+  readonly id: WorkloadId;
+  readonly metrics: readonly MetricSpec[];
+  run(target: BenchTarget, ctx: WorkloadContext): Promise<Measurement>;
+}

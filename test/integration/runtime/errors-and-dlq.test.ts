@@ -1,0 +1,119 @@
+/**
+ * Error handling on real records: a poison record goes to the DLQ with Connect's context
+ * headers while the task keeps running (errors.tolerance=all); with tolerance none the
+ * task FAILS with a trace naming the stage.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
+import { createTopics, testKafka } from '../../support/kafka-helpers.ts';
+import { eventually, rest } from '../../support/rest-client.ts';
+
+const kafkaBootstrap = inject('kafkaBootstrap');
+const dynamoEndpoint = inject('dynamoEndpoint');
+
+const envelope = (s: string) => JSON.stringify({ schema: { type: 'string', optional: false }, payload: s });
+
+describe('errors.tolerance and the dead letter queue', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-dlq-'));
+  const kafka = testKafka(kafkaBootstrap);
+  let host: HostProcess;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    host = await startHostProcess({ kafkaBootstrap, dynamoEndpoint, dataDir: join(dir, 'data'), tableName: uniqueName('t'), env: { IDLE_BACKOFF_MAX_MS: '2000' } });
+    producer = kafka.producer();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await host?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends a poison record to the DLQ with __connect.errors.* headers and keeps the task RUNNING', async () => {
+    const topic = uniqueName('orders');
+    const dlq = uniqueName('orders-dlq');
+    const file = join(dir, 'tolerant.txt');
+    await createTopics(kafka, [topic]);
+    await producer.send({ topic, messages: [{ value: envelope('good-1') }, { value: 'this is not json', headers: { origin: 'test' } }, { value: envelope('good-2') }] });
+    const name = uniqueName('tolerant-sink');
+    const created = await rest(host.restUrl, 'POST', '/connectors', {
+      name,
+      config: {
+        'connector.class': 'FileStreamSink',
+        file,
+        topics: topic,
+        'errors.tolerance': 'all',
+        'errors.deadletterqueue.topic.name': dlq,
+        'errors.deadletterqueue.topic.replication.factor': '1',
+        'errors.deadletterqueue.context.headers.enable': 'true',
+      },
+    });
+    expect(created.status).toBe(201);
+    await eventually(async () => existsSync(file) && readFileSync(file, 'utf8') === 'good-1\ngood-2\n', { what: 'the good records in the sink file' });
+
+    const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: dlq, fromBeginning: true });
+    const got: { value: string; headers: Record<string, string> }[] = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+        got.push({ value: String(message.value), headers });
+      },
+    });
+    await eventually(async () => got.length >= 1, { what: 'the DLQ record' });
+    await consumer.disconnect();
+    expect(got).toHaveLength(1);
+    const [record] = got;
+    expect(record?.value).toBe('this is not json');
+    expect(record?.headers).toMatchObject({
+      origin: 'test',
+      '__connect.errors.topic': topic,
+      '__connect.errors.partition': '0',
+      '__connect.errors.offset': '1',
+      '__connect.errors.connector.name': name,
+      '__connect.errors.task.id': '0',
+      '__connect.errors.stage': 'VALUE_CONVERTER',
+      '__connect.errors.class.name': 'org.apache.kafka.connect.json.JsonConverter',
+      '__connect.errors.exception.class.name': 'org.apache.kafka.connect.errors.DataException',
+    });
+    expect(record?.headers['__connect.errors.exception.message']).toMatch(/\S/);
+    expect(record?.headers['__connect.errors.exception.stacktrace']).toMatch(/\S/);
+    const status = await rest<{ tasks: { state: string }[] }>(host.restUrl, 'GET', `/connectors/${name}/status`);
+    expect(status.body.tasks[0]?.state).toBe('RUNNING');
+  });
+
+  it('fails the task with a trace naming the stage when tolerance is none', async () => {
+    const topic = uniqueName('payments');
+    await createTopics(kafka, [topic]);
+    await producer.send({ topic, messages: [{ value: envelope('ok') }, { value: '{not json' }] });
+    const name = uniqueName('strict-sink');
+    await rest(host.restUrl, 'POST', '/connectors', {
+      name,
+      config: { 'connector.class': 'FileStreamSink', file: join(dir, 'strict.txt'), topics: topic, 'tributary.restart.policy': 'never' },
+    });
+    const task = await eventually(
+      async () => {
+        const r = await rest<{ tasks: { state: string; trace?: string }[] }>(host.restUrl, 'GET', `/connectors/${name}/status`);
+        return r.body.tasks[0]?.state === 'FAILED' ? r.body.tasks[0] : undefined;
+      },
+      { what: 'the task to fail' },
+    );
+    expect(task.trace).toMatch(/Tolerance exceeded in error handler/);
+    expect(task.trace).toMatch(/VALUE_CONVERTER/);
+    expect(task.trace).toMatch(/JsonConverter/);
+    // Nothing was committed past the poison record: a restart will meet it again rather than skip it.
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = await admin.fetchOffsets({ groupId: `connect-${name}`, topics: [topic] });
+    await admin.disconnect();
+    expect(Number(committed[0]?.partitions[0]?.offset ?? -1)).toBeLessThanOrEqual(1);
+  });
+});
