@@ -31,8 +31,8 @@ export const benchOptionsSchema = z
     restRate: count.default(200),
     restSeconds: count.default(10),
     /** Which systems and workloads to run. Memory is measured during `source`. */
-    systems: list(SYSTEMS).default(SYSTEMS.join(',')),
-    workloads: list(WORKLOAD_IDS).default(WORKLOAD_IDS.join(',')),
+    systems: list(SYSTEMS).default([...SYSTEMS]),
+    workloads: list(WORKLOAD_IDS).default([...WORKLOAD_IDS]),
     /** Heap limit of the Connect worker JVM; connect-distributed.sh uses 2G. */
     connectXmx: z.string().regex(/^\d+[kmgKMG]?$/).default('2g'),
     /** Connect's offset.flush.interval.ms (its sample worker config uses 10000). */

@@ -6,6 +6,8 @@ export interface MetricSpec {
   /** The workload it belongs to, e.g. `1. Source throughput`: the chart groups bars by it. */
   readonly group: string;
   readonly name: string;
+  /** A few words under the chart's bar; `\n` breaks the line. */
+  readonly label: string;
   readonly unit: string;
   readonly better: 'higher' | 'lower';
 }
@@ -19,6 +21,8 @@ export interface Measurement {
 export interface WorkloadResult {
   readonly group: string;
   readonly name: string;
+  /** The chart's short label for the bar. */
+  readonly label?: string;
   readonly unit: string;
   readonly better: 'higher' | 'lower';
   readonly tributary: number | null;

@@ -26,3 +26,28 @@ export async function waitRunning(target: BenchTarget, name: string, deadline: n
     await sleep(intervalMs);
   }
 }
+
+/** The first line of the trace of a FAILED connector or task, or undefined while nothing has failed. */
+export async function failure(target: BenchTarget, name: string): Promise<string | undefined> {
+  const r = await rest<StatusBody & { connector?: { trace?: string }; tasks?: { trace?: string }[] }>(target.restUrl, 'GET', `/connectors/${name}/status`).catch(() => undefined);
+  const failed = [r?.body.connector, ...(r?.body.tasks ?? [])].find((s) => s?.state === 'FAILED');
+  return failed ? `${target.system}: ${name} ${failed === r?.body.connector ? 'connector' : 'task'} FAILED: ${(failed.trace ?? 'no trace').split('\n')[0]}` : undefined;
+}
+
+/**
+ * Waits until `done()` holds, checking every `intervalMs`; fails early (with the trace) when
+ * the connector or a task is FAILED, since a throughput figure would then mean nothing.
+ */
+export async function waitForProgress(target: BenchTarget, name: string, done: () => Promise<boolean>, o: { deadline: number; intervalMs?: number; what: () => string }): Promise<number> {
+  let lastStatusCheck = Date.now();
+  for (;;) {
+    if (await done()) return performance.now();
+    if (Date.now() - lastStatusCheck >= 1000) {
+      lastStatusCheck = Date.now();
+      const failed = await failure(target, name);
+      if (failed) throw new BenchTargetError(failed);
+    }
+    if (Date.now() > o.deadline) throw new BenchTargetError(`${target.system}: ${o.what()} did not happen in time`);
+    await sleep(o.intervalMs ?? 100);
+  }
+}

@@ -9,15 +9,15 @@ import { createConnector, deleteConnector, waitRunning } from '../support/connec
 import { percentile } from '../support/stats.ts';
 import type { Workload } from './workload.ts';
 
-const group = '3. Control plane';
+const group = '3. Control plane (POST →)';
 
 export const controlPlaneLatency: Workload = {
   id: 'control-plane',
   metrics: [
-    { key: 'create.running.p50', group, name: 'POST → tasks RUNNING, p50', unit: 'ms', better: 'lower' },
-    { key: 'create.running.p95', group, name: 'POST → tasks RUNNING, p95', unit: 'ms', better: 'lower' },
-    { key: 'create.first.p50', group, name: 'POST → first record, p50', unit: 'ms', better: 'lower' },
-    { key: 'create.first.p95', group, name: 'POST → first record, p95', unit: 'ms', better: 'lower' },
+    { key: 'create.running.p50', group, name: 'POST → tasks RUNNING, p50', label: 'RUNNING\np50', unit: 'ms', better: 'lower' },
+    { key: 'create.running.p95', group, name: 'POST → tasks RUNNING, p95', label: 'RUNNING\np95', unit: 'ms', better: 'lower' },
+    { key: 'create.first.p50', group, name: 'POST → first record, p50', label: '1st record\np50', unit: 'ms', better: 'lower' },
+    { key: 'create.first.p95', group, name: 'POST → first record, p95', label: '1st record\np95', unit: 'ms', better: 'lower' },
   ],
   async run(target, ctx) {
     const count = ctx.options.latencyConnectors;

@@ -13,10 +13,10 @@ const run = promisify(execFile);
 const group = '7. Ceiling (Kafka tools)';
 
 export const CEILING_METRICS: readonly MetricSpec[] = [
-  { key: 'ceiling.produce.records', group, name: 'ProducerPerformance', unit: 'records/s', better: 'higher' },
-  { key: 'ceiling.produce.mb', group, name: 'ProducerPerformance', unit: 'MB/s', better: 'higher' },
-  { key: 'ceiling.consume.records', group, name: 'ConsumerPerformance', unit: 'records/s', better: 'higher' },
-  { key: 'ceiling.consume.mb', group, name: 'ConsumerPerformance', unit: 'MB/s', better: 'higher' },
+  { key: 'ceiling.produce.records', group, name: 'ProducerPerformance', label: 'produce\nrecords/s', unit: 'records/s', better: 'higher' },
+  { key: 'ceiling.produce.mb', group, name: 'ProducerPerformance', label: 'produce\nMB/s', unit: 'MB/s', better: 'higher' },
+  { key: 'ceiling.consume.records', group, name: 'ConsumerPerformance', label: 'consume\nrecords/s', unit: 'records/s', better: 'higher' },
+  { key: 'ceiling.consume.mb', group, name: 'ConsumerPerformance', label: 'consume\nMB/s', unit: 'MB/s', better: 'higher' },
 ];
 
 export async function measureCeiling(ctx: Omit<WorkloadContext, 'workDir'>): Promise<Measurement> {

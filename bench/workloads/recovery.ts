@@ -11,14 +11,14 @@ import { uniqueName } from '../../test/support/local-host-process.ts';
 import { createConnector, deleteConnector, waitRunning } from '../support/connector-calls.ts';
 import type { Workload } from './workload.ts';
 
-const group = '4. Recovery';
+const group = '4. Recovery (kill\u00a0-9 →)';
 const LINES = 100;
 
 export const recovery: Workload = {
   id: 'recovery',
   metrics: [
-    { key: 'recovery.running', group, name: 'kill -9 → task RUNNING', unit: 's', better: 'lower' },
-    { key: 'recovery.records', group, name: 'kill -9 → records flowing', unit: 's', better: 'lower' },
+    { key: 'recovery.running', group, name: 'kill -9 → task RUNNING', label: 'task\nRUNNING', unit: 's', better: 'lower' },
+    { key: 'recovery.records', group, name: 'kill -9 → records flowing', label: 'records\nflowing', unit: 's', better: 'lower' },
   ],
   async run(target, ctx) {
     const file = await ctx.inputs.writeLines(join(ctx.workDir, 'recovery.txt'), 0, LINES);

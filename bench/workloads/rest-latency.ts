@@ -15,8 +15,8 @@ const group = '5. REST under load';
 export const restLatency: Workload = {
   id: 'rest-latency',
   metrics: [
-    { key: 'rest.p50', group, name: 'GET status, p50', unit: 'ms', better: 'lower' },
-    { key: 'rest.p99', group, name: 'GET status, p99', unit: 'ms', better: 'lower' },
+    { key: 'rest.p50', group, name: 'GET status, p50', label: 'p50', unit: 'ms', better: 'lower' },
+    { key: 'rest.p99', group, name: 'GET status, p99', label: 'p99', unit: 'ms', better: 'lower' },
   ],
   async run(target, ctx) {
     const { restRate: rate, restSeconds: seconds } = ctx.options;

@@ -2,16 +2,14 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { uniqueName } from '../../test/support/local-host-process.ts';
-import { createConnector, deleteConnector } from '../support/connector-calls.ts';
-import { BenchTargetError } from '../support/bench-target.ts';
-import { sleep } from '../support/kafka-tools.ts';
+import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
 import type { Workload } from './workload.ts';
 
 export const sinkThroughput: Workload = {
   id: 'sink',
   metrics: [
-    { key: 'sink.records', group: '2. Sink throughput', name: 'FileStreamSink, 1 task', unit: 'records/s', better: 'higher' },
-    { key: 'sink.mb', group: '2. Sink throughput', name: 'FileStreamSink, 1 task', unit: 'MB/s', better: 'higher' },
+    { key: 'sink.records', group: '2. Sink throughput', name: 'FileStreamSink, 1 task', label: 'records/s', unit: 'records/s', better: 'higher' },
+    { key: 'sink.mb', group: '2. Sink throughput', name: 'FileStreamSink, 1 task', label: 'MB/s', unit: 'MB/s', better: 'higher' },
   ],
   async run(target, ctx) {
     const n = ctx.options.sinkRecords ?? ctx.options.records;
@@ -22,12 +20,8 @@ export const sinkThroughput: Workload = {
     const started = performance.now();
     try {
       await createConnector(target, name, { 'connector.class': 'FileStreamSink', file, topics: topic, 'tasks.max': '1' });
-      const deadline = ctx.deadline();
-      while (lines.count() < n) {
-        if (Date.now() > deadline) throw new BenchTargetError(`${target.system}: the sink file had ${lines.count()} of ${n} lines when time ran out`);
-        await sleep(50);
-      }
-      const seconds = (performance.now() - started) / 1000;
+      const done = await waitForProgress(target, name, async () => lines.count() >= n, { deadline: ctx.deadline(), intervalMs: 50, what: () => `${n} lines in the sink file (${lines.count()} so far)` });
+      const seconds = (done - started) / 1000;
       return { values: { 'sink.records': n / seconds, 'sink.mb': (n * ctx.options.recordSize) / 2 ** 20 / seconds }, detail: { seconds, records: n } };
     } finally {
       lines.close();

@@ -4,7 +4,7 @@
  * the work (Connect's worker JVM, Tributary's runner) is sampled.
  */
 import { uniqueName } from '../../test/support/local-host-process.ts';
-import { createConnector, deleteConnector } from '../support/connector-calls.ts';
+import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
 import { peakRssKiB, samplePeakRss } from '../support/process-memory.ts';
 import type { BenchTarget } from '../support/bench-target.ts';
 import type { Workload } from './workload.ts';
@@ -12,9 +12,9 @@ import type { Workload } from './workload.ts';
 export const sourceThroughput: Workload = {
   id: 'source',
   metrics: [
-    { key: 'source.records', group: '1. Source throughput', name: 'FileStreamSource, 1 task', unit: 'records/s', better: 'higher' },
-    { key: 'source.mb', group: '1. Source throughput', name: 'FileStreamSource, 1 task', unit: 'MB/s', better: 'higher' },
-    { key: 'memory.peak', group: '6. Memory', name: 'peak RSS during workload 1', unit: 'MiB', better: 'lower' },
+    { key: 'source.records', group: '1. Source throughput', name: 'FileStreamSource, 1 task', label: 'records/s', unit: 'records/s', better: 'higher' },
+    { key: 'source.mb', group: '1. Source throughput', name: 'FileStreamSource, 1 task', label: 'MB/s', unit: 'MB/s', better: 'higher' },
+    { key: 'memory.peak', group: '6. Memory', name: 'peak RSS during workload 1', label: 'peak RSS', unit: 'MiB', better: 'lower' },
   ],
   async run(target, ctx) {
     const n = ctx.options.records;
@@ -25,7 +25,11 @@ export const sourceThroughput: Workload = {
     const started = performance.now();
     try {
       await createConnector(target, name, { 'connector.class': 'FileStreamSource', file, topic, 'tasks.max': '1' });
-      const done = await ctx.kafka.waitForEndOffset(topic, n, { deadline: ctx.deadline() });
+      let at = 0;
+      const done = await waitForProgress(target, name, async () => (at = await ctx.kafka.endOffset(topic)) >= n, {
+        deadline: ctx.deadline(),
+        what: () => `${n} records in the topic (${at} so far)`,
+      });
       const seconds = (done - started) / 1000;
       const peaks = await memory.stop();
       const peakKiB = Math.max(0, ...peaks.values());

@@ -34,7 +34,7 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
  * restores optionality per key.
  */
 export type FunctionEnvironment<S extends z.ZodTypeAny> = {
-  [K in keyof EnvInput<S>]: {} extends Pick<z.input<S>, K & keyof z.input<S>> ? string | undefined : EnvInput<S>[K];
+  [K in keyof EnvInput<S>]: undefined extends z.input<S>[K & keyof z.input<S>] ? string | undefined : EnvInput<S>[K];
 };
 
 /** Variables Lambda sets itself; setting them fails the deployment. */

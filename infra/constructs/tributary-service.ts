@@ -119,7 +119,7 @@ export class TributaryService extends Construct {
       logRemovalPolicy: removalPolicy,
     });
     store.grantReadWriteData(fargate.taskDefinition.taskRole);
-    kafka.grantClient(fargate.taskDefinition.taskRole as iam.Role, 'runner');
+    kafka.grantClient(fargate.taskDefinition.taskRole, 'runner');
     this.cluster = fargate.cluster;
     this.runnerTaskDefinition = fargate.taskDefinition;
 

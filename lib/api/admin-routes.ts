@@ -1,31 +1,36 @@
-/** Root, health, offsets and `/admin/loggers` routes. */
-import { z } from 'zod';
-import type { OffsetsService } from '../control/offsets-service.ts';
+/** Root, `/health` and `/admin/loggers` routes. */
+import { ApiError, BadInputError } from './api-errors.ts';
 import type { ApiRouter } from './api-router.ts';
-import { ApiError } from './http-types.ts';
 import { jsonBody } from './request-parsing.ts';
 
 export const TRIBUTARY_VERSION = '0.1.0';
+/** The Kafka Connect REST API version Tributary implements; clients gate features on `version`. */
+export const CONNECT_API_VERSION = '4.1.1';
 
-const offsetsBodySchema = z.object({
-  offsets: z.array(z.object({ partition: z.record(z.string(), z.unknown()), offset: z.record(z.string(), z.unknown()).nullable() })),
-});
-const LEVELS = ['OFF', 'FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'] as const;
-const levelSchema = z.object({ level: z.string() });
+const LEVELS = ['OFF', 'FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'ALL'];
+const ROOT = 'root';
+
+/** Where logger levels live, shared by every API instance (the connector store). */
+export interface LoggerLevels {
+  listLoggers(): Promise<Map<string, { level: string; lastModified: number }>>;
+  putLogger(name: string, level: string): Promise<void>;
+}
 
 export interface AdminDeps {
-  readonly offsets: OffsetsService;
   readonly clusterId: () => Promise<string>;
   /** Whether the store answers; `/health` reports unhealthy otherwise. */
   readonly healthy: () => Promise<boolean>;
+  readonly loggers: LoggerLevels;
+  /** The level of loggers nobody set (LOG_LEVEL). */
+  readonly defaultLevel?: string;
 }
 
 export function registerAdminRoutes(router: ApiRouter, deps: AdminDeps): void {
-  const loggers = new Map<string, { level: string; last_modified: number | null }>([['root', { level: 'INFO', last_modified: null }]]);
+  const rootLevel = (deps.defaultLevel ?? 'INFO').toUpperCase();
 
   router.on('GET', '/', async () => ({
     status: 200,
-    body: { version: TRIBUTARY_VERSION, commit: 'tributary', kafka_cluster_id: await deps.clusterId().catch(() => null) },
+    body: { version: CONNECT_API_VERSION, commit: `tributary-${TRIBUTARY_VERSION}`, kafka_cluster_id: await deps.clusterId().catch(() => null) },
   }));
 
   router.on('GET', '/health', async () =>
@@ -34,26 +39,32 @@ export function registerAdminRoutes(router: ApiRouter, deps: AdminDeps): void {
       : { status: 500, body: { status: 'unhealthy', message: 'The connector store cannot be reached.' } },
   );
 
-  router.on('GET', '/connectors/{name}/offsets', async (_req, p) => ({ status: 200, body: await deps.offsets.get(p.name as string) }));
-  router.on('PATCH', '/connectors/{name}/offsets', async (req, p) => {
-    const body = jsonBody(req, offsetsBodySchema);
-    if (body.offsets.length === 0) throw new ApiError(400, 'The offsets to alter must not be empty');
-    return { status: 200, body: await deps.offsets.alter(p.name as string, body.offsets) };
-  });
-  router.on('DELETE', '/connectors/{name}/offsets', async (_req, p) => ({ status: 200, body: await deps.offsets.reset(p.name as string) }));
+  const all = async () => {
+    const out: Record<string, { level: string; last_modified: number | null }> = { [ROOT]: { level: rootLevel, last_modified: null } };
+    for (const [name, l] of [...(await deps.loggers.listLoggers())].sort(([a], [b]) => a.localeCompare(b))) out[name] = { level: l.level, last_modified: l.lastModified };
+    return out;
+  };
 
-  router.on('GET', '/admin/loggers', async () => ({ status: 200, body: Object.fromEntries(loggers) }));
+  router.on('GET', '/admin/loggers', async () => ({ status: 200, body: await all() }));
+
   router.on('GET', '/admin/loggers/{logger}', async (_req, p) => {
-    const l = loggers.get(p.logger as string);
+    const l = (await all())[p.logger as string];
     if (!l) throw new ApiError(404, `Logger ${p.logger} not found.`);
-    return { status: 200, body: { level: l.level } };
+    return { status: 200, body: l };
   });
+
+  // As Connect: the named logger and its known descendants change; scope=cluster answers 204.
   router.on('PUT', '/admin/loggers/{logger}', async (req, p) => {
-    const { level } = jsonBody(req, levelSchema);
-    const upper = level.toUpperCase();
-    if (!(LEVELS as readonly string[]).includes(upper)) throw new ApiError(400, `Invalid log level '${level}'.`);
     const name = p.logger as string;
-    loggers.set(name, { level: upper, last_modified: Date.now() });
-    return { status: 200, body: [name] };
+    const body = jsonBody(req);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadInputError('The request body must be a JSON object: {"level": "DEBUG"}');
+    const level = (body as Record<string, unknown>).level;
+    if (level === undefined || level === null) throw new BadInputError("Desired 'level' parameter was not specified in request.");
+    if (typeof level !== 'string' || !LEVELS.includes(level.toUpperCase())) throw new ApiError(404, `invalid log level '${String(level)}'.`);
+    const known = [...(await deps.loggers.listLoggers()).keys()];
+    const affected = [...new Set([name, ...known.filter((k) => name === ROOT || k.startsWith(`${name}.`))])].sort();
+    for (const logger of affected) await deps.loggers.putLogger(logger, level.toUpperCase());
+    const scope = req.query.scope?.[0];
+    return scope?.toLowerCase() === 'cluster' ? { status: 204 } : { status: 200, body: affected };
   });
 }

@@ -23,7 +23,7 @@ export function buildApi(d: ApiAppDeps): { api: ConnectApi; control: ConnectorSe
   const api = createConnectApi({
     control,
     workerId: d.workerId,
-    offsets: new OffsetsService({ store: d.store, kafka: d.kafka }),
+    offsets: new OffsetsService({ store: d.store, kafka: d.kafka, registry: d.registry }),
     clusterId: () => {
       clusterId ??= d.kafka.admin().then(async (a) => {
         try {
@@ -38,6 +38,7 @@ export function buildApi(d: ApiAppDeps): { api: ConnectApi; control: ConnectorSe
       });
     },
     healthy: () => d.store.listConnectors().then(() => true, () => false),
+    loggers: d.store,
     onUnexpected: (e, req) => d.log.error('Unexpected API error', { method: req.method, path: req.path, error: (e as Error).message, stack: (e as Error).stack }),
   });
   return { api, control };

@@ -1,5 +1,11 @@
-/** A small router: method and path template (`/connectors/{name}`) to a route handler. */
-import { ApiError, type ApiRequest, type ApiResponse } from './http-types.ts';
+/**
+ * A small router: method and path template (`/connectors/{name}`) to a route handler. It
+ * answers as Connect's Jersey does where a route is missing: 404 for an unknown path, 405
+ * with `Allow` for a known path and another method, HEAD as GET without a body, OPTIONS
+ * with the allowed methods, and 406 when the client does not accept JSON.
+ */
+import { BadInputError, MethodNotAllowedError, NotAcceptableError, RouteNotFoundError } from './api-errors.ts';
+import type { ApiRequest, ApiResponse } from './http-types.ts';
 
 export type RouteHandler = (req: ApiRequest, params: Readonly<Record<string, string>>) => Promise<ApiResponse>;
 
@@ -17,40 +23,68 @@ export class ApiRouter {
     return this;
   }
 
-  /** Finds the route; 404 for an unknown path, 405 for a known path with another method. */
   async dispatch(req: ApiRequest): Promise<ApiResponse> {
     const segments = split(req.path);
-    let pathMatched = false;
+    const allowed = new Set<string>();
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
     for (const r of this.routes) {
-      const params = match(r.segments, segments);
-      if (!params) continue;
-      pathMatched = true;
-      if (r.method === req.method) return r.handler(req, params);
+      if (!fits(r.segments, segments)) continue;
+      allowed.add(r.method);
+      if (r.method !== method) continue;
+      if (!acceptsJson(req.headers.accept)) throw new NotAcceptableError();
+      const res = await r.handler(req, params(r.segments, segments));
+      return req.method === 'HEAD' ? { status: res.status, headers: res.headers ?? {} } : res;
     }
-    if (pathMatched) throw new ApiError(405, 'HTTP 405 Method Not Allowed');
-    throw new ApiError(404, 'HTTP 404 Not Found');
+    if (allowed.size === 0) throw new RouteNotFoundError();
+    const allow = [...allowed, ...(allowed.has('GET') ? ['HEAD'] : []), 'OPTIONS'];
+    if (req.method === 'OPTIONS') return { status: 200, headers: { Allow: allow.join(', ') } };
+    throw new MethodNotAllowedError(allow);
   }
 }
 
+/** Path segments; a trailing slash is ignored, as Connect ignores it. */
 function split(path: string): string[] {
-  return path.split('/').filter((s, i, all) => s !== '' || (i > 0 && i < all.length - 1));
+  const parts = path.split('/');
+  if (parts[0] === '') parts.shift();
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
 }
 
-function match(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
-  if (template.length !== actual.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < template.length; i++) {
-    const t = template[i] as string;
-    const a = actual[i] as string;
-    if (t.startsWith('{') && t.endsWith('}')) {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(a);
-      } catch {
-        throw new ApiError(400, `Malformed percent-encoding in path segment ${a}`);
-      }
-      params[t.slice(1, -1)] = decoded;
-    } else if (t !== a) return undefined;
-  }
-  return params;
+function fits(template: readonly string[], actual: readonly string[]): boolean {
+  if (template.length !== actual.length) return false;
+  return template.every((t, i) => isParam(t) || t === actual[i]);
+}
+
+function isParam(segment: string): boolean {
+  return segment.startsWith('{') && segment.endsWith('}');
+}
+
+/** Decoded path parameters; malformed percent-encoding or control characters are a 400. */
+function params(template: readonly string[], actual: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  template.forEach((t, i) => {
+    if (!isParam(t)) return;
+    const raw = actual[i] as string;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      throw new BadInputError(`Malformed percent-encoding in path segment '${raw}'`);
+    }
+     
+    if (/[\u0000-\u001f\u007f]/.test(decoded)) throw new BadInputError(`Path segment '${raw}' contains control characters`);
+    out[t.slice(1, -1)] = decoded;
+  });
+  return out;
+}
+
+/** Whether an Accept header admits `application/json` (absent means anything). */
+export function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept.split(',').some((part) => {
+    const [type = '', ...paramsList] = part.trim().toLowerCase().split(';');
+    const q = paramsList.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (q !== undefined && Number(q.slice(2)) === 0) return false;
+    return type === '*/*' || type === 'application/*' || type === 'application/json' || type.endsWith('+json');
+  });
 }

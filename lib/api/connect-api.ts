@@ -4,14 +4,20 @@
  */
 import type { ConnectorService } from '../control/connector-service.ts';
 import { ControlError } from '../control/control-errors.ts';
+import type { OffsetsService } from '../control/offsets-service.ts';
+import { StoreUnavailableError } from '../store/store-errors.ts';
 import { registerAdminRoutes, type AdminDeps } from './admin-routes.ts';
+import { ApiError, MethodNotAllowedError } from './api-errors.ts';
 import { ApiRouter } from './api-router.ts';
+import { registerConnectorStateRoutes } from './connector-state-routes.ts';
 import { registerConnectorRoutes } from './connectors-routes.ts';
-import { ApiError, errorBody, type ApiRequest, type ApiResponse } from './http-types.ts';
+import { errorBody, type ApiRequest, type ApiResponse } from './http-types.ts';
+import { registerOffsetsRoutes } from './offsets-routes.ts';
 import { registerPluginRoutes } from './plugins-routes.ts';
 
 export interface ApiDeps extends AdminDeps {
   readonly control: ConnectorService;
+  readonly offsets: OffsetsService;
   readonly workerId: string;
   /** Called with unexpected errors; never with their details in the response. */
   readonly onUnexpected?: (e: unknown, req: ApiRequest) => void;
@@ -23,6 +29,8 @@ export function createConnectApi(deps: ApiDeps): ConnectApi {
   const router = new ApiRouter();
   registerPluginRoutes(router, deps.control);
   registerConnectorRoutes(router, deps.control, deps.workerId);
+  registerConnectorStateRoutes(router, deps.control, deps.workerId);
+  registerOffsetsRoutes(router, deps.offsets);
   registerAdminRoutes(router, deps);
   return async (req) => {
     try {
@@ -35,7 +43,11 @@ export function createConnectApi(deps: ApiDeps): ConnectApi {
 
 /** The one place errors become responses, in Connect's `{error_code, message}` format. */
 export function errorResponse(e: unknown, req: ApiRequest, onUnexpected?: (e: unknown, req: ApiRequest) => void): ApiResponse {
-  if (e instanceof ApiError || e instanceof ControlError) return { status: e.status, body: errorBody(e.status, e.message) };
+  if (e instanceof ApiError || e instanceof ControlError) {
+    const headers = e instanceof MethodNotAllowedError ? { Allow: e.allowed.join(', ') } : undefined;
+    return { status: e.status, body: errorBody(e.status, e.message), ...(headers ? { headers } : {}) };
+  }
   onUnexpected?.(e, req);
+  if (e instanceof StoreUnavailableError) return { status: 503, body: errorBody(503, 'The connector store is unavailable; try again') };
   return { status: 500, body: errorBody(500, 'Internal server error: the request could not be completed; see the API logs for details') };
 }

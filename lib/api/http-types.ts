@@ -1,9 +1,11 @@
 /** The HTTP shapes the API speaks, independent of API Gateway or the local server. */
+export { ApiError } from './api-errors.ts';
 
 export interface ApiRequest {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, readonly string[]>>;
+  /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | null;
 }
@@ -14,17 +16,7 @@ export interface ApiResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** An error answered in Connect's format: `{"error_code": status, "message": ...}`. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
+/** Connect's error body. */
 export function errorBody(status: number, message: string): { error_code: number; message: string } {
   return { error_code: status, message };
 }

@@ -1,7 +1,15 @@
 /**
  * The control plane, Tributary's herder: connector lifecycle on top of the store and the
- * orchestrator. Every change is validated first, stored with optimistic concurrency, and
- * then turned into task executions.
+ * orchestrator. Every change is validated before anything is stored, written with
+ * optimistic concurrency (each racing write is conditional on the connector's `version`,
+ * and a change to several items is one transaction), and then turned into task executions.
+ *
+ * A request that loses a race re-reads the connector and is applied again, with jittered
+ * backoff, for up to RETRY_BUDGET_MS. That is what the caller asked for: a PUT replaces the
+ * whole config and a PATCH merges into whatever is current, and Connect's single leader
+ * serializes concurrent requests the same way, so every one of them succeeds in turn. Only
+ * when the budget runs out does the caller get the 409 Connect answers for a stale config,
+ * which Connect clients already retry.
  */
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { startTaskExecution } from '../orchestrator/orchestrator-port.ts';
@@ -9,9 +17,9 @@ import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { PluginDescriptor } from '../plugins/plugin-types.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { StoreConflictError } from '../store/store-errors.ts';
-import type { ConnectorConfig, ConnectorRecord, ConnectorState, ConnectorType, TargetState } from '../store/store-model.ts';
-import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError } from './control-errors.ts';
-import { validateConnectorConfig, validationMessage, type ConfigInfos } from './connector-validator.ts';
+import type { ConnectorConfig, ConnectorState, ConnectorType, TargetState } from '../store/store-model.ts';
+import { AlreadyExistsError, BadRequestError, ConflictError, InvalidConfigError, NotFoundError } from './control-errors.ts';
+import { HIDDEN, secretKeys, validateConnectorConfig, validationMessage, type ConfigInfos } from './connector-validator.ts';
 import { planTasks } from './task-planner.ts';
 
 export interface ControlDeps {
@@ -20,6 +28,8 @@ export interface ControlDeps {
   readonly orchestrator: Orchestrator;
   /** This control plane's name in connector statuses. */
   readonly workerId: string;
+  /** How long a request that keeps losing races is retried before it answers 409; default 10 s. */
+  readonly retryBudgetMs?: number;
 }
 
 export interface ConnectorInfo {
@@ -29,7 +39,27 @@ export interface ConnectorInfo {
   readonly type: ConnectorType;
 }
 
+/** What a restart request covers, as Connect's RestartPlan: the connector and which tasks. */
+export interface RestartPlan {
+  readonly connector: boolean;
+  readonly tasks: readonly number[];
+}
+
+/** Connect's message for a request that raced a concurrent config change (HTTP 409). */
+export const STALE_CONFIG_MESSAGE = 'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)';
+
+const RETRY_BUDGET_MS = 10_000;
+
+interface Prepared {
+  readonly descriptor: PluginDescriptor;
+  readonly taskConfigs: ConnectorConfig[];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 export class ConnectorService {
+  private lastPrepared: { key: string; value: Prepared } | undefined;
+
   constructor(private readonly deps: ControlDeps) {}
 
   get registry(): PluginRegistry {
@@ -40,10 +70,15 @@ export class ConnectorService {
     return this.deps.store.listConnectors();
   }
 
-  async state(name: string): Promise<ConnectorState> {
+  /** The connector's state, or NotFoundError with `notFound` (Connect words it differently per endpoint). */
+  async state(name: string, notFound = `Connector ${name} not found`): Promise<ConnectorState> {
     const s = await this.deps.store.getState(name);
-    if (!s) throw new NotFoundError(`Connector ${name} not found`);
+    if (!s) throw new NotFoundError(notFound);
     return s;
+  }
+
+  find(name: string): Promise<ConnectorState | undefined> {
+    return this.deps.store.getState(name);
   }
 
   info(s: ConnectorState): ConnectorInfo {
@@ -55,10 +90,16 @@ export class ConnectorService {
     };
   }
 
+  /** The version of the connector's plugin, shown in statuses as Connect 4 does. */
+  pluginVersion(s: ConnectorState): string | null {
+    const cls = s.connector.config['connector.class'];
+    return (cls && this.deps.registry.find(cls, ['source', 'sink'])?.version) || null;
+  }
+
   /** Finds the connector plugin named by `connector.class`, or a 400 listing the available ones. */
   connectorPlugin(config: ConnectorConfig): PluginDescriptor {
     const cls = config['connector.class'];
-    if (cls === undefined || cls.trim() === '') throw new BadRequestError(`Connector config ${renderConfig(config)} contains no connector type`);
+    if (cls === undefined || cls.trim() === '') throw new BadRequestError(`Connector config ${renderConfig(this.deps.registry, config)} contains no connector type`);
     const d = this.deps.registry.find(cls, ['source', 'sink']);
     if (!d) {
       const available = this.deps.registry.list(['source', 'sink']).map((p) => p.className).join(', ');
@@ -71,119 +112,110 @@ export class ConnectorService {
     return validateConnectorConfig(this.deps.registry, this.connectorPlugin(config), config);
   }
 
-  /** Validates, plans tasks and stores; 400 on invalid config, 409 if the name is taken. */
+  /** POST /connectors: validates, plans tasks (when RUNNING) and stores; 400 on invalid config, 409 if the name is taken. */
   async create(name: string, config: ConnectorConfig, initialState: TargetState = 'RUNNING'): Promise<ConnectorInfo> {
-    const { descriptor, taskConfigs } = await this.prepare(config);
+    const descriptor = await this.validated(config);
     if (await this.deps.store.getConnector(name)) throw new AlreadyExistsError(`Connector ${name} already exists`);
+    const { taskConfigs } = await this.prepare(config, initialState === 'RUNNING');
     try {
-      await this.deps.store.createConnector({ name, config, type: descriptor.type as ConnectorType, targetState: initialState, taskConfigs, workerId: this.deps.workerId });
+      await this.insert(name, config, descriptor, initialState, taskConfigs);
     } catch (e) {
       if (e instanceof StoreConflictError) throw new AlreadyExistsError(`Connector ${name} already exists`);
       throw e;
     }
-    if (initialState === 'RUNNING') {
-      await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: 1 });
-      await this.startTasks(name, taskConfigs.length);
-    }
     return { name, config, tasks: taskConfigs.map((_, task) => ({ connector: name, task })), type: descriptor.type as ConnectorType };
   }
 
-  /** PUT config: creates when absent (returns created=true), else stores a new generation and restarts its tasks. */
-  async putConfig(name: string, config: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
-    const current = await this.deps.store.getState(name);
-    if (!current) {
-      try {
-        return { created: true, info: await this.create(name, config) };
-      } catch (e) {
-        if (e instanceof AlreadyExistsError) throw new ConflictError(`Connector ${name} was created concurrently`);
-        throw e;
+  /**
+   * PUT config: creates when absent (created=true), else stores a new generation and restarts
+   * its tasks. A `[hidden]` value of a secret key keeps the stored secret.
+   */
+  async putConfig(name: string, requested: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
+    await this.validated(requested);
+    return this.retrying(async () => {
+      const current = await this.deps.store.getState(name);
+      const config = this.withStoredSecrets(requested, current?.connector.config);
+      if (!current) {
+        const p = await this.prepare(config, true);
+        await this.insert(name, config, p.descriptor, 'RUNNING', p.taskConfigs);
+        return { created: true, info: { name, config, tasks: p.taskConfigs.map((_, task) => ({ connector: name, task })), type: p.descriptor.type as ConnectorType } };
       }
-    }
-    const { descriptor, taskConfigs } = await this.prepare(config);
-    let next: ConnectorRecord;
-    try {
-      next = await this.deps.store.updateConfig(current.connector, {
-        config,
-        taskConfigs,
-        previousTaskCount: Math.max(current.tasks?.configs.length ?? 0, current.taskStatuses.length),
-        workerId: this.deps.workerId,
-      });
-    } catch (e) {
-      if (e instanceof StoreConflictError) throw new ConflictError(`Connector ${name} was updated concurrently; try again`, { cause: e });
-      throw e;
-    }
-    if (next.targetState === 'RUNNING') await this.startTasks(name, taskConfigs.length);
-    return { created: false, info: { name, config, tasks: next.targetState === 'STOPPED' ? [] : taskConfigs.map((_, task) => ({ connector: name, task })), type: descriptor.type as ConnectorType } };
+      return { created: false, info: await this.update(current, config) };
+    });
   }
 
-  /** PATCH config: merges, a null deletes a key; 404 when absent. */
-  async patchConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
-    const current = await this.state(name);
-    const merged: ConnectorConfig = { ...current.connector.config };
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null) delete merged[k];
-      else merged[k] = v;
-    }
-    return (await this.putConfig(name, merged)).info;
+  /** PATCH config: merges into the current config, a null deletes a key; 404 when absent (it never creates). */
+  async patchConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo> {
+    return this.retrying(async () => {
+      const current = await this.state(name);
+      const merged: ConnectorConfig = { ...current.connector.config };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      return this.update(current, this.withStoredSecrets(merged, current.connector.config));
+    });
   }
 
-  async pause(name: string): Promise<void> {
-    await this.setTarget(name, 'PAUSED');
+  pause(name: string): Promise<void> {
+    return this.setTarget(name, 'PAUSED');
   }
 
-  async resume(name: string): Promise<void> {
-    await this.setTarget(name, 'RUNNING');
+  /** Resumes a paused or stopped connector; a stopped one gets its tasks planned again. */
+  resume(name: string): Promise<void> {
+    return this.setTarget(name, 'RUNNING');
   }
 
-  async stop(name: string): Promise<void> {
-    await this.setTarget(name, 'STOPPED');
+  stop(name: string): Promise<void> {
+    return this.setTarget(name, 'STOPPED');
   }
 
   async delete(name: string): Promise<void> {
-    try {
-      await this.deps.store.deleteConnector(name);
-    } catch (e) {
-      if (e instanceof StoreConflictError) throw new NotFoundError(`Connector ${name} not found`);
-      throw e;
-    }
+    await this.retrying(async () => {
+      const c = await this.deps.store.getConnector(name);
+      if (!c) throw new NotFoundError(`Connector ${name} not found`);
+      await this.deps.store.deleteConnector(name, c.version);
+    });
   }
 
+  /** Forgets the topics a connector used; like Connect, a no-op for an unknown connector. */
   async resetTopics(name: string): Promise<void> {
-    await this.state(name);
-    await this.deps.store.resetTopics(name);
+    if (await this.deps.store.getConnector(name)) await this.deps.store.resetTopics(name);
   }
 
   /** Restarts one task: a new execution with a new epoch fences the old runner. */
   async restartTask(name: string, task: number): Promise<void> {
-    const s = await this.state(name);
-    if (!s.tasks || task < 0 || task >= s.tasks.configs.length) throw new NotFoundError(`Task ${name}-${task} not found`);
+    const s = await this.state(name, `Unknown connector: ${name}`);
+    if (task >= (s.tasks?.configs.length ?? 0)) throw new NotFoundError(`Unknown task: ${name}-${task}`);
     if (s.connector.targetState !== 'RUNNING') return;
     await this.deps.store.putTaskStatus(name, task, { state: 'RESTARTING', workerId: this.deps.workerId, generation: s.connector.generation });
     await this.startTask(name, task);
   }
 
   /**
-   * Restarts the connector and, with `includeTasks`, its tasks (only the failed ones with
-   * `onlyFailed`). Returns which tasks were restarted.
+   * Restarts the connector (unless `onlyFailed` and it has not failed) and, with
+   * `includeTasks`, its tasks (only the failed ones with `onlyFailed`), as Connect's
+   * restart plan does. Restarting the connector plans its tasks again; changed task configs
+   * become a new generation. A paused or stopped connector stays as it is.
    */
-  async restart(name: string, opts: { includeTasks: boolean; onlyFailed: boolean }): Promise<{ connectorRestarted: boolean; tasks: number[] }> {
-    const s = await this.state(name);
-    const connectorFailed = s.status?.state === 'FAILED';
-    const restartConnector = !opts.onlyFailed || connectorFailed;
-    if (restartConnector && s.connector.targetState === 'RUNNING') {
-      await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: s.connector.generation });
-    }
+  async restart(name: string, opts: { includeTasks: boolean; onlyFailed: boolean }): Promise<RestartPlan> {
+    const s = await this.state(name, `Unknown connector: ${name}`);
     const tasks: number[] = [];
-    if (opts.includeTasks && s.connector.targetState === 'RUNNING') {
+    if (opts.includeTasks) {
       for (let id = 0; id < (s.tasks?.configs.length ?? 0); id++) {
-        const st = s.taskStatuses.find((t) => t.id === id);
-        if (opts.onlyFailed && st?.state !== 'FAILED') continue;
-        await this.deps.store.putTaskStatus(name, id, { state: 'RESTARTING', workerId: this.deps.workerId, generation: s.connector.generation });
-        await this.startTask(name, id);
-        tasks.push(id);
+        if (!opts.onlyFailed || s.taskStatuses.find((t) => t.id === id)?.state === 'FAILED') tasks.push(id);
       }
     }
-    return { connectorRestarted: restartConnector, tasks };
+    const plan: RestartPlan = { connector: !opts.onlyFailed || s.status?.state === 'FAILED', tasks };
+    if (s.connector.targetState !== 'RUNNING') return plan;
+    const reconfigured = plan.connector && (await this.restartConnector(s));
+    if (!reconfigured) {
+      for (const id of tasks) {
+        await this.deps.store.putTaskStatus(name, id, { state: 'RESTARTING', workerId: this.deps.workerId, generation: s.connector.generation });
+        await this.startTask(name, id);
+      }
+    }
+    return plan;
   }
 
   /** Starts an execution for every task of the connector (host start-up, resume). */
@@ -195,52 +227,140 @@ export class ConnectorService {
     await startTaskExecution(this.deps.store, this.deps.orchestrator, name, task);
   }
 
-  private async setTarget(name: string, target: TargetState): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const s = await this.state(name);
-      const previous = s.connector.targetState;
-      if (previous === target && !(target === 'RUNNING' && !s.tasks?.configs.length)) return;
-      try {
-        let taskCount = s.tasks?.configs.length ?? 0;
-        const next = await this.deps.store.setTargetState(s.connector, target, { taskCount: Math.max(taskCount, s.taskStatuses.length), workerId: this.deps.workerId });
-        if (target === 'PAUSED') {
-          await this.deps.store.putConnectorStatus(name, { state: 'PAUSED', workerId: this.deps.workerId, generation: next.generation });
-          for (let id = 0; id < taskCount; id++) await this.deps.store.putTaskStatus(name, id, { state: 'PAUSED', workerId: this.deps.workerId, generation: next.generation });
-        }
-        if (target === 'RUNNING') {
-          if (taskCount === 0) {
-            // Resuming a stopped connector: its task configs were cleared, so plan them again.
-            const configs = await planTasks(this.connectorPlugin(next.config), next.config);
-            await this.deps.store.putTaskConfigs(name, next.generation, configs);
-            taskCount = configs.length;
-          }
-          await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: next.generation });
-          await this.startTasks(name, taskCount);
-        }
-        return;
-      } catch (e) {
-        if (e instanceof StoreConflictError && attempt < 5) continue;
-        throw e;
-      }
+  /** Plans the tasks again; true when their configs changed and were stored as a new generation (which restarts them all). */
+  private async restartConnector(s: ConnectorState): Promise<boolean> {
+    const { name, config } = s.connector;
+    let configs: ConnectorConfig[];
+    try {
+      configs = await planTasks(this.connectorPlugin(config), config);
+    } catch (e) {
+      await this.deps.store.putConnectorStatus(name, { state: 'FAILED', workerId: this.deps.workerId, generation: s.connector.generation, trace: traceOf(e) }, { expectedVersion: s.connector.version });
+      return false;
     }
+    if (JSON.stringify(configs) === JSON.stringify(s.tasks?.configs ?? [])) {
+      await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: s.connector.generation }, { expectedVersion: s.connector.version });
+      return false;
+    }
+    try {
+      await this.deps.store.updateConfig(s.connector, { config, taskConfigs: configs, previousTaskCount: statusCount(s), workerId: this.deps.workerId });
+    } catch (e) {
+      // A concurrent change won: it stored a newer generation and restarts the tasks itself.
+      if (e instanceof StoreConflictError) return true;
+      throw e;
+    }
+    await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: s.connector.generation + 1 });
+    await this.startTasks(name, configs.length);
+    return true;
   }
 
-  private async prepare(config: ConnectorConfig): Promise<{ descriptor: PluginDescriptor; taskConfigs: ConnectorConfig[] }> {
+  private async insert(name: string, config: ConnectorConfig, descriptor: PluginDescriptor, target: TargetState, taskConfigs: ConnectorConfig[]): Promise<void> {
+    await this.deps.store.createConnector({ name, config, type: descriptor.type as ConnectorType, targetState: target, taskConfigs, workerId: this.deps.workerId });
+    if (target === 'RUNNING') await this.startTasks(name, taskConfigs.length);
+  }
+
+  /** Stores `config` as the connector's next generation (StoreConflictError if it changed meanwhile) and restarts its tasks. */
+  private async update(current: ConnectorState, config: ConnectorConfig): Promise<ConnectorInfo> {
+    const name = current.connector.name;
+    const target = current.connector.targetState;
+    // A paused connector created without tasks keeps none until it is resumed, as in Connect.
+    const plan = target === 'RUNNING' || (target === 'PAUSED' && (current.tasks?.configs.length ?? 0) > 0);
+    const { descriptor, taskConfigs } = await this.prepare(config, plan);
+    const next = await this.deps.store.updateConfig(current.connector, { config, taskConfigs, previousTaskCount: statusCount(current), workerId: this.deps.workerId });
+    if (next.targetState === 'RUNNING') await this.startTasks(name, taskConfigs.length);
+    return { name, config, tasks: taskConfigs.map((_, task) => ({ connector: name, task })), type: descriptor.type as ConnectorType };
+  }
+
+  private async setTarget(name: string, target: TargetState): Promise<void> {
+    await this.retrying(async () => {
+      const s = await this.state(name, `Unknown connector ${name}`);
+      const taskCount = s.tasks?.configs.length ?? 0;
+      const replan = target === 'RUNNING' && taskCount === 0;
+      if (s.connector.targetState === target && !replan) return;
+      let taskConfigs: ConnectorConfig[] | undefined;
+      let failure: unknown;
+      if (replan) {
+        try {
+          taskConfigs = await planTasks(this.connectorPlugin(s.connector.config), s.connector.config);
+        } catch (e) {
+          failure = e;
+          taskConfigs = [];
+        }
+      }
+      const next = await this.deps.store.setTargetState(s.connector, target, { taskCount: statusCount(s), liveTasks: taskCount, workerId: this.deps.workerId, taskConfigs });
+      if (failure !== undefined) {
+        // Connect shows a connector that cannot start as FAILED with its trace; a restart tries again.
+        await this.deps.store.putConnectorStatus(name, { state: 'FAILED', workerId: this.deps.workerId, generation: next.generation, trace: traceOf(failure) }, { expectedVersion: next.version });
+      }
+      if (target === 'RUNNING') await this.startTasks(name, taskConfigs?.length ?? taskCount);
+    });
+  }
+
+  /** Validates a config; InvalidConfigError with Connect's message when it has errors. */
+  private async validated(config: ConnectorConfig): Promise<PluginDescriptor> {
     const descriptor = this.connectorPlugin(config);
     const infos = await validateConnectorConfig(this.deps.registry, descriptor, config);
-    if (infos.error_count > 0) throw new BadRequestError(validationMessage(infos, descriptor.className.split('.').pop() ?? descriptor.className));
-    try {
-      return { descriptor, taskConfigs: await planTasks(descriptor, config) };
-    } catch (e) {
-      if (e instanceof BadRequestError) throw e;
-      throw new BadRequestError(`Connector ${config.name ?? ''} could not plan its tasks: ${(e as Error).message}`, { cause: e });
+    if (infos.error_count > 0) throw new InvalidConfigError(validationMessage(infos), infos.configs.flatMap((c) => c.value.errors));
+    return descriptor;
+  }
+
+  /** Validates and (with `plan`) plans tasks; the last result is reused while a request retries with the same config. */
+  private async prepare(config: ConnectorConfig, plan: boolean): Promise<Prepared> {
+    const key = JSON.stringify([config, plan]);
+    if (this.lastPrepared?.key === key) return this.lastPrepared.value;
+    const descriptor = await this.validated(config);
+    let taskConfigs: ConnectorConfig[] = [];
+    if (plan) {
+      try {
+        taskConfigs = await planTasks(descriptor, config);
+      } catch (e) {
+        if (e instanceof BadRequestError) throw e;
+        throw new BadRequestError(`Connector ${config.name ?? ''} could not plan its tasks: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    const value = { descriptor, taskConfigs };
+    this.lastPrepared = { key, value };
+    return value;
+  }
+
+  /** `[hidden]` is what GET showed for a secret: sending it back means "keep the stored secret". */
+  private withStoredSecrets(config: ConnectorConfig, stored: ConnectorConfig | undefined): ConnectorConfig {
+    if (!stored || !Object.values(config).includes(HIDDEN)) return config;
+    const secrets = secretKeys(this.deps.registry, config);
+    const out = { ...config };
+    for (const [k, v] of Object.entries(config)) {
+      const kept = stored[k];
+      if (v === HIDDEN && secrets.has(k) && kept !== undefined) out[k] = kept;
+    }
+    return out;
+  }
+
+  private async retrying<T>(op: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.deps.retryBudgetMs ?? RETRY_BUDGET_MS);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await op();
+      } catch (e) {
+        if (!(e instanceof StoreConflictError)) throw e;
+        if (Date.now() >= deadline) throw new ConflictError(STALE_CONFIG_MESSAGE, { cause: e });
+        await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
+      }
     }
   }
 }
 
-/** The config as Connect prints it in errors, with anything secret-looking hidden. */
-function renderConfig(config: ConnectorConfig): string {
+/** How many task status items may exist: beyond the task configs when tasks were removed. */
+function statusCount(s: ConnectorState): number {
+  return Math.max(s.tasks?.configs.length ?? 0, ...s.taskStatuses.map((t) => t.id + 1));
+}
+
+function traceOf(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+}
+
+/** The config as Connect prints it in errors, with secrets hidden. */
+function renderConfig(registry: PluginRegistry, config: ConnectorConfig): string {
+  const secrets = secretKeys(registry, config);
   return `{${Object.entries(config)
-    .map(([k, v]) => `${k}=${/password|secret|token|credential/i.test(k) ? '[hidden]' : v}`)
+    .map(([k, v]) => `${k}=${secrets.has(k) || /password|secret|token|credential/i.test(k) ? HIDDEN : v}`)
     .join(', ')}}`;
 }

@@ -1,13 +1,17 @@
 /**
- * Validates a connector config as Connect's AbstractHerder.validateConnectorConfig does:
- * the common keys, the connector's own definition, converters, transforms and predicates,
- * and sink topic rules. The result has the shape of Connect's ConfigInfos.
+ * Validates a connector config as Connect's AbstractHerder.validateConnectorConfig does: the
+ * common keys, the connector's own definition, converters and their settings, transforms and
+ * predicates (each alias in its own group), sink topic rules and the connector's own checks.
+ * The result has the shape of Connect's ConfigInfos. Placeholders (`${env:..}`) are resolved
+ * for checking only: values are shown as written, and secrets never appear in clear.
  */
 import type { ConfigDef, ConfigKey, ConfigValueType } from '../config/config-def.ts';
 import { NO_DEFAULT } from '../config/config-def.ts';
+import { hasPlaceholder, resolveConfig } from '../config/config-providers.ts';
 import { sinkConnectorConfigDef, sourceConnectorConfigDef } from '../config/connector-config-def.ts';
+import { withConverterType, type ConverterType } from '../converters/converter-config.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
-import type { Connector, PluginDescriptor } from '../plugins/plugin-types.ts';
+import type { Connector, PluginDescriptor, PluginType, Predicate, Transformation } from '../plugins/plugin-types.ts';
 import { validateTransformConfig } from '../transforms/transform-chain.ts';
 
 export interface ConfigKeyInfo {
@@ -38,8 +42,20 @@ export interface ConfigInfos {
 
 export const HIDDEN = '[hidden]';
 
+/** The last line of Connect's 400 for an invalid config; Connect prints `{connectorType}` literally. */
+export const VALIDATE_HINT = 'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`';
+
+const CONVERTERS: readonly [string, PluginType, ConverterType][] = [
+  ['key.converter', 'converter', 'key'],
+  ['value.converter', 'converter', 'value'],
+  ['header.converter', 'header_converter', 'header'],
+];
+
+/** Kafka client settings of PASSWORD type, under any prefix (`producer.override.`, a converter's, ...). */
+const CLIENT_SECRET = /(^|\.)(ssl\.(key|keystore|truststore)\.password|ssl\.keystore\.key|ssl\.keystore\.certificate\.chain|ssl\.truststore\.certificates|sasl\.jaas\.config|sasl\.oauthbearer\.client\.credentials\.client\.secret|basic\.auth\.user\.info)$/;
+
 /** Connect's ConfigKeyInfo for a key (the plugin config endpoint's entries). */
-export function keyInfo(k: ConfigKey): ConfigKeyInfo {
+export function keyInfo(k: ConfigKey, overrides: Partial<ConfigKeyInfo> = {}): ConfigKeyInfo {
   return {
     name: k.name,
     type: k.type,
@@ -52,6 +68,7 @@ export function keyInfo(k: ConfigKey): ConfigKeyInfo {
     width: k.width ?? 'NONE',
     display_name: k.displayName ?? k.name,
     dependents: [...(k.dependents ?? [])],
+    ...overrides,
   };
 }
 
@@ -66,83 +83,245 @@ export function connectorDefinition(descriptor: PluginDescriptor, connector: Con
   return base.merge(connector.config());
 }
 
+function aliasList(raw: string | undefined): string[] {
+  return [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+}
+
+function withPrefix(config: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  return out;
+}
+
+/** A plugin's own definition (transform, predicate, converter), or undefined when it has none. */
+function pluginDef(registry: PluginRegistry, className: string | undefined, types: readonly PluginType[]): ConfigDef | undefined {
+  if (!className) return undefined;
+  const d = registry.find(className, types);
+  if (!d) return undefined;
+  try {
+    return (d.create() as { config?: () => ConfigDef }).config?.();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The keys of `config` whose values are secret: PASSWORD keys of the connector, of its
+ * transforms, predicates and converters, and Kafka client secrets under any prefix.
+ */
+export function secretKeys(registry: PluginRegistry, config: Readonly<Record<string, string>>): Set<string> {
+  const out = new Set<string>();
+  const addFrom = (def: ConfigDef | undefined, prefix: string) => {
+    for (const k of def?.configKeys() ?? []) if (k.type === 'PASSWORD') out.add(prefix + k.name);
+  };
+  const cls = config['connector.class'];
+  const connector = cls ? registry.find(cls, ['source', 'sink']) : undefined;
+  if (connector) addFrom(connectorDefinition(connector, connector.create() as Connector), '');
+  for (const alias of aliasList(config.transforms)) addFrom(pluginDef(registry, config[`transforms.${alias}.type`], ['transformation']), `transforms.${alias}.`);
+  for (const alias of aliasList(config.predicates)) addFrom(pluginDef(registry, config[`predicates.${alias}.type`], ['predicate']), `predicates.${alias}.`);
+  for (const [key, type] of CONVERTERS) addFrom(pluginDef(registry, config[key], [type]), `${key}.`);
+  for (const k of Object.keys(config)) if (CLIENT_SECRET.test(k)) out.add(k);
+  return out;
+}
+
+interface Entry {
+  key: ConfigKeyInfo;
+  value: string | null;
+  recommended: string[];
+  errors: string[];
+}
+
+/** Builds the ConfigInfos entries in Connect's order, collecting errors per key. */
+class Report {
+  readonly entries = new Map<string, Entry>();
+  readonly groups: string[] = [];
+
+  define(key: ConfigKeyInfo, value: string | null, recommended: string[] = []): void {
+    if (this.entries.has(key.name)) return;
+    this.entries.set(key.name, { key, value, recommended, errors: [] });
+    if (key.group && !this.groups.includes(key.group)) this.groups.push(key.group);
+  }
+
+  error(name: string, message: string): void {
+    const e = this.entries.get(name);
+    if (e) {
+      if (!e.errors.includes(message)) e.errors.push(message);
+      return;
+    }
+    this.entries.set(name, { key: plainKey(name), value: null, recommended: [], errors: [message] });
+  }
+}
+
+function plainKey(name: string, group: string | null = null, order = -1): ConfigKeyInfo {
+  return { name, type: 'STRING', required: false, default_value: null, importance: 'HIGH', documentation: '', group, order, width: 'NONE', display_name: name, dependents: [] };
+}
+
+/** Resolves placeholders for checking; a placeholder that does not resolve is an error on its key. */
+async function resolveForValidation(config: Readonly<Record<string, string>>): Promise<{ resolved: Record<string, string>; failures: Map<string, string> }> {
+  const resolved: Record<string, string> = { ...config };
+  const failures = new Map<string, string>();
+  for (const [k, v] of Object.entries(config)) {
+    if (!hasPlaceholder(v)) continue;
+    try {
+      resolved[k] = (await resolveConfig({ [k]: v }))[k] ?? v;
+    } catch (e) {
+      failures.set(k, `Failed to resolve the config provider placeholder in ${k}: ${(e as Error).message}`);
+    }
+  }
+  return { resolved, failures };
+}
+
 export async function validateConnectorConfig(registry: PluginRegistry, descriptor: PluginDescriptor, config: Readonly<Record<string, string>>): Promise<ConfigInfos> {
+  const { resolved, failures } = await resolveForValidation(config);
   const connector = descriptor.create() as Connector;
   const def = connectorDefinition(descriptor, connector);
-  const results = def.validate(config);
-  const errors = new Map<string, string[]>(results.map((r) => [r.name, [...r.errors]]));
-  const add = (key: string, message: string) => errors.set(key, [...(errors.get(key) ?? []), message]);
+  const report = new Report();
+  const shown = (k: ConfigKey, parsed: ConfigValueType) => {
+    const raw = config[k.name];
+    const value = raw === undefined ? renderValue(parsed) : raw;
+    return k.type === 'PASSWORD' && value !== null && !hasPlaceholder(value) ? HIDDEN : value;
+  };
 
-  for (const [key, type] of [
-    ['key.converter', 'converter'],
-    ['value.converter', 'converter'],
-    ['header.converter', 'header_converter'],
-  ] as const) {
-    const cls = config[key];
-    if (cls !== undefined && !registry.find(cls, [type])) add(key, `Invalid value ${cls} for configuration ${key}: Class ${cls} could not be found.`);
+  for (const r of def.validate(resolved)) {
+    const k = def.get(r.name) as ConfigKey;
+    const converter = CONVERTERS.find(([key]) => key === k.name);
+    const recommended = converter ? registry.list([converter[1]]).map((d) => d.className) : r.recommendedValues.map((v) => renderValue(v) ?? '');
+    report.define(keyInfo(k), shown(k, r.value), [...new Set(recommended)]);
+    for (const m of r.errors) report.error(k.name, m);
   }
-  if (descriptor.type === 'sink') {
-    const hasTopics = (config.topics ?? '').trim() !== '';
-    const hasRegex = (config['topics.regex'] ?? '').trim() !== '';
-    if (hasTopics && hasRegex) {
-      const msg = 'topics and topics.regex are mutually exclusive options, but both are set.';
-      add('topics', msg);
-      add('topics.regex', msg);
-    } else if (!hasTopics && !hasRegex) {
-      const msg = 'Must configure one of topics or topics.regex';
-      add('topics', msg);
-      add('topics.regex', msg);
-    }
-    const dlq = (config['errors.deadletterqueue.topic.name'] ?? '').trim();
-    if (dlq && (config.topics ?? '').split(',').map((t) => t.trim()).includes(dlq)) {
-      add('errors.deadletterqueue.topic.name', `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=${config.topics}') consumed by the connector`);
-    }
-  }
-  for (const [key, messages] of Object.entries(validateTransformConfig(config, (name) => registry.find(name, ['transformation', 'predicate'])))) {
-    for (const m of messages) add(key, m);
+  for (const [k, m] of failures) report.error(k, m);
+
+  validateConverters(registry, resolved, report);
+  if (descriptor.type === 'sink') validateSinkTopics(resolved, report);
+  defineTransformSections(registry, config, report);
+  for (const [key, messages] of Object.entries(validateTransformConfig(resolved, (name) => registry.find(name, ['transformation', 'predicate'])))) {
+    for (const m of messages) report.error(key, m);
   }
   if (connector.validate) {
     try {
-      for (const [key, messages] of Object.entries(await connector.validate(config))) for (const m of messages) add(key, m);
+      for (const [key, messages] of Object.entries(await connector.validate(resolved))) for (const m of messages) report.error(key, m);
     } catch (e) {
-      add('connector.class', `The connector could not validate its configuration: ${(e as Error).message}`);
+      report.error('connector.class', `The connector could not validate its configuration: ${(e as Error).message}`);
     }
   }
 
-  const known = new Set(def.names());
-  const configs: ConfigInfo[] = def.configKeys().map((k) => {
-    const r = results.find((x) => x.name === k.name);
-    const raw = config[k.name];
-    const value = raw === undefined ? renderValue(r?.value ?? null) : raw;
-    return {
-      definition: keyInfo(k),
-      value: {
-        name: k.name,
-        value: k.type === 'PASSWORD' && value !== null ? HIDDEN : value,
-        recommended_values: (r?.recommendedValues ?? []).map((v) => renderValue(v) ?? ''),
-        errors: errors.get(k.name) ?? [],
-        visible: true,
-      },
-    };
-  });
-  // Errors on keys outside the definition (transform aliases and their options) still count.
-  for (const [key, messages] of errors) {
-    if (known.has(key) || messages.length === 0) continue;
-    configs.push({
-      definition: { name: key, type: 'STRING', required: false, default_value: null, importance: 'HIGH', documentation: '', group: null, order: -1, width: 'NONE', display_name: key, dependents: [] },
-      value: { name: key, value: config[key] ?? null, recommended_values: [], errors: messages, visible: true },
-    });
-  }
-  const groups = [...new Set(def.configKeys().map((k) => k.group).filter((g): g is string => Boolean(g)))];
-  return { name: descriptor.className, error_count: configs.reduce((n, c) => n + c.value.errors.length, 0), groups, configs };
+  const secrets = secretKeys(registry, config);
+  const configs: ConfigInfo[] = [...report.entries.values()].map((e) => ({
+    definition: e.key,
+    value: {
+      name: e.key.name,
+      value: secrets.has(e.key.name) && e.value !== null && !hasPlaceholder(e.value) ? HIDDEN : e.value,
+      recommended_values: e.recommended,
+      errors: e.errors.map((m) => sanitize(m, e.key.name, config, resolved, secrets)),
+      visible: true,
+    },
+  }));
+  return {
+    name: config['connector.class'] ?? descriptor.className,
+    error_count: configs.reduce((n, c) => n + c.value.errors.length, 0),
+    groups: report.groups,
+    configs,
+  };
 }
 
-/** The one-line errors of a validation, as in Connect's 400 message for an invalid config. */
-export function validationMessage(infos: ConfigInfos, connectorType: string): string {
-  const lines = infos.configs.flatMap((c) => c.value.errors);
-  return [
-    `Connector configuration is invalid and contains the following ${lines.length} error(s):`,
-    ...lines,
-    `You can also find the above list of errors at the endpoint \`/connector-plugins/${connectorType}/config/validate\``,
-  ].join('\n');
+/** Keeps secrets and resolved placeholder values out of an error message about `key`. */
+function sanitize(message: string, key: string, raw: Readonly<Record<string, string>>, resolved: Readonly<Record<string, string>>, secrets: ReadonlySet<string>): string {
+  const value = resolved[key];
+  if (value === undefined || value === '') return message;
+  const written = raw[key] ?? value;
+  const replacement = secrets.has(key) && !hasPlaceholder(written) ? HIDDEN : written;
+  if (replacement === value) return message;
+  let out = message.split(`Invalid value ${value} `).join(`Invalid value ${replacement} `);
+  // Short values would also match unrelated words; long ones are replaced wherever they appear.
+  if (value.length >= 6) out = out.split(value).join(replacement);
+  return out;
+}
+
+/** Converter classes must exist; their own settings (`value.converter.schemas.enable`) are checked by their definitions. */
+function validateConverters(registry: PluginRegistry, config: Readonly<Record<string, string>>, report: Report): void {
+  for (const [key, type, converterType] of CONVERTERS) {
+    const cls = config[key];
+    if (cls === undefined || cls.trim() === '') continue;
+    const d = registry.find(cls, [type]);
+    if (!d) {
+      report.error(key, `Invalid value ${cls} for configuration ${key}: Class ${cls} could not be found.`);
+      continue;
+    }
+    const def = pluginDef(registry, cls, [type]);
+    if (!def) continue;
+    const prefix = `${key}.`;
+    const props = withConverterType(withPrefix(config, prefix), converterType);
+    for (const r of def.validate(props)) {
+      const k = def.get(r.name) as ConfigKey;
+      if (k.name === 'converter.type') continue;
+      const raw = config[prefix + k.name];
+      report.define(keyInfo(k, { name: prefix + k.name, display_name: k.displayName ?? prefix + k.name }), raw ?? renderValue(r.value));
+      for (const m of r.errors) report.error(prefix + k.name, m);
+    }
+  }
+}
+
+function validateSinkTopics(config: Readonly<Record<string, string>>, report: Report): void {
+  const hasTopics = (config.topics ?? '').trim() !== '';
+  const hasRegex = (config['topics.regex'] ?? '').trim() !== '';
+  const both = (msg: string) => {
+    report.error('topics', msg);
+    report.error('topics.regex', msg);
+  };
+  if (hasTopics && hasRegex) both('topics and topics.regex are mutually exclusive options, but both are set.');
+  else if (!hasTopics && !hasRegex) both('Must configure one of topics or topics.regex');
+  const dlq = (config['errors.deadletterqueue.topic.name'] ?? '').trim();
+  if (dlq && (config.topics ?? '').split(',').map((t) => t.trim()).includes(dlq)) {
+    report.error('errors.deadletterqueue.topic.name', `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=${config.topics}') consumed by the connector`);
+  }
+  if (dlq && hasRegex) {
+    try {
+      if (new RegExp(`^(?:${config['topics.regex']})$`).test(dlq)) {
+        report.error('errors.deadletterqueue.topic.name', `The DLQ topic '${dlq}' may not be included in the regex matching the topics ('topics.regex=${config['topics.regex']}') consumed by the connector`);
+      }
+    } catch {
+      // an invalid regex is reported on topics.regex itself
+    }
+  }
+}
+
+/** One group per transform and predicate alias, as Connect's validate answer has: `Transforms: x`, `Predicates: p`. */
+function defineTransformSections(registry: PluginRegistry, config: Readonly<Record<string, string>>, report: Report): void {
+  const sections = [
+    { list: 'transforms', label: 'Transforms', type: 'transformation' as const },
+    { list: 'predicates', label: 'Predicates', type: 'predicate' as const },
+  ];
+  for (const s of sections) {
+    const classes = registry.list([s.type]).map((d) => d.className);
+    for (const alias of aliasList(config[s.list])) {
+      const prefix = `${s.list}.${alias}.`;
+      const group = `${s.label}: ${alias}`;
+      let order = 0;
+      const define = (info: ConfigKeyInfo, value: string | null, recommended: string[] = []) => report.define({ ...info, group, order: order++ }, value, recommended);
+      define(
+        { ...plainKey(`${prefix}type`), type: 'CLASS', required: true, documentation: `Class for the '${alias}' ${s.type}.`, display_name: `${s.type === 'predicate' ? 'Predicate' : 'Transformation'} type for ${alias}` },
+        config[`${prefix}type`] ?? null,
+        classes,
+      );
+      if (s.type === 'transformation') {
+        define({ ...plainKey(`${prefix}negate`), type: 'BOOLEAN', default_value: 'false', importance: 'MEDIUM', documentation: 'Whether the configured predicate should be negated.' }, config[`${prefix}negate`] ?? 'false');
+        define({ ...plainKey(`${prefix}predicate`), importance: 'MEDIUM', documentation: 'The alias of a predicate used to determine whether to apply this transformation.' }, config[`${prefix}predicate`] ?? null);
+      }
+      const def = pluginDef(registry, config[`${prefix}type`], [s.type]) as ReturnType<(Transformation | Predicate)['config']> | undefined;
+      for (const k of def?.configKeys() ?? []) {
+        const raw = config[prefix + k.name];
+        const value = raw ?? (k.defaultValue === NO_DEFAULT ? null : renderValue(k.defaultValue));
+        define(keyInfo(k, { name: prefix + k.name, display_name: k.displayName ?? prefix + k.name }), k.type === 'PASSWORD' && value !== null && !hasPlaceholder(value) ? HIDDEN : value);
+      }
+    }
+  }
+}
+
+/** Connect's 400 message for an invalid config: every error on its own line. */
+export function validationMessage(infos: ConfigInfos): string {
+  return invalidConfigMessage(infos.configs.flatMap((c) => c.value.errors));
+}
+
+export function invalidConfigMessage(errors: readonly string[]): string {
+  return [`Connector configuration is invalid and contains the following ${errors.length} error(s):`, ...errors, VALIDATE_HINT].join('\n');
 }

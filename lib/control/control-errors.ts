@@ -28,7 +28,7 @@ export class AlreadyExistsError extends ControlError {
 }
 
 export class BadRequestError extends ControlError {
-  override readonly name = 'BadRequestError';
+  override readonly name: string = 'BadRequestError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(400, message, options);
   }
@@ -39,5 +39,16 @@ export class ConflictError extends ControlError {
   override readonly name = 'ConflictError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(409, message, options);
+  }
+}
+
+/** A connector config failed validation; the message lists every error as Connect's 400 does. */
+export class InvalidConfigError extends BadRequestError {
+  override readonly name = 'InvalidConfigError';
+  constructor(
+    message: string,
+    readonly errors: readonly string[],
+  ) {
+    super(message);
   }
 }

@@ -1,97 +1,164 @@
 /**
  * Reading and altering a connector's offsets (GET / PATCH / DELETE /connectors/{name}/offsets):
  * source offsets in the offsets topic, sink offsets as group `connect-<name>`'s commits.
+ * Changes need the connector STOPPED, as in Connect, so no task commits over them.
  */
-import type { KafkaPort } from '../kafka/kafka-port.ts';
-import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../runtime/source-offset-store.ts';
+import type { AdminPort, KafkaPort } from '../kafka/kafka-port.ts';
+import type { PluginRegistry } from '../plugins/plugin-registry.ts';
+import type { Props } from '../plugins/plugin-types.ts';
 import { sinkGroupId } from '../runtime/sink-task-worker.ts';
+import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../runtime/source-offset-store.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorRecord } from '../store/store-model.ts';
-import { BadRequestError, NotFoundError } from './control-errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from './control-errors.ts';
 
 export interface OffsetEntry {
-  readonly partition: Record<string, unknown>;
+  readonly partition: Record<string, unknown> | null;
+  /** Null (or absent) resets the partition. */
   readonly offset: Record<string, unknown> | null;
 }
 
+const ALTERED = 'The offsets for this connector have been altered successfully';
+const RESET = 'The offsets for this connector have been reset successfully';
+const SOURCE_ALTERED =
+  'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.';
+const SOURCE_RESET =
+  'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.';
+
+/** Kafka's "no committed offset": a consumer of the group starts from its reset policy, as after Connect's offset delete. */
+const NO_OFFSET = -1;
+
+/** How long a change waits for runners of a just-stopped connector to finish their last commit. */
+const SETTLE_MS = 30_000;
+/** What Kafka answers while the group has members: a runner's commit joins it for a moment. */
+const GROUP_BUSY = /no running instances|not empty|NON_EMPTY_GROUP|REBALANCE_IN_PROGRESS/i;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Connect's `Connector.alterOffsets` hook, for plugins that have it: it may reject offsets
+ * (its message becomes a 400) and returns true when the connector manages no offsets of its
+ * own outside Connect, which shortens the answer's message as in Connect.
+ */
+interface AlterOffsetsHook {
+  alterOffsets?(config: Props, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): boolean | Promise<boolean>;
+}
+
+interface SinkOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number | null;
+}
+
 export class OffsetsService {
-  constructor(private readonly deps: { store: DynamoConnectorStore; kafka: KafkaPort }) {}
+  constructor(private readonly deps: { store: DynamoConnectorStore; kafka: KafkaPort; registry?: PluginRegistry }) {}
 
   async get(name: string): Promise<{ offsets: OffsetEntry[] }> {
     const c = await this.connector(name);
     if (c.type === 'sink') {
-      const admin = await this.deps.kafka.admin();
-      try {
-        const topics = await this.sinkTopics(c, admin.listTopics.bind(admin));
+      return this.withAdmin(async (admin) => {
+        const topics = await this.sinkTopics(c, admin);
         const committed = topics.length ? await admin.committedOffsets(sinkGroupId(name), topics) : [];
         return {
           offsets: committed
             .filter((o) => o.offset >= 0)
             .map((o) => ({ partition: { kafka_topic: o.topic, kafka_partition: o.partition }, offset: { kafka_offset: o.offset } })),
         };
-      } finally {
-        await admin.close();
-      }
+      });
     }
     const store = await this.sourceStore(c);
     return { offsets: store.all().map((e) => ({ partition: { ...e.partition }, offset: { ...e.offset } })) };
   }
 
   async alter(name: string, offsets: readonly OffsetEntry[]): Promise<{ message: string }> {
+    if (offsets.length === 0) throw new BadRequestError('Partitions / offsets need to be provided for an alter offsets request');
     const c = await this.stopped(name);
     if (c.type === 'sink') {
-      const commits = offsets.map((o) => sinkOffset(o));
-      const admin = await this.deps.kafka.admin();
-      try {
-        const resolved = [];
-        for (const o of commits) {
-          if (o.offset !== null) resolved.push({ topic: o.topic, partition: o.partition, offset: o.offset });
-          else {
-            // Kafka's OffsetDelete is not in kafkajs: a reset partition restarts from the earliest offset, as a fresh group would.
-            const w = (await admin.watermarks(o.topic)).find((x) => x.partition === o.partition);
-            resolved.push({ topic: o.topic, partition: o.partition, offset: w?.low ?? 0 });
-          }
+      const parsed = offsets.map(sinkOffset);
+      await this.askConnector(c, parsed.map((o) => ({ partition: { kafka_topic: o.topic, kafka_partition: o.partition }, offset: o.offset === null ? null : { kafka_offset: o.offset } })));
+      await this.withAdmin(async (admin) => {
+        for (const topic of new Set(parsed.map((o) => o.topic))) {
+          const partitions = new Set(await admin.partitions(topic).catch(() => [] as number[]));
+          const missing = parsed.find((o) => o.topic === topic && !partitions.has(o.partition));
+          if (missing) throw new BadRequestError(`Failed to alter consumer group offsets for connector ${name}: topic partition ${missing.topic}-${missing.partition} does not exist`);
         }
-        await admin.commitOffsets(sinkGroupId(name), resolved);
-      } finally {
-        await admin.close();
-      }
-      return { message: 'The offsets for this connector have been altered successfully' };
+        await this.whenGroupIdle(name, () => admin.commitOffsets(sinkGroupId(name), parsed.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset ?? NO_OFFSET }))));
+      });
+      return { message: ALTERED };
     }
-    for (const o of offsets) {
-      if (typeof o.partition !== 'object' || o.partition === null) throw new BadRequestError('Source partitions must be JSON objects');
-    }
-    await this.writeSource(c, offsets);
-    return {
-      message:
-        'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.',
-    };
+    const entries = offsets.map(sourceOffset);
+    const managed = await this.askConnector(c, entries);
+    await this.writeSource(c, entries);
+    return { message: managed ? ALTERED : SOURCE_ALTERED };
   }
 
   async reset(name: string): Promise<{ message: string }> {
     const c = await this.stopped(name);
     if (c.type === 'sink') {
-      const admin = await this.deps.kafka.admin();
-      try {
-        await admin.deleteGroup(sinkGroupId(name));
-      } finally {
-        await admin.close();
-      }
-      return { message: 'The offsets for this connector have been reset successfully' };
+      await this.withAdmin((admin) => this.whenGroupIdle(name, () => admin.deleteGroup(sinkGroupId(name))));
+      return { message: RESET };
     }
     const store = await this.sourceStore(c);
-    await this.writeSource(c, store.all().map((e) => ({ partition: e.partition, offset: null })), store);
-    return {
-      message:
-        'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.',
-    };
+    const entries = store.all().map((e) => ({ partition: e.partition, offset: null }));
+    const managed = await this.askConnector(c, entries);
+    await this.writeSource(c, entries, store);
+    return { message: managed ? RESET : SOURCE_RESET };
   }
 
-  private async writeSource(c: ConnectorRecord, offsets: readonly OffsetEntry[], loaded?: SourceOffsetStore): Promise<void> {
+  /** Lets the connector check (and learn of) the change first, as Connect does; its objection is a 400. */
+  private async askConnector(c: ConnectorRecord, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): Promise<boolean> {
+    const cls = c.config['connector.class'];
+    const d = cls ? this.deps.registry?.find(cls, ['source', 'sink']) : undefined;
+    const connector = d?.create() as AlterOffsetsHook | undefined;
+    if (!connector?.alterOffsets) return false;
+    try {
+      return (await connector.alterOffsets(c.config, offsets)) === true;
+    } catch (e) {
+      throw new BadRequestError((e as Error).message, { cause: e });
+    }
+  }
+
+  /**
+   * Runs a change to group `connect-<name>` once no runner is in it. Stopping is asynchronous:
+   * a runner may still be making its last commit (which joins the group briefly), so the
+   * change is retried for a while, then answered with a 409 to try again.
+   */
+  private async whenGroupIdle(name: string, change: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + SETTLE_MS;
+    for (;;) {
+      try {
+        return await change();
+      } catch (e) {
+        if (!GROUP_BUSY.test(errorText(e))) throw e;
+        if (Date.now() >= deadline) throw new ConflictError(`The offsets of connector ${name} cannot be changed while its tasks are still committing; try again`, { cause: e });
+        await sleep(500);
+      }
+    }
+  }
+
+  /**
+   * Fences every runner of a stopped connector: new lease epochs with no owner, so one that
+   * has not yet reached its pre-commit check can no longer commit over the change.
+   */
+  private async fenceRunners(name: string): Promise<void> {
+    const s = await this.deps.store.getState(name);
+    for (const task of s?.leases.keys() ?? []) await this.deps.store.claimLease(name, task, null);
+  }
+
+  private async withAdmin<T>(work: (admin: AdminPort) => Promise<T>): Promise<T> {
+    const admin = await this.deps.kafka.admin();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.close();
+    }
+  }
+
+  private async writeSource(c: ConnectorRecord, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[], loaded?: SourceOffsetStore): Promise<void> {
     const store = loaded ?? (await this.sourceStore(c));
     const producer = await this.deps.kafka.producer();
     try {
-      await store.write((r) => producer.send(r), offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
+      await store.write((r) => producer.send(r), offsets);
     } finally {
       await producer.close();
     }
@@ -105,13 +172,14 @@ export class OffsetsService {
     return store;
   }
 
-  private async sinkTopics(c: ConnectorRecord, listTopics: () => Promise<string[]>): Promise<string[]> {
+  private async sinkTopics(c: ConnectorRecord, admin: AdminPort): Promise<string[]> {
+    const existing = await admin.listTopics();
     if (c.config['topics.regex']) {
       const re = new RegExp(`^(?:${c.config['topics.regex']})$`);
-      return (await listTopics()).filter((t) => re.test(t));
+      return existing.filter((t) => re.test(t));
     }
-    const existing = new Set(await listTopics());
-    return (c.config.topics ?? '').split(',').map((t) => t.trim()).filter((t) => t && existing.has(t));
+    const known = new Set(existing);
+    return (c.config.topics ?? '').split(',').map((t) => t.trim()).filter((t) => t && known.has(t));
   }
 
   private async connector(name: string): Promise<ConnectorRecord> {
@@ -127,17 +195,51 @@ export class OffsetsService {
         `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
       );
     }
+    await this.fenceRunners(name);
     return c;
   }
 }
 
-function sinkOffset(o: OffsetEntry): { topic: string; partition: number; offset: number | null } {
-  const topic = o.partition.kafka_topic;
-  const partition = o.partition.kafka_partition;
-  if (typeof topic !== 'string' || topic === '') throw new BadRequestError('Failed to alter consumer group offsets: partition key kafka_topic must be a non-empty string');
-  if (typeof partition !== 'number' || !Number.isInteger(partition) || partition < 0) throw new BadRequestError('Failed to alter consumer group offsets: partition key kafka_partition must be a non-negative integer');
-  if (o.offset === null) return { topic, partition, offset: null };
-  const offset = o.offset.kafka_offset;
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw new BadRequestError('Failed to alter consumer group offsets: offset key kafka_offset must be a non-negative integer');
+function errorText(e: unknown): string {
+  const groups = (e as { groups?: unknown }).groups;
+  return `${(e as Error).message ?? ''} ${(e as { type?: string }).type ?? ''} ${groups ? JSON.stringify(groups) : ''}`;
+}
+
+/** An integer from a JSON number or numeric string, as Connect parses sink partitions and offsets. */
+function integer(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim()) && Number.isSafeInteger(Number(v))) return Number(v);
+  return undefined;
+}
+
+function sinkOffset(o: OffsetEntry): SinkOffset {
+  const p = o.partition;
+  if (p === null || p === undefined) throw new BadRequestError('The partition for a sink connector offset cannot be null or missing');
+  if (!('kafka_topic' in p) || !('kafka_partition' in p)) throw new BadRequestError("The partition for a sink connector offset must contain the keys 'kafka_topic' and 'kafka_partition'");
+  const topic = p.kafka_topic;
+  if (typeof topic !== 'string' || topic.trim() === '') throw new BadRequestError(`Kafka topic names in the provided offsets must be non-empty strings, got: '${String(topic)}'`);
+  const partition = integer(p.kafka_partition);
+  if (partition === undefined || partition < 0) {
+    throw new BadRequestError(`Failed to parse the following Kafka partition value in the provided offsets: '${String(p.kafka_partition)}'. Partition values for sink connectors need to be integers.`);
+  }
+  if (o.offset === null || o.offset === undefined) return { topic, partition, offset: null };
+  if (!('kafka_offset' in o.offset)) throw new BadRequestError("The offset for a sink connector should either be null or contain the key 'kafka_offset'");
+  const offset = integer(o.offset.kafka_offset);
+  if (offset === undefined || offset < 0) {
+    throw new BadRequestError(`Failed to parse the following Kafka offset value in the provided offsets: '${String(o.offset.kafka_offset)}'. Offset values for sink connectors need to be non-negative integers.`);
+  }
   return { topic, partition, offset };
+}
+
+function primitivesOnly(what: string, map: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(map)) {
+    if (v !== null && typeof v === 'object') throw new BadRequestError(`${what} may only contain primitive types as values, but field ${k} contains ${Array.isArray(v) ? 'ARRAY' : 'MAP'}`);
+  }
+}
+
+function sourceOffset(o: OffsetEntry): { partition: Record<string, unknown>; offset: Record<string, unknown> | null } {
+  if (o.partition === null || o.partition === undefined) throw new BadRequestError('The partition for a source connector offset cannot be null or missing');
+  primitivesOnly('Partitions', o.partition);
+  if (o.offset !== null && o.offset !== undefined) primitivesOnly('Offsets', o.offset);
+  return { partition: o.partition, offset: o.offset ?? null };
 }

@@ -1,7 +1,8 @@
 /**
  * Task planning: starts the connector with its config, asks it for at most `tasks.max`
- * task configs, and stops it, as a Connect worker does when a connector starts. Secrets
- * resolved for planning are put back as placeholders before anything is stored.
+ * task configs, and stops it, as a Connect worker does when a connector starts. Like
+ * Connect's worker, it adds `task.class` to each task config. Secrets resolved for planning
+ * are put back as placeholders before anything is stored.
  */
 import { resolveConfig, unresolve } from '../config/config-providers.ts';
 import type { Connector, PluginDescriptor } from '../plugins/plugin-types.ts';
@@ -11,7 +12,8 @@ import { BadRequestError } from './control-errors.ts';
 export async function planTasks(descriptor: PluginDescriptor, config: ConnectorConfig): Promise<ConnectorConfig[]> {
   const resolved = await resolveConfig(config);
   const connector = descriptor.create() as Connector;
-  const maxTasks = Math.max(1, Number(config['tasks.max'] ?? 1));
+  const parsed = Number.parseInt(config['tasks.max'] ?? '1', 10);
+  const maxTasks = Number.isFinite(parsed) && parsed > 0 ? parsed : 1;
   try {
     await connector.start(resolved, {
       requestTaskReconfiguration: () => {},
@@ -23,8 +25,17 @@ export async function planTasks(descriptor: PluginDescriptor, config: ConnectorC
     if (tasks.length > maxTasks && config['tasks.max.enforce'] !== 'false') {
       throw new BadRequestError(`The connector ${config.name} has generated ${tasks.length} tasks, which is greater than ${maxTasks}, the maximum number of tasks it is configured to create.`);
     }
-    return tasks.map((t) => unresolve(t, config, resolved));
+    const taskClass = taskClassName(descriptor, connector);
+    return tasks.map((t) => ({ ...unresolve(t, config, resolved), ...(t['task.class'] === undefined && taskClass ? { 'task.class': taskClass } : {}) }));
   } finally {
     await connector.stop();
   }
+}
+
+/** The task's class name in the connector's package, as Connect's `task.class` (e.g. org.apache.kafka.connect.file.FileStreamSourceTask). */
+function taskClassName(descriptor: PluginDescriptor, connector: Connector): string | undefined {
+  const simple = (connector.createTask() as object).constructor.name;
+  if (!simple || simple === 'Object') return undefined;
+  const pkg = descriptor.className.includes('.') ? descriptor.className.slice(0, descriptor.className.lastIndexOf('.') + 1) : '';
+  return pkg + simple;
 }

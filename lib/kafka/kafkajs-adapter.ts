@@ -66,14 +66,20 @@ class KafkajsProducer implements ProducerPort {
     private readonly chosen: WeakMap<Message, number>,
   ) {}
 
-  send(records: readonly OutgoingRecord[]): Promise<WrittenRecord[]> {
-    return sendVia((batch) => this.producer.sendBatch(batch), records, this.chosen);
+  async send(records: readonly OutgoingRecord[]): Promise<WrittenRecord[]> {
+    const out: WrittenRecord[] = [];
+    for (const chunk of chunks(records)) out.push(...(await sendVia((batch) => this.producer.sendBatch(batch), chunk, this.chosen)));
+    return out;
   }
 
   async inTransaction<T>(work: (send: (records: readonly OutgoingRecord[]) => Promise<WrittenRecord[]>) => Promise<T>): Promise<T> {
     const tx = await this.producer.transaction();
     try {
-      const result = await work((records) => sendVia((batch) => tx.sendBatch(batch), records, this.chosen));
+      const result = await work(async (records) => {
+        const out: WrittenRecord[] = [];
+        for (const chunk of chunks(records)) out.push(...(await sendVia((batch) => tx.sendBatch(batch), chunk, this.chosen)));
+        return out;
+      });
       await tx.commit();
       return result;
     } catch (e) {
@@ -88,6 +94,28 @@ class KafkajsProducer implements ProducerPort {
 }
 
 type SendBatch = Parameters<Producer['sendBatch']>[0];
+
+/** Bytes per produce request, well under the broker's default message.max.bytes (1 MiB) per partition batch. */
+const MAX_REQUEST_BYTES = 768 * 1024;
+
+/** Splits records into requests small enough for the broker, keeping their order. */
+function chunks(records: readonly OutgoingRecord[]): OutgoingRecord[][] {
+  const out: OutgoingRecord[][] = [];
+  let current: OutgoingRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const size = (r.key?.length ?? 0) + (r.value?.length ?? 0) + 64 + (r.headers ?? []).reduce((n, h) => n + h.key.length + (h.value?.length ?? 0), 0);
+    if (current.length && bytes + size > MAX_REQUEST_BYTES) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
 
 /** Sends records in one batch request and maps each back to its partition and offset. */
 async function sendVia(

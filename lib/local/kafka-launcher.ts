@@ -50,7 +50,7 @@ export async function ensureKafka(o: KafkaLaunchOptions): Promise<KafkaEndpoint>
 
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const clusterId = randomBytes(16).toString('base64url');
-    await run('java', [...jvmOptions, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], {
+    await run('java', [...jvmOptions, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propsFile], {
       maxBuffer: 4 * 1024 * 1024,
     });
   }

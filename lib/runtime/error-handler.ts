@@ -44,6 +44,11 @@ export function errorHandlingConfig(config: Readonly<Record<string, string>>): E
   };
 }
 
+export type Outcome<T> = { ok: true; value: T } | { ok: false };
+
+/** Says a stage failed retriably and should go through the retrying path. */
+export const RETRY = Symbol('RETRY');
+
 export class ErrorHandler {
   /** Records sent to the DLQ that still need producing at the next flush. */
   private dlqPending: OutgoingRecord[] = [];
@@ -59,33 +64,54 @@ export class ErrorHandler {
   }
 
   /**
-   * Runs one stage for one record. Returns `{ ok: false }` when the failure is tolerated (the
-   * record is skipped); throws ToleranceExceededError when it is not.
+   * Runs one synchronous stage for one record: the hot path, without promises. Returns
+   * `RETRY` when the failure is retriable and retries are configured (then call
+   * `execute`), `{ ok: false }` when the failure is tolerated (the record is skipped), and
+   * throws ToleranceExceededError when it is not.
    */
-  async execute<T>(stage: Stage, className: string, fn: () => T | Promise<T>, original?: OriginalRecord): Promise<{ ok: true; value: T } | { ok: false }> {
+  attempt<T>(stage: Stage, className: string, fn: () => T, original?: OriginalRecord): Outcome<T> | typeof RETRY {
+    try {
+      return { ok: true, value: fn() };
+    } catch (e) {
+      if (isRetriable(e) && this.cfg.retryTimeoutMs !== 0) return RETRY;
+      return this.fail(stage, className, e as Error, original, 1);
+    }
+  }
+
+  /** Runs one stage with retries for retriable errors within `errors.retry.timeout`. */
+  async execute<T>(stage: Stage, className: string, fn: () => T | Promise<T>, original?: OriginalRecord): Promise<Outcome<T>> {
     const deadline = Date.now() + (this.cfg.retryTimeoutMs < 0 ? Number.POSITIVE_INFINITY : this.cfg.retryTimeoutMs);
     let delay = 300;
     for (let attempt = 1; ; attempt++) {
       try {
         return { ok: true, value: await fn() };
       } catch (e) {
-        const error = e as Error;
-        if (isRetriable(error) && Date.now() + delay < deadline) {
+        if (isRetriable(e) && Date.now() + delay < deadline) {
           await new Promise((r) => setTimeout(r, delay));
           delay = Math.min(delay * 2, this.cfg.retryDelayMaxMs);
           continue;
         }
-        // A transform failure names its own class, and its cause is what went wrong.
-        const reported = error instanceof TransformationError ? ((error.cause as Error | undefined) ?? error) : error;
-        const reportedClass = error instanceof TransformationError ? error.className : className;
-        this.report(stage, reportedClass, reported, original, attempt);
-        if (this.cfg.tolerance === 'none') {
-          throw new ToleranceExceededError(`Tolerance exceeded in error handler: ${stage} in ${reportedClass} failed: ${error.message}`, stage, reportedClass, { cause: error });
-        }
-        this.skipped++;
-        return { ok: false };
+        return this.fail(stage, className, e as Error, original, attempt);
       }
     }
+  }
+
+  /** Runs a stage, synchronously when it succeeds or fails for good, with retries otherwise. */
+  run<T>(stage: Stage, className: string, fn: () => T, original?: OriginalRecord): Outcome<T> | Promise<Outcome<T>> {
+    const r = this.attempt(stage, className, fn, original);
+    return r === RETRY ? this.execute(stage, className, fn, original) : r;
+  }
+
+  private fail(stage: Stage, className: string, error: Error, original: OriginalRecord | undefined, attempts: number): { ok: false } {
+    // A transform failure names its own class, and its cause is what went wrong.
+    const reported = error instanceof TransformationError ? ((error.cause as Error | undefined) ?? error) : error;
+    const reportedClass = error instanceof TransformationError ? error.className : className;
+    this.report(stage, reportedClass, reported, original, attempts);
+    if (this.cfg.tolerance === 'none') {
+      throw new ToleranceExceededError(`Tolerance exceeded in error handler: ${stage} in ${reportedClass} failed: ${error.message}`, stage, reportedClass, { cause: error });
+    }
+    this.skipped++;
+    return { ok: false };
   }
 
   /** DLQ records waiting to be produced; the caller sends them before committing offsets. */

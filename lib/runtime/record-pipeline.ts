@@ -8,7 +8,7 @@ import type { ConnectHeader, SinkRecord, SourceRecord } from '../plugins/connect
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { Converter, HeaderConverter } from '../plugins/plugin-types.ts';
 import { buildTransformChain, type TransformChain } from '../transforms/transform-chain.ts';
-import type { ErrorHandler, OriginalRecord } from './error-handler.ts';
+import { RETRY, type ErrorHandler, type OriginalRecord } from './error-handler.ts';
 import { TaskConfigError } from './runtime-errors.ts';
 
 export const DEFAULT_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
@@ -49,45 +49,76 @@ export class RecordPipeline {
 
   /** A source record on its way to Kafka, or null when a transform dropped it or an error was tolerated. */
   async toKafka(record: SourceRecord): Promise<OutgoingRecord | null> {
-    const t = await this.errors.execute('TRANSFORMATION', 'transforms', () => this.transforms.apply(record));
+    const t = await this.errors.run('TRANSFORMATION', 'transforms', () => this.transforms.apply(record));
     if (!t.ok || t.value === null) return null;
     const r = t.value;
     const headers: KafkaHeader[] = [];
-    const h = await this.errors.execute('HEADER_CONVERTER', this.names.header, () => {
-      for (const hd of r.headers ?? []) headers.push({ key: hd.key, value: this.headerConverter.fromConnectHeader(r.topic, hd.key, hd.schema, hd.value) });
-    });
-    if (!h.ok) return null;
-    const key = await this.errors.execute('KEY_CONVERTER', this.names.key, () => this.keyConverter.fromConnectData(r.topic, r.keySchema, r.key ?? null));
+    if (r.headers?.length) {
+      const h = await this.errors.run('HEADER_CONVERTER', this.names.header, () => {
+        for (const hd of r.headers ?? []) headers.push({ key: hd.key, value: this.headerConverter.fromConnectHeader(r.topic, hd.key, hd.schema, hd.value) });
+      });
+      if (!h.ok) return null;
+    }
+    const key = await this.errors.run('KEY_CONVERTER', this.names.key, () => this.keyConverter.fromConnectData(r.topic, r.keySchema, r.key ?? null));
     if (!key.ok) return null;
-    const value = await this.errors.execute('VALUE_CONVERTER', this.names.value, () => this.valueConverter.fromConnectData(r.topic, r.valueSchema, r.value));
+    const value = await this.errors.run('VALUE_CONVERTER', this.names.value, () => this.valueConverter.fromConnectData(r.topic, r.valueSchema, r.value));
     if (!value.ok) return null;
-    return {
-      topic: r.topic,
-      partition: r.kafkaPartition ?? undefined,
-      key: key.value,
-      value: value.value,
-      headers,
-      timestamp: r.timestamp ?? undefined,
-    };
+    return { topic: r.topic, partition: r.kafkaPartition ?? undefined, key: key.value, value: value.value, headers, timestamp: r.timestamp ?? undefined };
+  }
+
+  /**
+   * Converts a poll batch. Stages run synchronously unless one fails retriably, so the
+   * common case costs no promise per record. Returns what to send, with the records it came from.
+   */
+  async toKafkaBatch(records: readonly SourceRecord[]): Promise<{ out: OutgoingRecord[]; sent: SourceRecord[] }> {
+    const out: OutgoingRecord[] = [];
+    const sent: SourceRecord[] = [];
+    for (const r of records) {
+      const o = this.toKafkaSync(r);
+      const resolved = o === RETRY ? await this.toKafka(r) : o;
+      if (resolved) {
+        out.push(resolved);
+        sent.push(r);
+      }
+    }
+    return { out, sent };
+  }
+
+  private toKafkaSync(record: SourceRecord): OutgoingRecord | null | typeof RETRY {
+    const t = this.errors.attempt('TRANSFORMATION', 'transforms', () => this.transforms.apply(record));
+    if (t === RETRY) return RETRY;
+    if (!t.ok || t.value === null) return null;
+    const r = t.value;
+    const headers: KafkaHeader[] = [];
+    if (r.headers?.length) {
+      const h = this.errors.attempt('HEADER_CONVERTER', this.names.header, () => {
+        for (const hd of r.headers ?? []) headers.push({ key: hd.key, value: this.headerConverter.fromConnectHeader(r.topic, hd.key, hd.schema, hd.value) });
+      });
+      if (h === RETRY) return RETRY;
+      if (!h.ok) return null;
+    }
+    const key = this.errors.attempt('KEY_CONVERTER', this.names.key, () => this.keyConverter.fromConnectData(r.topic, r.keySchema, r.key ?? null));
+    if (key === RETRY) return RETRY;
+    if (!key.ok) return null;
+    const value = this.errors.attempt('VALUE_CONVERTER', this.names.value, () => this.valueConverter.fromConnectData(r.topic, r.valueSchema, r.value));
+    if (value === RETRY) return RETRY;
+    if (!value.ok) return null;
+    return { topic: r.topic, partition: r.kafkaPartition ?? undefined, key: key.value, value: value.value, headers, timestamp: r.timestamp ?? undefined };
   }
 
   /** A consumed record on its way to the sink task, or null when dropped or tolerated. */
   async fromKafka(f: FetchedRecord): Promise<SinkRecord | null> {
     const original: OriginalRecord = f;
-    const key = await this.errors.execute('KEY_CONVERTER', this.names.key, () => this.keyConverter.toConnectData(f.topic, f.key), original);
+    const key = await this.errors.run('KEY_CONVERTER', this.names.key, () => this.keyConverter.toConnectData(f.topic, f.key), original);
     if (!key.ok) return null;
-    const value = await this.errors.execute('VALUE_CONVERTER', this.names.value, () => this.valueConverter.toConnectData(f.topic, f.value), original);
+    const value = await this.errors.run('VALUE_CONVERTER', this.names.value, () => this.valueConverter.toConnectData(f.topic, f.value), original);
     if (!value.ok) return null;
-    const headers = await this.errors.execute(
-      'HEADER_CONVERTER',
-      this.names.header,
-      () =>
-        f.headers.map((h): ConnectHeader => {
+    const headers = f.headers.length
+      ? await this.errors.run('HEADER_CONVERTER', this.names.header, () => f.headers.map((h): ConnectHeader => {
           const sv = this.headerConverter.toConnectHeader(f.topic, h.key, h.value);
           return { key: h.key, schema: sv.schema, value: sv.value };
-        }),
-      original,
-    );
+        }), original)
+      : { ok: true as const, value: [] };
     if (!headers.ok) return null;
     const record: SinkRecord = {
       topic: f.topic,
@@ -104,8 +135,19 @@ export class RecordPipeline {
       originalKafkaPartition: f.partition,
       originalKafkaOffset: f.offset,
     };
-    const t = await this.errors.execute('TRANSFORMATION', 'transforms', () => this.transforms.apply(record), original);
+    const t = await this.errors.run('TRANSFORMATION', 'transforms', () => this.transforms.apply(record), original);
     return t.ok ? t.value : null;
+  }
+
+  /** Converts a fetched batch; the common case runs without a promise per record. */
+  async fromKafkaBatch(fetched: readonly FetchedRecord[]): Promise<SinkRecord[]> {
+    const out: SinkRecord[] = [];
+    for (const f of fetched) {
+      const r = this.fromKafka(f);
+      const resolved = await r;
+      if (resolved) out.push(resolved);
+    }
+    return out;
   }
 
   close(): void {

@@ -72,11 +72,7 @@ export class SinkTaskWorker implements TaskWorker {
       if (fetched.length > 0) {
         lastData = Date.now();
         count += fetched.length;
-        const batch: SinkRecord[] = [];
-        for (const f of fetched) {
-          const r = await this.pipeline.fromKafka(f);
-          if (r) batch.push(r);
-        }
+        const batch = await this.pipeline.fromKafkaBatch(fetched);
         if (batch.length) await this.put(batch);
       }
       for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);

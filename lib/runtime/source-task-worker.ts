@@ -4,7 +4,7 @@
  * support, each poll batch and its offsets go to Kafka in one transaction under a
  * per-task transactional id, which also fences zombie producers in Kafka itself.
  */
-import type { OutgoingRecord, ProducerPort, WrittenRecord } from '../kafka/kafka-port.ts';
+import type { ProducerPort, WrittenRecord } from '../kafka/kafka-port.ts';
 import type { SourceOffset, SourcePartition, SourceRecord } from '../plugins/connect-record.ts';
 import type { SourceConnector, SourceTask } from '../plugins/plugin-types.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
@@ -13,6 +13,9 @@ import { TaskConfigError } from './runtime-errors.ts';
 import { DEFAULT_OFFSETS_TOPIC, partitionId, SourceOffsetStore } from './source-offset-store.ts';
 import { checkCommitGate, fenced, sleep, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
 import { TopicCreator } from './topic-creator.ts';
+
+/** Records per produce request: large batches amortize Kafka round trips. */
+const MAX_SEND_BATCH = 16_384;
 
 export class SourceTaskWorker implements TaskWorker {
   private task!: SourceTask;
@@ -62,8 +65,7 @@ export class SourceTaskWorker implements TaskWorker {
     for (;;) {
       if (opts.shouldStop()) return this.finish('stopped', count);
       if (Date.now() >= opts.deadline) return this.finish('continue', count);
-      const polled = await this.task.poll();
-      const records = polled ?? [];
+      const records = await this.pollBatch();
       if (records.length === 0) {
         if (this.pending.size > 0 || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
           const gate = await this.commit();
@@ -95,6 +97,17 @@ export class SourceTaskWorker implements TaskWorker {
     }
   }
 
+  /** Polls until a produce batch is full or the task has nothing more right now. */
+  private async pollBatch(): Promise<SourceRecord[]> {
+    let batch: SourceRecord[] = [];
+    for (;;) {
+      const polled = await this.task.poll();
+      if (!polled || polled.length === 0) return batch;
+      batch = batch.length ? batch.concat(polled) : polled;
+      if (batch.length >= MAX_SEND_BATCH || this.exactlyOnce) return batch;
+    }
+  }
+
   private async finish(hint: 'continue' | 'idle' | 'stopped', records: number): Promise<SliceOutcome> {
     const gate = await this.commit();
     return { hint: gate === 'commit-and-stop' ? 'stopped' : hint, records };
@@ -102,15 +115,7 @@ export class SourceTaskWorker implements TaskWorker {
 
   /** Converts and produces one poll batch; offsets become pending once Kafka acknowledged. */
   private async send(records: readonly SourceRecord[]): Promise<void> {
-    const out: OutgoingRecord[] = [];
-    const sent: SourceRecord[] = [];
-    for (const r of records) {
-      const o = await this.pipeline.toKafka(r);
-      if (o) {
-        out.push(o);
-        sent.push(r);
-      }
-    }
+    const { out, sent } = await this.pipeline.toKafkaBatch(records);
     await this.topics.ensure(out.map((o) => o.topic));
     if (this.exactlyOnce) {
       const offsets = latestOffsets(records);

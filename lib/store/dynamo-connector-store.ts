@@ -1,51 +1,23 @@
 /**
  * The connector store on DynamoDB: one table, one partition per connector
  * (`CONNECTOR#<name>`), and an index partition listing connector names so listing
- * never scans. Writes that can race are conditional; multi-item changes are one transaction.
+ * never scans. Writes that can race are conditional on the connector's `version` (or a
+ * lease's `epoch`); multi-item changes are one transaction.
  */
 import {
-  BatchGetItemCommand,
-  ConditionalCheckFailedException,
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   ResourceNotFoundException,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
-  type AttributeValue,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { StoreConflictError, StoreError, StoreUnavailableError } from './store-errors.ts';
-import type {
-  ConnectorConfig,
-  ConnectorRecord,
-  ConnectorState,
-  ConnectorType,
-  InstanceStatus,
-  Lease,
-  OffsetSnapshot,
-  TargetState,
-  TaskStatus,
-} from './store-model.ts';
-
-const INDEX_PK = 'CONNECTORS';
-const pkOf = (name: string) => `CONNECTOR#${name}`;
-const SK = {
-  config: 'CONFIG',
-  tasks: 'TASKS',
-  status: 'STATUS',
-  topics: 'TOPICS',
-  taskStatus: (id: number) => `TASK#${String(id).padStart(5, '0')}#STATUS`,
-  lease: (id: number) => `TASK#${String(id).padStart(5, '0')}#LEASE`,
-  offsets: (id: string) => `OFFSETS#${id}`,
-};
-
-type Item = Record<string, AttributeValue>;
+import { DynamoRunnerStore, ignoreConditionFailure, INDEX_PK, key, LOGGERS_PK, MAX_TRANSACTION_ITEMS, pkOf, SK, status, toConnector, unavailable, type Item } from './dynamo-runner-store.ts';
+import { StoreConflictError } from './store-errors.ts';
+import type { ConnectorConfig, ConnectorRecord, ConnectorState, ConnectorType, InstanceStatus, Lease, TargetState, TaskStatus } from './store-model.ts';
 
 export interface NewConnector {
   readonly name: string;
@@ -56,12 +28,11 @@ export interface NewConnector {
   readonly workerId: string;
 }
 
-export class DynamoConnectorStore {
-  constructor(
-    private readonly client: DynamoDBClient,
-    readonly tableName: string,
-  ) {}
-
+/**
+ * The control plane's side of the store (configs, task configs, target states, generations,
+ * connector statuses, loggers) on top of the runner-facing items it inherits.
+ */
+export class DynamoConnectorStore extends DynamoRunnerStore {
   /** Creates the table if it is missing (local mode; on AWS the stack creates it). */
   async ensureTable(): Promise<void> {
     try {
@@ -156,28 +127,28 @@ export class DynamoConnectorStore {
     };
   }
 
-  /** Creates a connector with its task configs and initial statuses; StoreConflictError if it exists. */
+  /**
+   * Creates a connector with its task configs and connector status in one transaction;
+   * StoreConflictError if it exists. Tasks without a status item read as UNASSIGNED.
+   */
   async createConnector(c: NewConnector): Promise<ConnectorRecord> {
     const now = Date.now();
     const record: ConnectorRecord = { name: c.name, config: c.config, type: c.type, targetState: c.targetState, generation: 1, version: 1, createdAt: now, updatedAt: now };
-    const state = c.targetState === 'RUNNING' ? 'UNASSIGNED' : c.targetState;
     const tasks = c.targetState === 'STOPPED' ? [] : c.taskConfigs;
     const items: TransactWriteItem[] = [
       { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(c.name), sk: SK.config, ...record }), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.tableName, Item: marshall({ pk: INDEX_PK, sk: c.name, createdAt: now }) } },
       { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(c.name), sk: SK.tasks, generation: 1, configs: tasks }) } },
-      { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(c.name), sk: SK.status, status: status(state, c.workerId, 1) }) } },
-      ...tasks.map((_, id) => ({
-        Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(c.name), sk: SK.taskStatus(id), status: status(state === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED', c.workerId, 1) }) },
-      })),
+      { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(c.name), sk: SK.status, status: status(c.targetState, c.workerId, 1) }) } },
     ];
     await this.transact(items, `Connector ${c.name} already exists`);
     return record;
   }
 
   /**
-   * Stores a new config and its task configs as a new generation, if the connector is still
-   * at `expectedVersion`. Task statuses beyond the new task count are removed.
+   * Stores a new config and its task configs as a new generation, in one transaction
+   * conditional on the connector still being at `current.version`. Statuses of tasks beyond
+   * the new task count are removed; their leases stay, so epochs never go back.
    */
   async updateConfig(
     current: ConnectorRecord,
@@ -187,56 +158,80 @@ export class DynamoConnectorStore {
     const next: ConnectorRecord = { ...current, config: change.config, generation: current.generation + 1, version: current.version + 1, updatedAt: now };
     const tasks = current.targetState === 'STOPPED' ? [] : change.taskConfigs;
     const items: TransactWriteItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: marshall({ pk: pkOf(current.name), sk: SK.config, ...next }),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': { N: String(current.version) } },
-        },
-      },
+      this.conditionalConfigPut(current, next),
       { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(current.name), sk: SK.tasks, generation: next.generation, configs: tasks }) } },
     ];
     for (let id = tasks.length; id < change.previousTaskCount; id++) {
       items.push({ Delete: { TableName: this.tableName, Key: key(pkOf(current.name), SK.taskStatus(id)) } });
-      items.push({ Delete: { TableName: this.tableName, Key: key(pkOf(current.name), SK.lease(id)) } });
     }
-    await this.transact(items, `Connector ${current.name} was changed concurrently`);
+    if (current.targetState === 'PAUSED') {
+      for (let id = 0; id < tasks.length; id++) items.push(this.taskStatusUpdate(current.name, id, status('PAUSED', change.workerId, next.generation)));
+    }
+    await this.transactAll(items, next, `Connector ${current.name} was changed concurrently`);
     return next;
   }
 
-  /** Changes the target state; STOPPED also clears task configs and task statuses, as Connect does. */
-  async setTargetState(current: ConnectorRecord, target: TargetState, opts: { taskCount: number; workerId: string }): Promise<ConnectorRecord> {
+  /**
+   * Changes the target state and the statuses that follow from it, in one transaction
+   * conditional on `current.version`: PAUSED marks the connector and its tasks PAUSED;
+   * RUNNING marks the connector RUNNING and its tasks UNASSIGNED until runners report;
+   * STOPPED clears task configs and task statuses, as Connect does. With `taskConfigs`
+   * (resuming a connector that has none), they are stored as a new generation. `taskCount`
+   * is how many task status items may exist, `liveTasks` how many tasks the connector has now.
+   */
+  async setTargetState(
+    current: ConnectorRecord,
+    target: TargetState,
+    opts: { taskCount: number; workerId: string; liveTasks?: number | undefined; taskConfigs?: readonly ConnectorConfig[] | undefined },
+  ): Promise<ConnectorRecord> {
     const now = Date.now();
-    const next: ConnectorRecord = { ...current, targetState: target, version: current.version + 1, updatedAt: now };
+    const generation = opts.taskConfigs ? current.generation + 1 : current.generation;
+    const next: ConnectorRecord = { ...current, targetState: target, generation, version: current.version + 1, updatedAt: now };
+    const pk = pkOf(current.name);
     const items: TransactWriteItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: marshall({ pk: pkOf(current.name), sk: SK.config, ...next }),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': { N: String(current.version) } },
-        },
-      },
+      this.conditionalConfigPut(current, next),
+      { Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.status, status: status(target, opts.workerId, generation) }) } },
     ];
     if (target === 'STOPPED') {
-      items.push({ Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(current.name), sk: SK.tasks, generation: current.generation, configs: [] }) } });
-      items.push({ Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(current.name), sk: SK.status, status: status('STOPPED', opts.workerId, current.generation) }) } });
-      for (let id = 0; id < opts.taskCount; id++) {
-        items.push({ Delete: { TableName: this.tableName, Key: key(pkOf(current.name), SK.taskStatus(id)) } });
-      }
+      items.push({ Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.tasks, generation, configs: [] }) } });
+      for (let id = 0; id < opts.taskCount; id++) items.push({ Delete: { TableName: this.tableName, Key: key(pk, SK.taskStatus(id)) } });
+    } else {
+      if (opts.taskConfigs) items.push({ Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.tasks, generation, configs: opts.taskConfigs }) } });
+      const count = opts.taskConfigs?.length ?? opts.liveTasks ?? opts.taskCount;
+      const taskState = target === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED';
+      for (let id = 0; id < count; id++) items.push(this.taskStatusUpdate(current.name, id, status(taskState, opts.workerId, generation)));
+      for (let id = count; id < opts.taskCount; id++) items.push({ Delete: { TableName: this.tableName, Key: key(pk, SK.taskStatus(id)) } });
     }
-    await this.transact(items, `Connector ${current.name} was changed concurrently`);
+    await this.transactAll(items, next, `Connector ${current.name} was changed concurrently`);
     return next;
   }
 
-  /** Replaces the task configs of the current generation (after a stop, before resuming). */
+  /** Replaces the task configs, if the connector is still at `generation` (StoreConflictError otherwise). */
   async putTaskConfigs(name: string, generation: number, configs: readonly ConnectorConfig[]): Promise<void> {
-    await this.call(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: pkOf(name), sk: SK.tasks, generation, configs }) })));
+    await this.transact(
+      [
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: key(pkOf(name), SK.config),
+            ConditionExpression: 'generation = :g',
+            ExpressionAttributeValues: { ':g': { N: String(generation) } },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(name), sk: SK.tasks, generation, configs }) } },
+      ],
+      `Connector ${name} was changed concurrently`,
+    );
   }
 
-  /** Removes every item of the connector; StoreConflictError if it does not exist. */
-  async deleteConnector(name: string): Promise<void> {
+  /**
+   * Removes the connector: config, task configs, statuses, topics and its index entry.
+   * Leases stay, so a connector created again under the same name continues their epochs and
+   * a zombie runner of the old one stays fenced; offset snapshots stay, as Connect keeps a
+   * deleted connector's offsets. StoreConflictError if it does not exist (or is no longer at
+   * `expectedVersion`, when given).
+   */
+  async deleteConnector(name: string, expectedVersion?: number): Promise<void> {
     const out = await this.call(this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -246,281 +241,114 @@ export class DynamoConnectorStore {
         ConsistentRead: true,
       }),
     ));
-    const keys = (out.Items ?? []).map((i) => ({ pk: i.pk?.S ?? '', sk: i.sk?.S ?? '' })).filter((k) => !k.sk.startsWith('OFFSETS#'));
+    const keys = (out.Items ?? []).map((i) => ({ pk: i.pk?.S ?? '', sk: i.sk?.S ?? '' })).filter((k) => !k.sk.startsWith('OFFSETS#') && !/#LEASE$/.test(k.sk));
+    const condition =
+      expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_exists(pk)' }
+        : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': { N: String(expectedVersion) } } };
     const deletes: TransactWriteItem[] = keys.map((k) =>
-      k.sk === SK.config
-        ? { Delete: { TableName: this.tableName, Key: key(k.pk, k.sk), ConditionExpression: 'attribute_exists(pk)' } }
-        : { Delete: { TableName: this.tableName, Key: key(k.pk, k.sk) } },
+      k.sk === SK.config ? { Delete: { TableName: this.tableName, Key: key(k.pk, k.sk), ...condition } } : { Delete: { TableName: this.tableName, Key: key(k.pk, k.sk) } },
     );
-    deletes.push({ Delete: { TableName: this.tableName, Key: key(INDEX_PK, name) } });
+    if (!keys.some((k) => k.sk === SK.config)) throw new StoreConflictError(`Connector ${name} not found`);
     // The config item goes first so a connector is never half-deleted yet still listed.
-    for (let i = 0; i < deletes.length; i += 100) await this.transact(deletes.slice(i, i + 100), `Connector ${name} not found`);
-  }
-
-  async putConnectorStatus(name: string, s: Omit<InstanceStatus, 'updatedAt'>): Promise<void> {
-    await this.call(this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(pkOf(name), SK.status),
-        UpdateExpression: 'SET #s = :s',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: marshall({ ':s': { ...s, updatedAt: Date.now() } }, { removeUndefinedValues: true }),
-      }),
-    )).catch(ignoreConditionFailure);
+    deletes.sort((a, b) => Number(b.Delete?.Key?.sk?.S === SK.config) - Number(a.Delete?.Key?.sk?.S === SK.config));
+    deletes.push({ Delete: { TableName: this.tableName, Key: key(INDEX_PK, name) } });
+    for (let i = 0; i < deletes.length; i += MAX_TRANSACTION_ITEMS) await this.transact(deletes.slice(i, i + MAX_TRANSACTION_ITEMS), `Connector ${name} not found`);
   }
 
   /**
-   * Writes a task's status. With `epoch`, only if the task's lease is still at that epoch,
-   * so a fenced runner can never overwrite a newer one's status; with `requireRunning`, only
-   * while the connector's target is RUNNING, so a pause is never overwritten. Returns false
-   * when a condition failed.
+   * Writes the connector's status if the connector exists and, with `expectedVersion`, only
+   * while it is still at that version, so a status never contradicts a newer target state.
    */
-  async putTaskStatus(name: string, id: number, s: Omit<InstanceStatus, 'updatedAt'>, opts: { epoch?: number; requireRunning?: boolean; heartbeat?: boolean; restartNote?: string; restartAt?: number } = {}): Promise<boolean> {
-    const now = Date.now();
-    const statusItem = { pk: pkOf(name), sk: SK.taskStatus(id) };
-    const sets = ['#s = :s'];
-    const values: Record<string, unknown> = { ':s': { ...s, updatedAt: now } };
-    if (opts.heartbeat) {
-      sets.push('heartbeatAt = :now');
-      values[':now'] = now;
-    }
-    if (opts.restartNote) {
-      sets.push('lastRestart = :note');
-      values[':note'] = opts.restartNote;
-    }
-    if (opts.restartAt !== undefined) {
-      sets.push('restarts = list_append(if_not_exists(restarts, :empty), :r)');
-      values[':empty'] = [];
-      values[':r'] = [opts.restartAt];
-    }
+  async putConnectorStatus(name: string, s: Omit<InstanceStatus, 'updatedAt'>, opts: { expectedVersion?: number } = {}): Promise<void> {
     const update = {
       TableName: this.tableName,
-      Key: marshall(statusItem),
-      UpdateExpression: `SET ${sets.join(', ')}`,
+      Key: key(pkOf(name), SK.status),
+      UpdateExpression: 'SET #s = :s',
+      ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+      ExpressionAttributeValues: marshall({ ':s': { ...s, updatedAt: Date.now() } }, { removeUndefinedValues: true }),
     };
-    if (opts.epoch === undefined) {
-      await this.call(this.client.send(new UpdateItemCommand(update)));
-      return true;
+    if (opts.expectedVersion === undefined) {
+      await this.call(this.client.send(new UpdateItemCommand(update))).catch(ignoreConditionFailure);
+      return;
     }
-    try {
-      await this.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: this.tableName,
-                Key: key(pkOf(name), SK.lease(id)),
-                ConditionExpression: 'epoch = :e',
-                ExpressionAttributeValues: { ':e': { N: String(opts.epoch) } },
-              },
-            },
-            ...(opts.requireRunning
-              ? [
-                  {
-                    ConditionCheck: {
-                      TableName: this.tableName,
-                      Key: key(pkOf(name), SK.config),
-                      ConditionExpression: 'targetState = :running',
-                      ExpressionAttributeValues: { ':running': { S: 'RUNNING' } },
-                    },
-                  },
-                ]
-              : []),
-            { Update: update },
-          ],
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof TransactionCanceledException) return false;
-      throw unavailable(e);
-    }
-  }
-
-  /** Trims restart history to entries newer than `since`. */
-  async trimRestarts(name: string, id: number, keep: readonly number[]): Promise<void> {
-    await this.call(this.client.send(
-      new UpdateItemCommand({
+    const check: TransactWriteItem = {
+      ConditionCheck: {
         TableName: this.tableName,
-        Key: key(pkOf(name), SK.taskStatus(id)),
-        UpdateExpression: 'SET restarts = :r',
-        ExpressionAttributeValues: marshall({ ':r': keep }),
-      }),
-    ));
-  }
-
-  async getLease(name: string, id: number): Promise<Lease | undefined> {
-    const out = await this.call(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key(pkOf(name), SK.lease(id)), ConsistentRead: true })));
-    if (!out.Item) return undefined;
-    const i = unmarshall(out.Item);
-    return { epoch: Number(i.epoch), owner: (i.owner as string | null) ?? null, updatedAt: Number(i.updatedAt) };
-  }
-
-  /** Gives the task to a new owner with a new epoch, fencing every earlier runner. Returns the epoch. */
-  async claimLease(name: string, id: number, owner: string | null): Promise<number> {
-    const out = await this.call(this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(pkOf(name), SK.lease(id)),
-        UpdateExpression: 'SET epoch = if_not_exists(epoch, :zero) + :one, #o = :o, updatedAt = :now',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExpressionAttributeValues: marshall({ ':zero': 0, ':one': 1, ':o': owner, ':now': Date.now() }),
-        ReturnValues: 'ALL_NEW',
-      }),
-    ));
-    return Number(out.Attributes?.epoch?.N);
-  }
-
-  /** Bumps the epoch only if `owner` still owns the lease (a restart after a failure). */
-  async bumpEpoch(name: string, id: number, owner: string): Promise<number | undefined> {
-    return this.conditionalLeaseUpdate(name, id, owner, 'SET epoch = epoch + :one, updatedAt = :now', { ':one': 1 });
-  }
-
-  /** Renews the lease if `owner` still owns it; returns its epoch, or undefined when superseded. */
-  async renewLease(name: string, id: number, owner: string): Promise<number | undefined> {
-    return this.conditionalLeaseUpdate(name, id, owner, 'SET updatedAt = :now', {});
-  }
-
-  /** Hands an owned lease to another execution without changing the epoch (continue-as-new). */
-  async transferLease(name: string, id: number, from: string, to: string): Promise<number | undefined> {
-    return this.conditionalLeaseUpdate(name, id, from, 'SET #o = :to, updatedAt = :now', { ':to': to });
-  }
-
-  private async conditionalLeaseUpdate(name: string, id: number, owner: string, expression: string, values: Record<string, unknown>): Promise<number | undefined> {
-    try {
-      const out = await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: key(pkOf(name), SK.lease(id)),
-          UpdateExpression: expression,
-          ConditionExpression: '#o = :owner',
-          ExpressionAttributeNames: { '#o': 'owner' },
-          ExpressionAttributeValues: marshall({ ...values, ':owner': owner, ':now': Date.now() }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Number(out.Attributes?.epoch?.N);
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return undefined;
-      throw unavailable(e);
-    }
-  }
-
-  /** What a runner checks before each commit: the connector's target and generation, and the task's epoch. */
-  async getRunView(name: string, id: number): Promise<{ connector: ConnectorRecord | undefined; lease: Lease | undefined }> {
-    const out = await this.call(this.client.send(
-      new BatchGetItemCommand({
-        RequestItems: { [this.tableName]: { Keys: [key(pkOf(name), SK.config), key(pkOf(name), SK.lease(id))], ConsistentRead: true } },
-      }),
-    ));
-    const items = (out.Responses?.[this.tableName] ?? []).map((i) => unmarshall(i));
-    const c = items.find((i) => i.sk === SK.config);
-    const l = items.find((i) => i.sk === SK.lease(id));
-    return {
-      connector: c ? toConnector(c) : undefined,
-      lease: l ? { epoch: Number(l.epoch), owner: (l.owner as string | null) ?? null, updatedAt: Number(l.updatedAt) } : undefined,
+        Key: key(pkOf(name), SK.config),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': { N: String(opts.expectedVersion) } },
+      },
     };
-  }
-
-  /** Adds topics a connector used (GET /connectors/{name}/topics). */
-  async addTopics(name: string, topics: readonly string[]): Promise<void> {
-    if (topics.length === 0) return;
-    await this.call(this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(pkOf(name), SK.topics),
-        UpdateExpression: 'ADD topics :t',
-        ExpressionAttributeValues: { ':t': { SS: [...new Set(topics)] } },
-      }),
-    ));
+    await this.transact([check, { Update: update }], `Connector ${name} was changed concurrently`).catch((e: unknown) => {
+      if (!(e instanceof StoreConflictError)) throw e;
+    });
   }
 
   async resetTopics(name: string): Promise<void> {
     await this.call(this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: key(pkOf(name), SK.topics), UpdateExpression: 'REMOVE topics' })));
   }
 
-  async getOffsetSnapshots(name: string): Promise<Map<string, OffsetSnapshot>> {
+  /** Log levels set through `/admin/loggers`, shared by every API instance. */
+  async listLoggers(): Promise<Map<string, { level: string; lastModified: number }>> {
     const out = await this.call(this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :o)',
-        ExpressionAttributeValues: { ':pk': { S: pkOf(name) }, ':o': { S: 'OFFSETS#' } },
-        ConsistentRead: true,
-      }),
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: LOGGERS_PK } }, ConsistentRead: true }),
     ));
-    const map = new Map<string, OffsetSnapshot>();
+    const map = new Map<string, { level: string; lastModified: number }>();
     for (const raw of out.Items ?? []) {
       const i = unmarshall(raw);
-      map.set(String(i.sk).slice('OFFSETS#'.length), { topic: String(i.topic), positions: i.positions ?? {}, offsets: i.offsets ?? {} });
+      map.set(String(i.sk), { level: String(i.level), lastModified: Number(i.lastModified) });
     }
     return map;
   }
 
-  async putOffsetSnapshot(name: string, writer: string, snapshot: OffsetSnapshot): Promise<void> {
-    await this.call(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: pkOf(name), sk: SK.offsets(writer), ...snapshot }, { removeUndefinedValues: true }) })));
+  async putLogger(name: string, level: string): Promise<void> {
+    await this.call(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: LOGGERS_PK, sk: name, level, lastModified: Date.now() }) })));
   }
 
-  async deleteOffsetSnapshots(name: string): Promise<void> {
-    const snapshots = await this.getOffsetSnapshots(name);
-    const deletes: TransactWriteItem[] = [...snapshots.keys()].map((w) => ({ Delete: { TableName: this.tableName, Key: key(pkOf(name), SK.offsets(w)) } }));
-    for (let i = 0; i < deletes.length; i += 100) await this.transact(deletes.slice(i, i + 100), 'offsets changed concurrently');
+  private conditionalConfigPut(current: ConnectorRecord, next: ConnectorRecord): TransactWriteItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: marshall({ pk: pkOf(current.name), sk: SK.config, ...next }),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': { N: String(current.version) } },
+      },
+    };
   }
 
-  private async transact(items: TransactWriteItem[], conflictMessage: string): Promise<void> {
-    try {
-      await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-    } catch (e) {
-      if (e instanceof TransactionCanceledException) {
-        const reasons = e.CancellationReasons ?? [];
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
-          throw new StoreConflictError(conflictMessage, { cause: e });
-        }
-      }
-      throw unavailable(e);
+  private taskStatusUpdate(name: string, id: number, s: InstanceStatus): TransactWriteItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: key(pkOf(name), SK.taskStatus(id)),
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: marshall({ ':s': s }, { removeUndefinedValues: true }),
+      },
+    };
+  }
+
+  /**
+   * Writes items whose first one is the conditional config write. DynamoDB allows 100 items
+   * per transaction: the rest (task statuses of connectors with many tasks) follow in
+   * transactions that each check the config is still at `written.version`.
+   */
+  private async transactAll(items: TransactWriteItem[], written: ConnectorRecord, conflictMessage: string): Promise<void> {
+    await this.transact(items.slice(0, MAX_TRANSACTION_ITEMS), conflictMessage);
+    const check: TransactWriteItem = {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: key(pkOf(written.name), SK.config),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': { N: String(written.version) } },
+      },
+    };
+    for (let i = MAX_TRANSACTION_ITEMS; i < items.length; i += MAX_TRANSACTION_ITEMS - 1) {
+      await this.transact([check, ...items.slice(i, i + MAX_TRANSACTION_ITEMS - 1)], conflictMessage);
     }
   }
 
-  private async call<O>(request: Promise<O>): Promise<O> {
-    try {
-      return await request;
-    } catch (e) {
-      throw unavailable(e);
-    }
-  }
-
 }
 
-function key(pk: string, sk: string): Item {
-  return { pk: { S: pk }, sk: { S: sk } };
-}
-
-function status(state: InstanceStatus['state'], workerId: string, generation: number): InstanceStatus {
-  return { state, workerId, generation, updatedAt: Date.now() };
-}
-
-function toConnector(i: Record<string, unknown>): ConnectorRecord {
-  return {
-    name: String(i.name),
-    config: i.config as ConnectorConfig,
-    type: i.type as ConnectorType,
-    targetState: i.targetState as TargetState,
-    generation: Number(i.generation),
-    version: Number(i.version),
-    createdAt: Number(i.createdAt),
-    updatedAt: Number(i.updatedAt),
-  };
-}
-
-function ignoreConditionFailure(e: unknown): void {
-  if (e instanceof StoreError && e.cause instanceof ConditionalCheckFailedException) return;
-  throw e;
-}
-
-function unavailable(e: unknown): StoreError {
-  if (e instanceof StoreError) return e;
-  if (e instanceof ConditionalCheckFailedException) return new StoreConflictError('Conditional write failed', { cause: e });
-  return new StoreUnavailableError(`DynamoDB call failed: ${(e as Error).message}`, { cause: e });
-}

@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { TributaryService } from '../../infra/index.ts';
+import { appContextSchema, TributaryService, TributaryStack } from '../../infra/index.ts';
 import { buildStack, newApp, STUB_SERVICE_PROPS } from './infra-fixture.ts';
 
 /** Unacknowledged AwsSolutions findings, errors and warnings alike, as readable lines. */
@@ -50,10 +50,13 @@ describe('cdk-nag AwsSolutions', { timeout: 60_000 }, () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('reports an unacknowledged finding (the check is live)', () => {
-    const { stack } = buildStack();
+  it('reports an unacknowledged finding, and fails synth through the plugin (the check is live)', () => {
+    const app = newApp();
+    const stack = new TributaryStack(app, 'Tributary', { settings: appContextSchema.parse({ kafkaBootstrapServers: 'b-1:9092' }), service: STUB_SERVICE_PROPS });
     new ec2.SecurityGroup(stack, 'Open', { vpc: stack.service.vpc, description: 'test' }).addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
     expect(nagFindings(stack)).toEqual([expect.stringMatching(/AwsSolutions-EC23/)]);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/0\.0\.0\.0\/0/);
   });
 
   it('is clean for the construct in a user stack with a concrete environment, own VPC and token ARNs', () => {

@@ -26,9 +26,9 @@ function statementsOfRole(built: BuiltStack, role: IConstruct): Statement[] {
 
 function allStatements(built: BuiltStack): Statement[] {
   const out: Statement[] = [];
-  for (const [, policy] of resourcesOf(built.template, 'AWS::IAM::Policy')) out.push(...(policy.Properties as any).PolicyDocument.Statement);
+  for (const [, policy] of resourcesOf(built.template, 'AWS::IAM::Policy')) out.push(...policy.Properties.PolicyDocument.Statement);
   for (const [, role] of resourcesOf(built.template, 'AWS::IAM::Role')) {
-    for (const p of ((role.Properties as any).Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]) out.push(...p.PolicyDocument.Statement);
+    for (const p of (role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]) out.push(...p.PolicyDocument.Statement);
   }
   return out;
 }

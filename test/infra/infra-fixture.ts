@@ -46,9 +46,13 @@ export function buildStack(settings: z.input<typeof appContextSchema> = {}, serv
   return { app, stack, template: Template.fromStack(stack) };
 }
 
+/** A resource's properties in the synthesized template: CloudFormation JSON, untyped. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert the shape of arbitrary CloudFormation JSON
+export type CfnProps = Record<string, any>;
+
 /** Every resource of a type, as [logicalId, resource] pairs. */
-export function resourcesOf(template: Template, type: string): [string, { Properties?: Record<string, unknown> }][] {
-  return Object.entries(template.findResources(type));
+export function resourcesOf(template: Template, type: string): [string, { Properties: CfnProps }][] {
+  return Object.entries(template.findResources(type)) as [string, { Properties: CfnProps }][];
 }
 
 /** The logical id of an L2 construct's CloudFormation resource (or of an L1 itself). */

@@ -75,7 +75,7 @@ describe('TributaryService in a user stack', { timeout: 60_000 }, () => {
 
   it('counts restarts from the restarter and state machine logs into Tributary/Restarts', () => {
     const { template, service } = userStack();
-    const filters = resourcesOf(template, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties as any);
+    const filters = resourcesOf(template, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
     expect(filters).toHaveLength(2);
     for (const f of filters) {
       expect(f.MetricTransformations).toEqual([{ MetricNamespace: METRICS_NAMESPACE, MetricName: 'Restarts', MetricValue: '1' }]);
@@ -170,9 +170,9 @@ describe('runner image and function bundling', { timeout: 120_000 }, () => {
     new TributaryService(stack, 'Service', { kafka: KAFKA, fargate: STUB_SERVICE_PROPS.fargate });
     const template = Template.fromStack(stack);
     for (const [id, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
-      expect((fn.Properties as any).Handler, id).toBe('index.handler');
-      expect((fn.Properties as any).Runtime, id).toBe('nodejs24.x');
-      expect((fn.Properties as any).Environment.Variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
+      expect(fn.Properties.Handler, id).toBe('index.handler');
+      expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
     }
   });
 });

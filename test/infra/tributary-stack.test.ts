@@ -54,7 +54,7 @@ describe('TributaryStack with default context', { timeout: 60_000 }, () => {
     const functions = resourcesOf(built.template, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(4);
     for (const [id, fn] of functions) {
-      const p = fn.Properties as Record<string, any>;
+      const p = fn.Properties;
       const major = Number(/^nodejs(\d+)\.x$/.exec(p.Runtime)?.[1]);
       expect(major, id).toBeGreaterThanOrEqual(22);
       expect(p.Architectures, id).toEqual(['arm64']);
@@ -92,7 +92,7 @@ describe('TributaryStack with default context', { timeout: 60_000 }, () => {
   it('loads the ASL file with its substitutions bound to the right resources', () => {
     const { template, stack } = built;
     const [, sm] = resourcesOf(template, 'AWS::StepFunctions::StateMachine')[0]!;
-    const props = sm.Properties as Record<string, any>;
+    const props = sm.Properties;
     expect(props.DefinitionString).toBe(readFileSync(ASL_PATH, 'utf8'));
     const definition = JSON.parse(props.DefinitionString) as { States: Record<string, unknown> };
     expect(Object.keys(definition.States)).toEqual(expect.arrayContaining(LIFECYCLE_STATES));
@@ -118,14 +118,14 @@ describe('TributaryStack with default context', { timeout: 60_000 }, () => {
   it('logs ALL state machine events, traces, and has a fixed name matching the ARN given to functions', () => {
     const { template } = built;
     const [, sm] = resourcesOf(template, 'AWS::StepFunctions::StateMachine')[0]!;
-    const props = sm.Properties as Record<string, any>;
+    const props = sm.Properties;
     expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
     expect(props.TracingConfiguration).toEqual({ Enabled: true });
     expect(props.StateMachineName).toMatch(/^Tributary-[\w-]+$/);
     expect(props.StateMachineName.length).toBeLessThanOrEqual(80);
     const arnSuffix = `:stateMachine:${props.StateMachineName}`;
     for (const [id, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
-      const env = (fn.Properties as any).Environment.Variables;
+      const env = fn.Properties.Environment.Variables;
       if (env.STATE_MACHINE_ARN) expect(JSON.stringify(env.STATE_MACHINE_ARN), id).toContain(arnSuffix);
     }
   });
@@ -165,7 +165,7 @@ describe('TributaryStack with default context', { timeout: 60_000 }, () => {
     const restarter = logicalIdOf(stack.service.restarterFunction);
     const rules = resourcesOf(template, 'AWS::Events::Rule');
     for (const [id, rule] of rules) {
-      expect((rule.Properties as any).Targets, id).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [restarter, 'Arn'] } })]);
+      expect(rule.Properties.Targets, id).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [restarter, 'Arn'] } })]);
     }
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -216,14 +216,14 @@ describe('TributaryStack with default context', { timeout: 60_000 }, () => {
     });
     // the alarm rule names exactly these alarms
     const alarmIds = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([id]) => id).sort();
-    const [, alarmRule] = resourcesOf(template, 'AWS::Events::Rule').find(([, r]) => (r.Properties as any).EventPattern?.source?.[0] === 'aws.cloudwatch')!;
-    const named = ((alarmRule.Properties as any).EventPattern.resources as { 'Fn::GetAtt': [string, string] }[]).map((r) => r['Fn::GetAtt'][0]).sort();
+    const [, alarmRule] = resourcesOf(template, 'AWS::Events::Rule').find(([, r]) => r.Properties.EventPattern?.source?.[0] === 'aws.cloudwatch')!;
+    const named = (alarmRule.Properties.EventPattern.resources as { 'Fn::GetAtt': [string, string] }[]).map((r) => r['Fn::GetAtt'][0]).sort();
     expect(named).toEqual(alarmIds);
   });
 
   it('draws the dashboard: API, executions, throughput, failures and restarts', () => {
     const [, dashboard] = resourcesOf(built.template, 'AWS::CloudWatch::Dashboard')[0]!;
-    const body = JSON.stringify((dashboard.Properties as any).DashboardBody);
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const metric of ['Latency', '5XXError', 'ExecutionsStarted', 'ExecutionsFailed', 'RecordsProcessed', 'TaskFailures', 'Restarts', 'Heartbeat']) {
       expect(body).toContain(metric);
     }
@@ -244,7 +244,7 @@ describe('TributaryStack context options', { timeout: 60_000 }, () => {
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
     const [, sm] = resourcesOf(template, 'AWS::StepFunctions::StateMachine')[0]!;
-    expect((sm.Properties as any).DefinitionSubstitutions).toMatchObject({ SubnetIds: 'subnet-0aaaaaaaaaaaaaaa1,subnet-0bbbbbbbbbbbbbbb2', SecurityGroupIds: 'sg-0123456789abcdef0' });
+    expect(sm.Properties.DefinitionSubstitutions).toMatchObject({ SubnetIds: 'subnet-0aaaaaaaaaaaaaaa1,subnet-0bbbbbbbbbbbbbbb2', SecurityGroupIds: 'sg-0123456789abcdef0' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'], SecurityGroupIds: ['sg-0123456789abcdef0'] },
     });
@@ -288,10 +288,10 @@ describe('TributaryStack context options', { timeout: 60_000 }, () => {
   it('passes the Kafka connection to the API, the runner Lambda and the Fargate runner', () => {
     const { template } = buildStack({ kafkaBootstrapServers: 'b-1.example:9094,b-2.example:9094', kafkaAuth: 'tls' });
     const withKafka = resourcesOf(template, 'AWS::Lambda::Function').filter(
-      ([, fn]) => (fn.Properties as any).Environment.Variables.KAFKA_BOOTSTRAP_SERVERS === 'b-1.example:9094,b-2.example:9094',
+      ([, fn]) => fn.Properties.Environment.Variables.KAFKA_BOOTSTRAP_SERVERS === 'b-1.example:9094,b-2.example:9094',
     );
     expect(withKafka).toHaveLength(2);
-    for (const [, fn] of withKafka) expect((fn.Properties as any).Environment.Variables.KAFKA_AUTH).toBe('tls');
+    for (const [, fn] of withKafka) expect(fn.Properties.Environment.Variables.KAFKA_AUTH).toBe('tls');
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
         Match.objectLike({

@@ -4,7 +4,7 @@
  * Differential tests and benchmarks run Tributary against it on the same broker.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startJavaProcess } from '../../lib/local/java-process.ts';
 import { KAFKA_BROKER, resolveJars } from '../../lib/local/maven-resolver.ts';
@@ -75,6 +75,11 @@ export async function startApacheConnect(o: ApacheConnectOptions): Promise<Apach
   const started = Date.now();
 
   o.log?.(`Starting Apache Kafka Connect 4.1.1 (distributed, group ${cluster.groupId}) on ${restUrl}...`);
+  const logFile = join(logDir, 'connect.log');
+  const outFile = join(logDir, 'connect.out');
+  // Callers often remove the work folder on failure, so the error carries the logs' last lines.
+  const failure = (reason: string, cause?: unknown) =>
+    new ApacheConnectError(`Apache Kafka Connect at ${restUrl} did not become ready: ${reason}\n${tail(outFile)}\n${tail(logFile)}`, { cause });
   const proc = await startJavaProcess({
     name: 'Apache Kafka Connect',
     classpath: `${jars}/*`,
@@ -92,13 +97,14 @@ export async function startApacheConnect(o: ApacheConnectOptions): Promise<Apach
       `-Dlog4j2.configurationFile=${log4jFile}`,
       `-Dkafka.logs.dir=${logDir}`,
     ],
-    logFile: join(logDir, 'connect.out'),
+    logFile: outFile,
     port,
     startTimeoutMs,
+  }).catch((e: unknown) => {
+    throw failure((e as Error).message, e);
   });
   const pid = proc.pid;
   if (pid === undefined) throw new ApacheConnectError('Apache Kafka Connect did not get a process id');
-  const logFile = join(logDir, 'connect.log');
 
   const worker: ApacheConnectWorker = {
     restUrl,
@@ -113,10 +119,10 @@ export async function startApacheConnect(o: ApacheConnectOptions): Promise<Apach
     },
   };
   try {
-    await waitUntilReady(restUrl, started + startTimeoutMs, () => (isAlive(pid) ? undefined : `it exited; see ${logFile}`));
+    await waitUntilReady(restUrl, started + startTimeoutMs, () => (isAlive(pid) ? undefined : 'it exited'));
   } catch (e) {
     await worker.kill();
-    throw e;
+    throw failure((e as Error).message, e);
   }
   return worker;
 }
@@ -165,7 +171,7 @@ async function waitUntilReady(restUrl: string, deadline: number, abort: () => st
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     const reason = abort();
-    if (reason) throw new ApacheConnectError(`Apache Kafka Connect at ${restUrl} did not become ready: ${reason}`);
+    if (reason) throw new ApacheConnectError(reason);
     try {
       const res = await fetch(`${restUrl}/`, { signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
@@ -176,7 +182,7 @@ async function waitUntilReady(restUrl: string, deadline: number, abort: () => st
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new ApacheConnectError(`Apache Kafka Connect at ${restUrl} was not ready in time (${last})`);
+  throw new ApacheConnectError(`not ready in time (${last})`);
 }
 
 function isAlive(pid: number): boolean {
@@ -186,4 +192,9 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+function tail(file: string, lines = 15): string {
+  if (!existsSync(file)) return `(${file} does not exist)`;
+  return `--- last lines of ${file}:\n${readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`;
 }

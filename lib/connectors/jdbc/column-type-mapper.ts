@@ -97,7 +97,13 @@ function typedMapping(col: ColumnMeta, optional: boolean, options: MappingOption
     case 'timestamptz':
       return [
         logical('INT64', LOGICAL.timestamp, optional),
-        (v) => (v instanceof Date ? v : new Date(parseDbTimestamp(String(v), options.timeZone).epochMs)),
+        (v) => {
+          if (v instanceof Date) return v;
+          const text = String(v);
+          // MySQL's zero date: no instant, so no value.
+          if (text.startsWith('0000-00-00')) return null;
+          return new Date(parseDbTimestamp(text, options.timeZone).epochMs);
+        },
       ];
     case 'unsupported':
       return undefined;

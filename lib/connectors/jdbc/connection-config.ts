@@ -177,22 +177,6 @@ export async function checkConnectivity(def: ConfigDef, props: Props): Promise<R
   }
 }
 
-/** Opens a client, retrying retriable failures `attempts` times with `backoffMs` between them. */
-export async function openWithRetries(settings: ClientSettings, attempts: number, backoffMs: number, sleep = defaultSleep) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await openJdbcClient(settings);
-    } catch (e) {
-      if (!(e instanceof JdbcError) || !e.retriable || attempt >= attempts) throw e;
-      await sleep(backoffMs);
-    }
-  }
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function nonEmpty(v: ConfigValueType | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }

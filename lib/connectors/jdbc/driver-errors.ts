@@ -14,6 +14,7 @@ export function describeTarget(settings: ClientSettings): string {
 interface DriverError {
   code?: string;
   errno?: number;
+  sqlState?: string;
   message?: string;
 }
 
@@ -37,7 +38,8 @@ export function connectError(e: unknown, settings: ClientSettings): JdbcError {
   const target = describeTarget(settings);
   const user = settings.user ?? settings.connection.user ?? '(none)';
   const msg = err.message ?? String(e);
-  if (err.code === '28P01' || err.code === '28000' || err.errno === 1045 || err.errno === 1044 || err.code === 'ER_ACCESS_DENIED_ERROR') {
+  // SQLSTATE class 28 is "invalid authorization specification" in both databases.
+  if (err.code?.startsWith('28') || err.sqlState?.startsWith('28') || err.errno === 1045 || err.errno === 1044 || err.errno === 1698) {
     return new JdbcAuthenticationError(`Authentication failed for user ${user} at ${target}: ${msg}`, { cause: e });
   }
   if (err.code === '3D000' || err.errno === 1049) {
@@ -49,10 +51,15 @@ export function connectError(e: unknown, settings: ClientSettings): JdbcError {
   return new JdbcConnectionError(`Cannot connect to the database at ${target}: ${msg}`, { cause: e });
 }
 
-/** Turns a driver error raised by a statement into a connector error naming the table. */
-export function statementError(e: unknown, table: string): JdbcError {
+/**
+ * Turns a driver error raised by a statement into a connector error naming the table. Errors
+ * that did not come from the driver (DataError, TypeError, ...) are returned unchanged.
+ */
+export function statementError(e: unknown, table: string): Error {
   if (e instanceof JdbcError) return e;
   const err = (e ?? {}) as DriverError;
+  const fromDriver = err.code !== undefined || err.errno !== undefined || err.sqlState !== undefined || /Connection terminated|connection error/i.test(err.message ?? '');
+  if (!fromDriver && e instanceof Error) return e;
   const msg = err.message ?? String(e);
   if (err.code === '42P01' || err.errno === 1146) {
     return new JdbcTableNotFoundError(table, `Table ${table} is missing: ${msg}`, { cause: e });

@@ -2,6 +2,7 @@
  * Errors of the JDBC connectors. Each says whether retrying can help (`retriable`), so the
  * runtime retries an unreachable database but fails fast on bad credentials or a missing table.
  */
+import { ConnectorError } from '../connector-errors.ts';
 
 export interface JdbcErrorOptions {
   cause?: unknown;
@@ -9,7 +10,7 @@ export interface JdbcErrorOptions {
 }
 
 /** Base class of every JDBC connector error. */
-export class JdbcError extends Error {
+export class JdbcError extends ConnectorError {
   override readonly name: string = 'JdbcError';
   readonly retriable: boolean;
   constructor(message: string, options: JdbcErrorOptions = {}) {
@@ -63,11 +64,6 @@ export class UnsupportedColumnTypeError extends JdbcError {
 /** A SQL statement failed; the message names the table. Retriable unless the cause says otherwise. */
 export class JdbcQueryError extends JdbcError {
   override readonly name = 'JdbcQueryError';
-}
-
-/** A record cannot be written by the sink as configured (wrong schema, missing key, ...). */
-export class JdbcRecordError extends JdbcError {
-  override readonly name = 'JdbcRecordError';
 }
 
 /** A value read from the database cannot be represented in its Connect schema. */

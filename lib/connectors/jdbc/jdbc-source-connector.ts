@@ -7,6 +7,7 @@
 import type { ConfigDef, ConfigValueType } from '../../config/config-def.ts';
 import type { ConnectorContext, Props, SourceConnector, SourceTask } from '../../plugins/plugin-types.ts';
 import { checkConnectivity } from './connection-config.ts';
+import { JdbcError } from './errors.ts';
 import { dialectFor, openJdbcClient } from './jdbc-client.ts';
 import { jdbcLogger } from './jdbc-logger.ts';
 import { jdbcSourceConfigDef, parseSourceSettings, sourceCrossKeyErrors, TABLES_CONFIG, type JdbcSourceSettings } from './jdbc-source-config.ts';
@@ -93,6 +94,11 @@ export class JdbcSourceConnector implements SourceConnector {
       this.context?.requestTaskReconfiguration();
       return true;
     } catch (e) {
+      if (e instanceof JdbcError && !e.retriable) {
+        // E.g. two tables now share a topic name: Confluent fails the connector here too.
+        this.context?.raiseError(e);
+        return false;
+      }
       // A failed listing (database briefly down) is retried at the next interval.
       jdbcLogger.warn('Listing tables failed; will retry', { error: (e as Error).message });
       return false;

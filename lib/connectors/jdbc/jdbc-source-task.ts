@@ -5,7 +5,7 @@
  */
 import type { SourceRecord } from '../../plugins/connect-record.ts';
 import type { OffsetStorageReader, Props, SourceTask, SourceTaskContext } from '../../plugins/plugin-types.ts';
-import { describeTarget } from './driver-errors.ts';
+import { describeTarget, statementError } from './driver-errors.ts';
 import { JdbcError } from './errors.ts';
 import { dialectFor, openJdbcClient, type JdbcClient } from './jdbc-client.ts';
 import { jdbcLogger } from './jdbc-logger.ts';
@@ -45,11 +45,13 @@ export class JdbcSourceTask implements SourceTask {
     const reader = context.offsetStorageReader();
     this.queriers = settings.query !== '' ? [await this.queryQuerier(settings, dialect, reader)] : await Promise.all(tables.map((t) => this.tableQuerier(settings, dialect, t, reader)));
     this.client = await openJdbcClient(settings.client);
-    try {
-      for (const q of this.queriers) await q.prepare(this.client, settings.validateNonNull);
-    } catch (e) {
-      await this.closeClient();
-      throw e;
+    for (const q of this.queriers) {
+      try {
+        await q.prepare(this.client, settings.validateNonNull);
+      } catch (e) {
+        await this.closeClient();
+        throw statementError(e, q.label);
+      }
     }
     jdbcLogger.info('JDBC source task started', { target: describeTarget(settings.client), mode: settings.mode, tables: this.queriers.map((q) => q.label) });
   }
@@ -80,11 +82,11 @@ export class JdbcSourceTask implements SourceTask {
       await querier.reset();
       querier.lastUpdate = Date.now();
       if (this.stopped) return null;
-      const retriable = e instanceof JdbcError && e.retriable;
+      const err = statementError(e, querier.label);
       const limit = settings.queryRetryAttempts;
-      if (!retriable || (limit >= 0 && this.failures >= limit)) throw e;
+      if (!(err instanceof JdbcError && err.retriable) || (limit >= 0 && this.failures >= limit)) throw err;
       this.failures++;
-      jdbcLogger.warn('JDBC source query failed; retrying on a later poll', { table: querier.label, error: (e as Error).message });
+      jdbcLogger.warn('JDBC source query failed; retrying on a later poll', { table: querier.label, error: err.message });
       await this.closeClient();
       return null;
     }

@@ -45,7 +45,7 @@ export class PgClient implements JdbcClient {
       password: settings.password ?? c.password ?? '',
       ssl: c.ssl === false ? false : { rejectUnauthorized: c.ssl.rejectUnauthorized },
       connectionTimeoutMillis: c.connectTimeoutMs ?? 10_000,
-      application_name: 'tributary',
+      application_name: c.properties['ApplicationName'] ?? 'tributary',
       types: {
         getTypeParser: ((oid: number, format?: string) =>
           RAW.has(oid) ? rawText : pg.types.getTypeParser(oid, (format ?? 'text') as 'text')) as typeof pg.types.getTypeParser,

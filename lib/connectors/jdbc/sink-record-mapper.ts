@@ -140,20 +140,38 @@ export function bindValue(value: unknown, schema: Schema, column: string, timeZo
   }
 }
 
-/** Decimal values: the exact decimal text; also accepts numbers, bigints and Connect's unscaled bytes. */
+/**
+ * Decimal values: the exact decimal text; also accepts numbers, bigints, the converters'
+ * `Decimal` objects ({unscaled, scale}) and Connect's unscaled bytes.
+ */
 function decimalText(value: unknown, scale: number): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (isScaledDecimal(value)) return plainDecimal(value.unscaled, value.scale);
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
     const bytes = Buffer.from(value);
     let unscaled = bytes.length === 0 ? 0n : BigInt(`0x${bytes.toString('hex')}`);
     if (bytes.length > 0 && ((bytes[0] as number) & 0x80) !== 0) unscaled -= 1n << BigInt(bytes.length * 8);
-    const negative = unscaled < 0n;
-    const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-    const text = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
-    return negative ? `-${text}` : text;
+    return plainDecimal(unscaled, scale);
   }
   throw new DataError(`Cannot write ${typeOf(value)} as a Decimal`);
+}
+
+function isScaledDecimal(v: unknown): v is { unscaled: bigint; scale: number } {
+  return typeof v === 'object' && v !== null && typeof (v as { unscaled?: unknown }).unscaled === 'bigint' && typeof (v as { scale?: unknown }).scale === 'number';
+}
+
+function plainDecimal(unscaled: bigint, scale: number): string {
+  const negative = unscaled < 0n;
+  const abs = (negative ? -unscaled : unscaled).toString();
+  let text: string;
+  if (scale <= 0) {
+    text = abs + '0'.repeat(-scale);
+  } else {
+    const digits = abs.padStart(scale + 1, '0');
+    text = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  }
+  return negative ? `-${text}` : text;
 }
 
 function pick(schema: Schema, names: readonly string[], table: string, mode: string, side: string): SinkColumn[] {

@@ -1,0 +1,32 @@
+/** Connect's status bodies (ConnectorStateInfo) from what the store holds. */
+import type { ConnectorState, InstanceStatus } from '../store/store-model.ts';
+
+export interface InstanceBody {
+  state: string;
+  worker_id: string;
+  version: string | null;
+  trace?: string;
+}
+
+export interface StatusBody {
+  name: string;
+  connector: InstanceBody;
+  tasks: (InstanceBody & { id: number })[];
+  type: string;
+}
+
+/** One connector or task instance; `trace` only when FAILED, as Connect shows it. */
+export function instanceBody(s: InstanceStatus | undefined, fallbackWorker: string, version: string | null): InstanceBody {
+  const out: InstanceBody = { state: s?.state ?? 'UNASSIGNED', worker_id: s?.workerId ?? fallbackWorker, version };
+  if (s?.state === 'FAILED') out.trace = s.trace ?? '';
+  return out;
+}
+
+/** The status of a connector and of each of its current tasks (none while STOPPED). */
+export function statusBody(s: ConnectorState, workerId: string, version: string | null): StatusBody {
+  const tasks = [];
+  for (let id = 0; id < (s.tasks?.configs.length ?? 0); id++) {
+    tasks.push({ id, ...instanceBody(s.taskStatuses.find((t) => t.id === id), workerId, version) });
+  }
+  return { name: s.connector.name, connector: instanceBody(s.status, workerId, version), tasks, type: s.connector.type };
+}

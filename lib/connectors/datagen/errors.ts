@@ -1,0 +1,17 @@
+/**
+ * Errors of the Datagen connector. None is retriable: they all come from its configuration.
+ */
+import { ConnectorError } from '../connector-errors.ts';
+
+export class DatagenError extends ConnectorError {
+  override readonly name: string = 'DatagenError';
+  readonly retriable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** `schema.string` is not JSON, or uses JSON Schema the generator does not support. */
+export class DatagenSchemaError extends DatagenError {
+  override readonly name = 'DatagenSchemaError';
+}
