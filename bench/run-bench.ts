@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDynamoDb } from '../lib/local/dynamodb-launcher.ts';
 import { ensureKafka } from '../lib/local/kafka-launcher.ts';
@@ -35,6 +35,8 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 const cleanups: (() => Promise<void>)[] = [];
 
 async function main(options: BenchOptions): Promise<void> {
+  // Other work on the machine skews every figure; the load averages before and after say how much there was.
+  const loadBefore = loadavg().map((l) => round(l));
   const dataDir = options.dataDir ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 'tributary-bench-'));
   mkdirSync(dataDir, { recursive: true });
   if (!options.dataDir) cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -86,10 +88,11 @@ async function main(options: BenchOptions): Promise<void> {
   const rows = buildRows(outcomes);
   const notes = [...outcomes].filter(([, o]) => !o.ok).map(([k, o]) => `${k} failed: ${(o as { error: string }).error}`);
   console.log(`\n${formatResults(rows, notes)}\n`);
+  if (Math.max(...loadBefore) > cpus().length) log(`The machine was already busy (load ${loadBefore.join(' ')} on ${cpus().length} cores): expect noisy figures.`);
 
   const resultsDir = resolve(options.resultsDir ?? join(import.meta.dirname, 'results'));
   mkdirSync(resultsDir, { recursive: true });
-  const host = machine();
+  const host = { ...machine(), loadAverage1m5m15m: { before: loadBefore, after: loadavg().map((l) => round(l)) } };
   const report = { generatedAt: new Date().toISOString(), machine: host, options: { ...options, dataDir: undefined }, workloads: rows, failures: notes };
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   const subtitle = `${options.records.toLocaleString('en-US')} records of ${options.recordSize} B · ${host.cpus} cores · ${report.generatedAt.slice(0, 10)} · > 1: Tributary ahead`;
@@ -174,6 +177,12 @@ function machine() {
 async function cleanUp(): Promise<void> {
   for (const f of cleanups.splice(0).reverse()) await f().catch((e: unknown) => log(`cleanup: ${(e as Error).message}`));
 }
+
+// kafkajs sets negative timeouts under Node 24; `npm start` silences the same warning with a flag.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name !== 'TimeoutNegativeWarning') console.warn(w);
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -1,8 +1,7 @@
 /** Apache Kafka Connect 4.1.1 as a benchmark target: one distributed worker, replaced by a new one after a crash. */
 import { startApacheConnect, type ApacheConnectOptions, type ApacheConnectWorker } from '../../test/support/apache-connect.ts';
 import { freePort } from '../../test/support/local-host-process.ts';
-import { rest } from '../../test/support/rest-client.ts';
-import { sleep } from './kafka-tools.ts';
+import { eventually, rest } from '../../test/support/rest-client.ts';
 import { BenchTargetError, type BenchTarget, type StatusBody } from './bench-target.ts';
 
 type WorkerSettings = Omit<ApacheConnectOptions, 'port' | 'cluster'>;
@@ -30,14 +29,15 @@ export async function startConnectTarget(settings: WorkerSettings): Promise<Benc
     async waitRecovered(connector, deadline) {
       if (!replacement) throw new BenchTargetError('waitRecovered() before crash()');
       worker = await replacement;
-      const workerId = new URL(worker.restUrl).host;
-      for (;;) {
-        const r = await rest<StatusBody>(worker.restUrl, 'GET', `/connectors/${connector}/status`).catch(() => undefined);
-        const task = r?.body.tasks?.find((t) => t.id === 0);
-        if (task?.state === 'RUNNING' && task.worker_id === workerId) return performance.now();
-        if (Date.now() > deadline) throw new BenchTargetError(`Connect did not run ${connector} on the replacement worker in time`);
-        await sleep(25);
-      }
+      const { restUrl } = worker;
+      const workerId = new URL(restUrl).host;
+      return eventually(
+        async () => {
+          const task = (await rest<StatusBody>(restUrl, 'GET', `/connectors/${connector}/status`)).body.tasks?.find((t) => t.id === 0);
+          return task?.state === 'RUNNING' && task.worker_id === workerId && performance.now();
+        },
+        { timeoutMs: deadline - Date.now(), intervalMs: 25, what: `${connector} task 0 RUNNING on the replacement worker ${workerId}` },
+      );
     },
     async stop() {
       await replacement?.catch(() => undefined);

@@ -1,5 +1,5 @@
 /** The REST calls workloads make on either system, with the checks that make a measurement trustworthy. */
-import { rest } from '../../test/support/rest-client.ts';
+import { eventually, rest } from '../../test/support/rest-client.ts';
 import { sleep } from './kafka-tools.ts';
 import { BenchTargetError, type BenchTarget, type StatusBody } from './bench-target.ts';
 
@@ -18,13 +18,14 @@ export function allRunning(s: StatusBody | undefined): boolean {
 }
 
 /** Polls the status until everything is RUNNING; resolves with `performance.now()` at that moment. */
-export async function waitRunning(target: BenchTarget, name: string, deadline: number, intervalMs = 50): Promise<number> {
-  for (;;) {
-    const r = await rest<StatusBody>(target.restUrl, 'GET', `/connectors/${name}/status`).catch(() => undefined);
-    if (r?.status === 200 && allRunning(r.body)) return performance.now();
-    if (Date.now() > deadline) throw new BenchTargetError(`${target.system}: ${name} was not RUNNING in time (last: ${JSON.stringify(r?.body).slice(0, 300)})`);
-    await sleep(intervalMs);
-  }
+export function waitRunning(target: BenchTarget, name: string, deadline: number, intervalMs = 50): Promise<number> {
+  return eventually(
+    async () => {
+      const r = await rest<StatusBody>(target.restUrl, 'GET', `/connectors/${name}/status`);
+      return r.status === 200 && allRunning(r.body) && performance.now();
+    },
+    { timeoutMs: deadline - Date.now(), intervalMs, what: `${target.system}: ${name} RUNNING` },
+  );
 }
 
 /** The first line of the trace of a FAILED connector or task, or undefined while nothing has failed. */

@@ -1,6 +1,7 @@
 /** The broker side of the benchmark: topics, end offsets, filling a topic, watching for a record. */
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { eventually } from '../../test/support/rest-client.ts';
 
 export class BenchKafka {
   private readonly kafka: Kafka;
@@ -33,12 +34,12 @@ export class BenchKafka {
   }
 
   /** Polls the end offset until it reaches `target`; resolves with the time it was first seen there. */
-  async waitForEndOffset(topic: string, target: number, o: { intervalMs?: number; deadline: number }): Promise<number> {
-    for (;;) {
-      if ((await this.endOffset(topic)) >= target) return performance.now();
-      if (Date.now() > o.deadline) throw new Error(`${topic} did not reach offset ${target} in time (at ${await this.endOffset(topic)})`);
-      await sleep(o.intervalMs ?? 100);
-    }
+  waitForEndOffset(topic: string, target: number, o: { intervalMs?: number; deadline: number }): Promise<number> {
+    return eventually(async () => (await this.endOffset(topic)) >= target && performance.now(), {
+      timeoutMs: o.deadline - Date.now(),
+      intervalMs: o.intervalMs ?? 100,
+      what: `${topic} to reach offset ${target}`,
+    });
   }
 
   /** Produces `values` in large batches (the sink workload's input; not timed). */
@@ -67,14 +68,12 @@ export class BenchKafka {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void arrivals.push({ value: String(message.value), at: performance.now() }) });
     return {
-      async seen(text, deadline) {
-        for (;;) {
-          const hit = arrivals.find((a) => a.value.includes(text));
-          if (hit) return hit.at;
-          if (Date.now() > deadline) throw new Error(`No record containing ${text} arrived in ${topic} in time`);
-          await sleep(20);
-        }
-      },
+      seen: (text, deadline) =>
+        eventually(async () => arrivals.find((a) => a.value.includes(text))?.at, {
+          timeoutMs: deadline - Date.now(),
+          intervalMs: 20,
+          what: `a record containing ${text} in ${topic}`,
+        }),
       close: () => consumer.disconnect(),
     };
   }

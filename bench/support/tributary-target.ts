@@ -4,8 +4,7 @@
  * found through `GET /tributary/runners`.
  */
 import { freePort, startHostProcess, uniqueName } from '../../test/support/local-host-process.ts';
-import { rest } from '../../test/support/rest-client.ts';
-import { sleep } from './kafka-tools.ts';
+import { eventually, rest } from '../../test/support/rest-client.ts';
 import { BenchTargetError, isAlive, type BenchTarget, type StatusBody } from './bench-target.ts';
 
 interface RunnerEntry {
@@ -53,15 +52,15 @@ export async function startTributaryTarget(s: TributaryTargetSettings): Promise<
     },
     async waitRecovered(connector, deadline) {
       const old = crashed.get(connector);
-      for (;;) {
-        const pid = (await runners(connector).catch(() => []))?.find((e) => e.task === 0)?.pid;
-        if (pid && pid !== old) {
+      return eventually(
+        async () => {
+          const pid = (await runners(connector)).find((e) => e.task === 0)?.pid;
+          if (!pid || pid === old) return false;
           const r = await rest<StatusBody>(host.restUrl, 'GET', `/connectors/${connector}/status`);
-          if (r.body.tasks?.find((t) => t.id === 0)?.state === 'RUNNING') return performance.now();
-        }
-        if (Date.now() > deadline) throw new BenchTargetError(`Tributary did not run ${connector} task 0 in a new runner in time`);
-        await sleep(25);
-      }
+          return r.body.tasks?.find((t) => t.id === 0)?.state === 'RUNNING' && performance.now();
+        },
+        { timeoutMs: deadline - Date.now(), intervalMs: 25, what: `${connector} task 0 RUNNING in a new runner process` },
+      );
     },
     async stop() {
       const timer = setTimeout(() => host.child.kill('SIGKILL'), 45_000);

@@ -8,6 +8,9 @@ import { checkName, configMap, createRequest, expandParam, fullConfig, jsonBody 
 import { hideSecrets } from './secret-masking.ts';
 import { statusBody } from './status-format.ts';
 
+/** How many connectors `?expand=` reads from the store at once. */
+const EXPAND_BATCH = 16;
+
 function nameMismatch(included: string, name: string): ApiError {
   return new ApiError(400, `Connector name configuration (${included}) doesn't match connector name in the URL (${name})`);
 }
@@ -22,14 +25,16 @@ export function registerConnectorRoutes(router: ApiRouter, control: ConnectorSer
     const names = (await control.list()).sort();
     if (expand === undefined) return { status: 200, body: names };
     const out: Record<string, Record<string, unknown>> = {};
-    for (const name of names) {
-      // A connector deleted while we list is left out, as Connect does.
-      const s = await control.find(name);
-      if (!s) continue;
-      const entry: Record<string, unknown> = {};
-      if (expand.has('status')) entry.status = statusBody(s, workerId, control.pluginVersion(s));
-      if (expand.has('info')) entry.info = infoOf(s);
-      out[name] = entry;
+    for (let i = 0; i < names.length; i += EXPAND_BATCH) {
+      const states = await Promise.all(names.slice(i, i + EXPAND_BATCH).map((name) => control.find(name)));
+      for (const s of states) {
+        // A connector deleted while we list is left out, as Connect does.
+        if (!s) continue;
+        const entry: Record<string, unknown> = {};
+        if (expand.has('status')) entry.status = statusBody(s, workerId, control.pluginVersion(s));
+        if (expand.has('info')) entry.info = infoOf(s);
+        out[s.connector.name] = entry;
+      }
     }
     return { status: 200, body: out };
   });

@@ -57,9 +57,10 @@ interface Prepared {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export class ConnectorService {
-  private lastPrepared: { key: string; value: Prepared } | undefined;
+/** Validation and planning results of one request, reused while it retries with the same config. */
+type PrepareCache = Map<string, Prepared>;
 
+export class ConnectorService {
   constructor(private readonly deps: ControlDeps) {}
 
   get registry(): PluginRegistry {
@@ -116,7 +117,7 @@ export class ConnectorService {
   async create(name: string, config: ConnectorConfig, initialState: TargetState = 'RUNNING'): Promise<ConnectorInfo> {
     const descriptor = await this.validated(config);
     if (await this.deps.store.getConnector(name)) throw new AlreadyExistsError(`Connector ${name} already exists`);
-    const { taskConfigs } = await this.prepare(config, initialState === 'RUNNING');
+    const { taskConfigs } = await this.prepare(config, initialState === 'RUNNING', descriptor);
     try {
       await this.insert(name, config, descriptor, initialState, taskConfigs);
     } catch (e) {
@@ -131,21 +132,24 @@ export class ConnectorService {
    * its tasks. A `[hidden]` value of a secret key keeps the stored secret.
    */
   async putConfig(name: string, requested: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
-    await this.validated(requested);
+    const descriptor = await this.validated(requested);
+    const cache: PrepareCache = new Map();
     return this.retrying(async () => {
       const current = await this.deps.store.getState(name);
       const config = this.withStoredSecrets(requested, current?.connector.config);
+      const known = config === requested ? descriptor : undefined;
       if (!current) {
-        const p = await this.prepare(config, true);
+        const p = await this.prepare(config, true, known, cache);
         await this.insert(name, config, p.descriptor, 'RUNNING', p.taskConfigs);
         return { created: true, info: { name, config, tasks: p.taskConfigs.map((_, task) => ({ connector: name, task })), type: p.descriptor.type as ConnectorType } };
       }
-      return { created: false, info: await this.update(current, config) };
+      return { created: false, info: await this.update(current, config, known, cache) };
     });
   }
 
   /** PATCH config: merges into the current config, a null deletes a key; 404 when absent (it never creates). */
   async patchConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo> {
+    const cache: PrepareCache = new Map();
     return this.retrying(async () => {
       const current = await this.state(name);
       const merged: ConnectorConfig = { ...current.connector.config };
@@ -153,7 +157,7 @@ export class ConnectorService {
         if (v === null) delete merged[k];
         else merged[k] = v;
       }
-      return this.update(current, this.withStoredSecrets(merged, current.connector.config));
+      return this.update(current, this.withStoredSecrets(merged, current.connector.config), undefined, cache);
     });
   }
 
@@ -237,18 +241,19 @@ export class ConnectorService {
       await this.deps.store.putConnectorStatus(name, { state: 'FAILED', workerId: this.deps.workerId, generation: s.connector.generation, trace: traceOf(e) }, { expectedVersion: s.connector.version });
       return false;
     }
-    if (JSON.stringify(configs) === JSON.stringify(s.tasks?.configs ?? [])) {
+    if (sameConfigs(configs, s.tasks?.configs ?? [])) {
       await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: s.connector.generation }, { expectedVersion: s.connector.version });
       return false;
     }
+    let next;
     try {
-      await this.deps.store.updateConfig(s.connector, { config, taskConfigs: configs, previousTaskCount: statusCount(s), workerId: this.deps.workerId });
+      next = await this.deps.store.updateConfig(s.connector, { config, taskConfigs: configs, previousTaskCount: statusCount(s), workerId: this.deps.workerId });
     } catch (e) {
       // A concurrent change won: it stored a newer generation and restarts the tasks itself.
       if (e instanceof StoreConflictError) return true;
       throw e;
     }
-    await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: s.connector.generation + 1 });
+    await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: next.generation }, { expectedVersion: next.version });
     await this.startTasks(name, configs.length);
     return true;
   }
@@ -259,12 +264,12 @@ export class ConnectorService {
   }
 
   /** Stores `config` as the connector's next generation (StoreConflictError if it changed meanwhile) and restarts its tasks. */
-  private async update(current: ConnectorState, config: ConnectorConfig): Promise<ConnectorInfo> {
+  private async update(current: ConnectorState, config: ConnectorConfig, validated?: PluginDescriptor, cache?: PrepareCache): Promise<ConnectorInfo> {
     const name = current.connector.name;
     const target = current.connector.targetState;
     // A paused connector created without tasks keeps none until it is resumed, as in Connect.
     const plan = target === 'RUNNING' || (target === 'PAUSED' && (current.tasks?.configs.length ?? 0) > 0);
-    const { descriptor, taskConfigs } = await this.prepare(config, plan);
+    const { descriptor, taskConfigs } = await this.prepare(config, plan, validated, cache);
     const next = await this.deps.store.updateConfig(current.connector, { config, taskConfigs, previousTaskCount: statusCount(current), workerId: this.deps.workerId });
     if (next.targetState === 'RUNNING') await this.startTasks(name, taskConfigs.length);
     return { name, config, tasks: taskConfigs.map((_, task) => ({ connector: name, task })), type: descriptor.type as ConnectorType };
@@ -303,11 +308,16 @@ export class ConnectorService {
     return descriptor;
   }
 
-  /** Validates and (with `plan`) plans tasks; the last result is reused while a request retries with the same config. */
-  private async prepare(config: ConnectorConfig, plan: boolean): Promise<Prepared> {
+  /**
+   * Validates (unless `validated` says it was) and, with `plan`, plans tasks. Within one
+   * request the result is reused while it retries with the same config; a new request always
+   * plans afresh (a connector's tasks may depend on the outside world, e.g. its tables).
+   */
+  private async prepare(config: ConnectorConfig, plan: boolean, validated?: PluginDescriptor, cache?: PrepareCache): Promise<Prepared> {
     const key = JSON.stringify([config, plan]);
-    if (this.lastPrepared?.key === key) return this.lastPrepared.value;
-    const descriptor = await this.validated(config);
+    const cached = cache?.get(key);
+    if (cached) return cached;
+    const descriptor = validated ?? (await this.validated(config));
     let taskConfigs: ConnectorConfig[] = [];
     if (plan) {
       try {
@@ -318,7 +328,7 @@ export class ConnectorService {
       }
     }
     const value = { descriptor, taskConfigs };
-    this.lastPrepared = { key, value };
+    cache?.set(key, value);
     return value;
   }
 
@@ -351,6 +361,12 @@ export class ConnectorService {
 /** How many task status items may exist: beyond the task configs when tasks were removed. */
 function statusCount(s: ConnectorState): number {
   return Math.max(s.tasks?.configs.length ?? 0, ...s.taskStatuses.map((t) => t.id + 1));
+}
+
+/** Equal task configs, whatever order their keys come back from the store in. */
+function sameConfigs(a: readonly ConnectorConfig[], b: readonly ConnectorConfig[]): boolean {
+  const canonical = (list: readonly ConnectorConfig[]) => JSON.stringify(list.map((c) => Object.entries(c).sort(([x], [y]) => x.localeCompare(y))));
+  return canonical(a) === canonical(b);
 }
 
 function traceOf(e: unknown): string {

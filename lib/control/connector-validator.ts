@@ -285,7 +285,10 @@ function validateSinkTopics(config: Readonly<Record<string, string>>, report: Re
   }
 }
 
-/** One group per transform and predicate alias, as Connect's validate answer has: `Transforms: x`, `Predicates: p`. */
+/**
+ * One group per transform and predicate alias, as Connect's validate answer has them
+ * (`Transforms: x`, `Predicates: p`): the `type` key first, then the alias's other keys by name.
+ */
 function defineTransformSections(registry: PluginRegistry, config: Readonly<Record<string, string>>, report: Report): void {
   const sections = [
     { list: 'transforms', label: 'Transforms', type: 'transformation' as const },
@@ -296,23 +299,25 @@ function defineTransformSections(registry: PluginRegistry, config: Readonly<Reco
     for (const alias of aliasList(config[s.list])) {
       const prefix = `${s.list}.${alias}.`;
       const group = `${s.label}: ${alias}`;
-      let order = 0;
-      const define = (info: ConfigKeyInfo, value: string | null, recommended: string[] = []) => report.define({ ...info, group, order: order++ }, value, recommended);
-      define(
-        { ...plainKey(`${prefix}type`), type: 'CLASS', required: true, documentation: `Class for the '${alias}' ${s.type}.`, display_name: `${s.type === 'predicate' ? 'Predicate' : 'Transformation'} type for ${alias}` },
+      const typeName = `${s.type === 'predicate' ? 'Predicate' : 'Transformation'} type for ${alias}`;
+      report.define(
+        { ...plainKey(`${prefix}type`, group, 0), type: 'CLASS', required: true, documentation: `Class for the '${alias}' ${s.type}.`, display_name: typeName },
         config[`${prefix}type`] ?? null,
         classes,
       );
+      const keys: { info: ConfigKeyInfo; value: string | null }[] = [];
       if (s.type === 'transformation') {
-        define({ ...plainKey(`${prefix}negate`), type: 'BOOLEAN', default_value: 'false', importance: 'MEDIUM', documentation: 'Whether the configured predicate should be negated.' }, config[`${prefix}negate`] ?? 'false');
-        define({ ...plainKey(`${prefix}predicate`), importance: 'MEDIUM', documentation: 'The alias of a predicate used to determine whether to apply this transformation.' }, config[`${prefix}predicate`] ?? null);
+        keys.push({ info: { ...plainKey(`${prefix}negate`, group), type: 'BOOLEAN', default_value: 'false', importance: 'MEDIUM', documentation: 'Whether the configured predicate should be negated.', display_name: 'negate' }, value: config[`${prefix}negate`] ?? 'false' });
+        keys.push({ info: { ...plainKey(`${prefix}predicate`, group), importance: 'MEDIUM', documentation: 'The alias of a predicate used to determine whether to apply this transformation.', display_name: 'predicate' }, value: config[`${prefix}predicate`] ?? null });
       }
       const def = pluginDef(registry, config[`${prefix}type`], [s.type]) as ReturnType<(Transformation | Predicate)['config']> | undefined;
       for (const k of def?.configKeys() ?? []) {
         const raw = config[prefix + k.name];
         const value = raw ?? (k.defaultValue === NO_DEFAULT ? null : renderValue(k.defaultValue));
-        define(keyInfo(k, { name: prefix + k.name, display_name: k.displayName ?? prefix + k.name }), k.type === 'PASSWORD' && value !== null && !hasPlaceholder(value) ? HIDDEN : value);
+        keys.push({ info: keyInfo(k, { name: prefix + k.name, group }), value: k.type === 'PASSWORD' && value !== null && !hasPlaceholder(value) ? HIDDEN : value });
       }
+      keys.sort((a, b) => a.info.name.localeCompare(b.info.name));
+      keys.forEach((k, i) => report.define({ ...k.info, order: i + 1 }, k.value));
     }
   }
 }

@@ -35,6 +35,19 @@ const GROUP_BUSY = /no running instances|not empty|NON_EMPTY_GROUP|REBALANCE_IN_
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Runs a Kafka operation again while it fails retriably (a topic just created has no leaders yet). */
+async function retriably<T>(op: () => Promise<T>, budgetMs = 15_000): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (e) {
+      if ((e as { retriable?: boolean }).retriable !== true || Date.now() >= deadline) throw e;
+      await sleep(Math.min(1000, 100 * 2 ** attempt));
+    }
+  }
+}
+
 /**
  * Connect's `Connector.alterOffsets` hook, for plugins that have it: it may reject offsets
  * (its message becomes a 400) and returns true when the connector manages no offsets of its
@@ -156,20 +169,24 @@ export class OffsetsService {
 
   private async writeSource(c: ConnectorRecord, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[], loaded?: SourceOffsetStore): Promise<void> {
     const store = loaded ?? (await this.sourceStore(c));
-    const producer = await this.deps.kafka.producer();
-    try {
-      await store.write((r) => producer.send(r), offsets);
-    } finally {
-      await producer.close();
-    }
+    await retriably(async () => {
+      const producer = await this.deps.kafka.producer();
+      try {
+        await store.write((r) => producer.send(r), offsets);
+      } finally {
+        await producer.close();
+      }
+    });
   }
 
   private async sourceStore(c: ConnectorRecord): Promise<SourceOffsetStore> {
     const topic = c.config['offsets.storage.topic'] || DEFAULT_OFFSETS_TOPIC;
-    await SourceOffsetStore.ensureTopic(this.deps.kafka, topic);
-    const store = new SourceOffsetStore(this.deps, c.name, topic, 'api');
-    await store.load();
-    return store;
+    return retriably(async () => {
+      await SourceOffsetStore.ensureTopic(this.deps.kafka, topic);
+      const store = new SourceOffsetStore(this.deps, c.name, topic, 'api');
+      await store.load();
+      return store;
+    });
   }
 
   private async sinkTopics(c: ConnectorRecord, admin: AdminPort): Promise<string[]> {

@@ -1,14 +1,18 @@
 /** Appends each record's value as a line; flush makes the lines durable with fsync. */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { SinkRecord } from '../../plugins/connect-record.ts';
+import { Struct } from '../../plugins/connect-schema.ts';
 import type { Props, SinkTask } from '../../plugins/plugin-types.ts';
 import { ConnectorError } from '../connector-errors.ts';
+import { CsvLineWriter } from './csv-line-writer.ts';
 import { FILE_STREAM_VERSION } from './file-stream-source-connector.ts';
 
 export class FileStreamSinkTask implements SinkTask {
   private handle: FileHandle | undefined;
   private buffered: string[] = [];
   private dirty = false;
+  private csv: CsvLineWriter | undefined;
+  private needsHeader = false;
 
   version(): string {
     return FILE_STREAM_VERSION;
@@ -18,13 +22,28 @@ export class FileStreamSinkTask implements SinkTask {
     if (!props.file) throw new ConnectorError('FileStreamSink needs the `file` option: writing to standard output is not possible in a Tributary runner');
     try {
       this.handle = await open(props.file, 'a');
+      if (props.format === 'csv') {
+        const fields = (props['csv.fields'] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+        this.csv = new CsvLineWriter(fields);
+        this.needsHeader = props['csv.header'] !== 'false' && (await this.handle.stat()).size === 0;
+      }
     } catch (e) {
       throw new ConnectorError(`Couldn't find or create file '${props.file}' for FileStreamSinkTask: ${(e as Error).message}`, { cause: e });
     }
   }
 
   async put(records: readonly SinkRecord[]): Promise<void> {
-    for (const r of records) this.buffered.push(`${formatValue(r.value)}\n`);
+    for (const r of records) {
+      if (!this.csv) {
+        this.buffered.push(`${formatValue(r.value)}\n`);
+        continue;
+      }
+      this.csv.learn(r.value);
+      const header = this.needsHeader ? this.csv.header() : undefined;
+      if (header) this.buffered.push(header);
+      this.needsHeader = false;
+      this.buffered.push(this.csv.line(r.value));
+    }
     if (this.buffered.length >= 10_000) await this.write();
   }
 
@@ -49,11 +68,18 @@ export class FileStreamSinkTask implements SinkTask {
   }
 }
 
-/** How Java's PrintStream would print the value: strings as is, others in a readable form. */
-function formatValue(value: unknown): string {
+/** How Apache's sink prints a value: Java's toString of Connect data (Struct{a=1}, {k=v}, [a, b]). */
+export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Struct) {
+    const fields = (value.schema.fields ?? []).map((f) => [f.name, value.get(f.name)] as const).filter(([, v]) => v !== null && v !== undefined);
+    return `Struct{${fields.map(([k, v]) => `${k}=${formatValue(v)}`).join(',')}}`;
+  }
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (value instanceof Map) return `{${[...value].map(([k, v]) => `${formatValue(k)}=${formatValue(v)}`).join(', ')}}`;
+  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')}}`;
   return String(value);
 }

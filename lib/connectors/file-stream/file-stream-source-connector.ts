@@ -31,9 +31,8 @@ export class FileStreamSourceConnector implements SourceConnector {
     this.props = props;
   }
   taskConfigs(): Props[] {
-    // Only one input stream makes sense.
-    const { file, topic } = this.props;
-    return [{ ...(file !== undefined ? { file } : {}), topic: topic ?? '', 'batch.size': this.props['batch.size'] ?? '2000' }];
+    // Only one input stream makes sense; the task gets the connector's whole config, as Apache's does.
+    return [{ ...this.props }];
   }
   stop(): void {}
   config(): ConfigDef {

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
@@ -42,6 +42,11 @@ describe('connector offsets through the REST API', () => {
   beforeAll(async () => {
     await admin.connect();
     host = await startHostProcess({ kafkaBootstrap, dynamoEndpoint, dataDir: join(dir, 'data'), tableName: uniqueName('offsets'), env: { IDLE_BACKOFF_MAX_MS: '2000' } });
+  });
+
+  afterEach((ctx) => {
+    // The host's log says why, when a wait times out.
+    if (ctx.task.result?.state === 'fail') console.log(`Host output (tail):\n${host?.output().split('\n').slice(-40).join('\n')}`);
   });
 
   afterAll(async () => {

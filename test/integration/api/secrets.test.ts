@@ -4,14 +4,10 @@
  * back keeps the stored secret, placeholders are stored and returned as written.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createConnectApi, type ConnectApi } from '../../../lib/api/connect-api.ts';
-import { ConnectorService } from '../../../lib/control/connector-service.ts';
-import { OffsetsService } from '../../../lib/control/offsets-service.ts';
-import { createKafka } from '../../../lib/kafka/kafka-factory.ts';
 import type { DynamoConnectorStore } from '../../../lib/store/dynamo-connector-store.ts';
-import { createStore } from '../../../lib/store/store-factory.ts';
 import { uniqueName } from '../../support/local-host-process.ts';
 import { SECRET_CONNECTOR, testRegistry } from '../../unit/api/secret-plugin.ts';
+import { inProcessApi, type InProcessApi } from './in-process-api.ts';
 
 const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');
@@ -21,31 +17,15 @@ const ENV = 'TRIBUTARY_SECRETS_TEST_PASSWORD';
 
 describe('secrets through the REST API', () => {
   let store: DynamoConnectorStore;
-  let api: ConnectApi;
-  const started: string[] = [];
-
-  const call = async (method: string, target: string, body?: unknown) => {
-    const url = new URL(target, 'http://localhost');
-    const query: Record<string, string[]> = {};
-    for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
-    const res = await api({ method, path: url.pathname, query, headers: { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
-    return { status: res.status, body: res.body as Record<string, unknown>, text: JSON.stringify(res.body ?? null) };
-  };
+  let api: InProcessApi;
+  const started = () => api.started;
+  const call = (method: string, target: string, body?: unknown) => api.call(method, target, body);
   const config = (name: string, extra: Record<string, string> = {}) => ({ 'connector.class': SECRET_CONNECTOR, 'db.user': 'app', 'db.password': SECRET, 'tasks.max': '2', name, ...extra });
 
   beforeAll(async () => {
     process.env[ENV] = 'resolved-from-the-environment';
-    store = createStore({ tableName: uniqueName('secrets'), endpoint: dynamoEndpoint });
-    await store.ensureTable();
-    const control = new ConnectorService({ store, registry: testRegistry(), orchestrator: { startExecution: async (name) => void started.push(name) }, workerId: 'test-api' });
-    api = createConnectApi({
-      control,
-      offsets: new OffsetsService({ store, kafka: await createKafka({ KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap }) }),
-      workerId: 'test-api',
-      clusterId: async () => 'test-cluster',
-      healthy: async () => true,
-      loggers: store,
-    });
+    api = await inProcessApi({ kafkaBootstrap, dynamoEndpoint, registry: testRegistry() });
+    store = api.store;
   });
 
   afterAll(() => {
@@ -57,7 +37,7 @@ describe('secrets through the REST API', () => {
     const created = await call('POST', '/connectors', { name, config: config(name) });
     expect(created.status).toBe(201);
     expect((created.body.config as Record<string, string>)['db.password']).toBe('[hidden]');
-    expect(started.length).toBeGreaterThan(0);
+    expect(started().length).toBeGreaterThan(0);
 
     const reads = [
       await call('GET', `/connectors/${name}`),
