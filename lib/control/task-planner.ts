@@ -25,8 +25,14 @@ export async function planTasks(descriptor: PluginDescriptor, config: ConnectorC
     if (tasks.length > maxTasks && config['tasks.max.enforce'] !== 'false') {
       throw new BadRequestError(`The connector ${config.name} has generated ${tasks.length} tasks, which is greater than ${maxTasks}, the maximum number of tasks it is configured to create.`);
     }
+    // As Connect's worker: every task config names its task class, and a sink's carries the connector's topics.
+    const framework: Record<string, string> = {};
     const taskClass = taskClassName(descriptor, connector);
-    return tasks.map((t) => ({ ...unresolve(t, config, resolved), ...(t['task.class'] === undefined && taskClass ? { 'task.class': taskClass } : {}) }));
+    if (taskClass) framework['task.class'] = taskClass;
+    if (descriptor.type === 'sink') {
+      for (const key of ['topics', 'topics.regex']) if (config[key] !== undefined) framework[key] = config[key] as string;
+    }
+    return tasks.map((t) => ({ ...unresolve(t, config, resolved), ...framework }));
   } finally {
     await connector.stop();
   }

@@ -87,7 +87,9 @@ export interface AdminPort {
 export interface KafkaPort {
   producer(opts?: { transactionalId?: string; idempotent?: boolean }): Promise<ProducerPort>;
   reader(opts?: { isolation?: 'read_committed' | 'read_uncommitted' }): Promise<PartitionReaderPort>;
+  /** A shared admin client; its close() does nothing, close() of the port disconnects it. */
   admin(): Promise<AdminPort>;
+  close(): Promise<void>;
 }
 
 export class KafkaPortError extends Error {

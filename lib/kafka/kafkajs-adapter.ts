@@ -21,6 +21,7 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 export class KafkajsAdapter implements KafkaPort {
   private readonly kafka: Kafka;
+  private sharedAdmin: Promise<KafkajsAdmin> | undefined;
 
   constructor(private readonly config: KafkaConfig) {
     this.kafka = new Kafka({ logLevel: logLevel.ERROR, retry: { retries: 8, initialRetryTime: 200 }, ...config });
@@ -53,10 +54,27 @@ export class KafkajsAdapter implements KafkaPort {
     return reader;
   }
 
+  /**
+   * The process's shared admin client, connected once: admin calls happen at every task start
+   * and commit, and a connection each time would cost more than the call.
+   */
   async admin(): Promise<AdminPort> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    return new KafkajsAdmin(admin);
+    this.sharedAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return new KafkajsAdmin(admin);
+    })().catch((e: unknown) => {
+      this.sharedAdmin = undefined;
+      throw e;
+    });
+    return this.sharedAdmin;
+  }
+
+  /** Disconnects the shared admin client (clients from producer() and reader() close themselves). */
+  async close(): Promise<void> {
+    const admin = await this.sharedAdmin?.catch(() => undefined);
+    this.sharedAdmin = undefined;
+    await admin?.disconnect();
   }
 }
 
@@ -224,7 +242,10 @@ class KafkajsAdmin implements AdminPort {
     return (await this.admin.describeCluster()).clusterId;
   }
 
-  async close(): Promise<void> {
+  /** The admin client is shared by the process: closing is KafkaPort.close()'s job. */
+  async close(): Promise<void> {}
+
+  async disconnect(): Promise<void> {
     await this.admin.disconnect();
   }
 }

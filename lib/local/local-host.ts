@@ -68,6 +68,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
   const log = createLogger('tributary-local');
   const runnerEnv = { ...process.env, WORKER_ID: undefined, TRIBUTARY_METRICS: process.env.TRIBUTARY_METRICS ?? 'off' };
   const runners = new RunnerPool(runnerEnv);
+  runners.prewarm();
   let orchestrator: LocalOrchestrator | undefined;
   const orchestratorRef = { startExecution: (name: string, input: never) => (orchestrator as LocalOrchestrator).startExecution(name, input) };
   const restarter = createRestarterHandler(() => orchestratorRef);

@@ -28,8 +28,16 @@ export class RunnerExitError extends Error {
 export class RunnerPool {
   private readonly runners = new Map<string, Runner>();
   private seq = 0;
+  /** A started, unassigned process, so a new task does not wait for Node and the runtime to load. */
+  private spare: ChildProcess | undefined;
+  private closed = false;
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** Starts the warm spare (Lambda's provisioned concurrency, locally). */
+  prewarm(): void {
+    if (!this.closed && (!this.spare || this.spare.exitCode !== null)) this.spare = this.fork();
+  }
 
   /** Runner processes with the task each serves (GET /tributary/runners). */
   list(): { connector: string; task: number; pid: number | undefined }[] {
@@ -55,6 +63,9 @@ export class RunnerPool {
 
   /** Asks every runner to commit and exit, and waits (up to `timeoutMs`) for them. */
   async shutdown(timeoutMs = 30_000): Promise<void> {
+    this.closed = true;
+    this.spare?.kill('SIGTERM');
+    this.spare = undefined;
     const all = [...this.runners.values()];
     await Promise.all(
       all.map(
@@ -75,15 +86,21 @@ export class RunnerPool {
     );
   }
 
-  private runnerFor(key: string): Runner {
-    const existing = this.runners.get(key);
-    if (existing && !existing.exited) return existing;
-    const child = fork(join(projectRoot, 'lib', 'local', 'runner-process.ts'), [], {
+  private fork(): ChildProcess {
+    return fork(join(projectRoot, 'lib', 'local', 'runner-process.ts'), [], {
       execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx'],
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // Ctrl-C goes to the host, which stops runners in order
     });
+  }
+
+  private runnerFor(key: string): Runner {
+    const existing = this.runners.get(key);
+    if (existing && !existing.exited) return existing;
+    const child = this.spare && this.spare.exitCode === null ? this.spare : this.fork();
+    this.spare = undefined;
+    this.prewarm();
     const runner: Runner = { key, child, pending: new Map(), exited: false };
     child.on('message', (m: { type: string; id?: number; result?: RunnerResult; error?: { errorType: string; errorMessage: string; trace: string } }) => {
       if (m.id === undefined) return;

@@ -124,9 +124,10 @@ export class SliceRunner {
     }
   }
 
-  /** Stops every warm task, committing what is durable (host shutdown). */
+  /** Stops every warm task, committing what is durable, then disconnects (container shutdown). */
   async shutdown(): Promise<void> {
     await Promise.all([...this.warm.keys()].map((k) => this.release(k, true).catch(() => {})));
+    await this.deps.kafka.close().catch(() => {});
   }
 
   private async release(key: string, commit: boolean): Promise<void> {

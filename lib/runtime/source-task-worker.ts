@@ -119,17 +119,27 @@ export class SourceTaskWorker implements TaskWorker {
     await this.topics.ensure(out.map((o) => o.topic));
     if (this.exactlyOnce) {
       const offsets = latestOffsets(records);
-      await this.producer.inTransaction(async (send) => {
+      const written = await this.producer.inTransaction(async (send) => {
         await send(out);
-        const written = await send(this.offsets.records(offsets));
-        await this.offsets.written(offsets, written);
+        return send(this.offsets.records(offsets));
       });
+      // Only once Kafka committed the transaction may the snapshot say so; before, a crash would skip records.
+      await this.offsets.written(offsets, written);
       await this.task.commit?.();
       this.lastCommit = Date.now();
       return;
     }
     const written: WrittenRecord[] = out.length ? await this.producer.send(out) : [];
-    for (const r of records) this.pending.set(partitionId(r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    // Only the latest offset per source partition matters; tasks usually reuse one partition object.
+    let last: SourceRecord['sourcePartition'] | undefined;
+    let id = '';
+    for (const r of records) {
+      if (r.sourcePartition !== last) {
+        last = r.sourcePartition;
+        id = partitionId(last);
+      }
+      this.pending.set(id, { partition: r.sourcePartition, offset: r.sourceOffset });
+    }
     if (this.task.commitRecord) {
       for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, written[i] ?? null);
     }

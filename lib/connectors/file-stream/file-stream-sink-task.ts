@@ -2,7 +2,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { SinkRecord } from '../../plugins/connect-record.ts';
 import { Struct } from '../../plugins/connect-schema.ts';
-import type { Props, SinkTask } from '../../plugins/plugin-types.ts';
+import type { Props, SinkTask, SinkTaskContext } from '../../plugins/plugin-types.ts';
 import { ConnectorError } from '../connector-errors.ts';
 import { CsvLineWriter } from './csv-line-writer.ts';
 import { FILE_STREAM_VERSION } from './file-stream-source-connector.ts';
@@ -18,7 +18,7 @@ export class FileStreamSinkTask implements SinkTask {
     return FILE_STREAM_VERSION;
   }
 
-  async start(props: Props): Promise<void> {
+  async start(props: Props, _context?: SinkTaskContext): Promise<void> {
     if (!props.file) throw new ConnectorError('FileStreamSink needs the `file` option: writing to standard output is not possible in a Tributary runner');
     try {
       this.handle = await open(props.file, 'a');

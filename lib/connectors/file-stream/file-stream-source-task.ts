@@ -10,6 +10,7 @@ const CHUNK = 1 << 20;
 
 export class FileStreamSourceTask implements SourceTask {
   private filename = '';
+  private partition: { filename: string } = { filename: '' };
   private topic = '';
   private batchSize = 2000;
   private handle: FileHandle | undefined;
@@ -25,6 +26,7 @@ export class FileStreamSourceTask implements SourceTask {
   async start(props: Props, context: SourceTaskContext): Promise<void> {
     if (!props.file) throw new ConnectorError('FileStreamSource needs the `file` option: reading standard input is not possible in a Tributary runner');
     this.filename = props.file;
+    this.partition = { filename: props.file };
     this.topic = props.topic ?? '';
     this.batchSize = Number(props['batch.size'] ?? 2000);
     const offset = await context.offsetStorageReader().offset({ filename: this.filename });
@@ -60,7 +62,7 @@ export class FileStreamSourceTask implements SourceTask {
       this.position += consumed;
       this.pending = this.pending.subarray(consumed);
       records.push({
-        sourcePartition: { filename: this.filename },
+        sourcePartition: this.partition,
         sourceOffset: { position: this.position },
         topic: this.topic,
         kafkaPartition: null,

@@ -69,7 +69,7 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function transferWithKills(extra: Record<string, string>): Promise<{ counts: Uint8Array; seconds: number }> {
+  async function transferWithKills(extra: Record<string, string>): Promise<{ counts: Uint8Array; seconds: number; peakPerInterval: number }> {
     const topic = uniqueName('kill-topic');
     const name = uniqueName('kill-source');
     const started = Date.now();
@@ -79,7 +79,12 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
     });
     expect(created.status).toBe(201);
     const admin = await kafka.admin();
-    const produced = async () => (await admin.watermarks(topic).catch(() => [])).reduce((n, w) => n + w.high, 0);
+    const samples: [number, number][] = [];
+    const produced = async () => {
+      const n = (await admin.watermarks(topic).catch(() => [])).reduce((sum, w) => sum + w.high, 0);
+      samples.push([Date.now(), n]);
+      return n;
+    };
     for (let k = 0; k < KILLS; k++) {
       // A random moment while data is flowing.
       const target = Math.floor((RECORDS * (k + 1)) / (KILLS + 2) + Math.random() * (RECORDS / (KILLS + 2) / 2));
@@ -90,6 +95,7 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
     }
     await eventually(
       async () => {
+        await produced();
         const offsets = (await rest<{ offsets: { offset: { position: number } }[] }>(host.restUrl, 'GET', `/connectors/${name}/offsets`)).body.offsets;
         return offsets[0]?.offset.position === RECORDS * 100;
       },
@@ -98,9 +104,17 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
     const seconds = (Date.now() - started) / 1000;
     await admin.close();
     await rest(host.restUrl, 'DELETE', `/connectors/${name}`);
-    return { counts: await countTopic(kafka, topic), seconds };
+    // The most records produced within any one commit interval: what a kill can replay at most.
+    let peakPerInterval = 0;
+    for (const [t, n] of samples) {
+      const later = samples.filter(([u]) => u > t && u - t <= COMMIT_INTERVAL_MS * 1.5);
+      for (const [, m] of later) peakPerInterval = Math.max(peakPerInterval, m - n);
+    }
+    return { counts: await countTopic(kafka, topic), seconds, peakPerInterval };
   }
 
+  // Regression: the offsets snapshot was once updated inside the transaction, before Kafka
+  // committed it; a kill between the two made the next runner skip a whole poll batch.
   it('loses nothing and duplicates nothing with an exactly-once source', async () => {
     const { counts, seconds } = await transferWithKills({ 'exactly.once.support': 'required' });
     const missing = counts.reduce((n, c) => n + (c === 0 ? 1 : 0), 0);
@@ -111,13 +125,12 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
   });
 
   it('loses nothing and duplicates at most about a commit interval per kill at least once', async () => {
-    const { counts, seconds } = await transferWithKills({});
+    const { counts, seconds, peakPerInterval } = await transferWithKills({});
     const missing = counts.reduce((n, c) => n + (c === 0 ? 1 : 0), 0);
     const duplicated = counts.reduce((n, c) => n + (c > 1 ? c - 1 : 0), 0);
-    const perInterval = (RECORDS / seconds) * (COMMIT_INTERVAL_MS / 1000);
-    console.log(`at-least-once: ${RECORDS} records with ${KILLS} kills in ${seconds.toFixed(1)} s: ${missing} missing, ${duplicated} duplicated (one commit interval ≈ ${Math.round(perInterval)} records)`);
+    console.log(`at-least-once: ${RECORDS} records with ${KILLS} kills in ${seconds.toFixed(1)} s: ${missing} missing, ${duplicated} duplicated (at most ${peakPerInterval} records produced in one commit interval)`);
     expect(missing).toBe(0);
-    // Each kill replays what was sent since the last commit: one interval, plus the batch in flight.
-    expect(duplicated).toBeLessThanOrEqual(KILLS * (perInterval * 2 + 5000));
+    // Each kill replays what was sent since the last commit: at most one interval's worth, plus the batch in flight.
+    expect(duplicated).toBeLessThanOrEqual(KILLS * (peakPerInterval + 16_384));
   });
 });
