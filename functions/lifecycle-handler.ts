@@ -6,6 +6,7 @@ import { lifecycleEnvSchema } from '../lib/config/function-env.ts';
 import { TaskLifecycle, type LifecycleEvent } from '../lib/control/task-lifecycle.ts';
 import { StepFunctionsOrchestrator } from '../lib/orchestrator/step-functions-orchestrator.ts';
 import type { Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
+import { createLogger } from '../lib/runtime/runtime-logger.ts';
 import type { DynamoConnectorStore } from '../lib/store/dynamo-connector-store.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
@@ -26,11 +27,13 @@ export function createLifecycleHandler(orchestrator: LifecycleOrchestrator = ste
         // continue-as-new learns its state machine from the execution context, which avoids a deploy-time cycle.
         orchestrator(event.action === 'continueAsNew' ? event.stateMachine : undefined),
         { sliceBudgetMs: env.SLICE_BUDGET_MS, idleBackoffMaxMs: env.IDLE_BACKOFF_MAX_MS, slicesPerExecution: env.SLICES_PER_EXECUTION, idleMs: env.IDLE_SLICE_END_MS, workerId: 'tributary-lifecycle' },
+        log,
       );
       return lifecycle.handle(event);
     });
 }
 
+const log = createLogger('tributary-lifecycle');
 let store: DynamoConnectorStore | undefined;
 function storeFor(tableName: string, endpoint: string | undefined): DynamoConnectorStore {
   store ??= createStore({ tableName, endpoint });

@@ -7,6 +7,7 @@ import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { executionName } from '../orchestrator/orchestrator-port.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorState } from '../store/store-model.ts';
+import type { Logger } from '../runtime/runtime-logger.ts';
 import { decideRestart } from './restart-policy.ts';
 
 export interface LifecycleSettings {
@@ -51,6 +52,7 @@ export class TaskLifecycle {
     private readonly store: DynamoConnectorStore,
     private readonly orchestrator: Orchestrator,
     private readonly settings: LifecycleSettings,
+    private readonly log?: Logger,
   ) {}
 
   handle(e: LifecycleEvent): Promise<LeaseResult | StepResult | { ok: true }> {
@@ -106,7 +108,9 @@ export class TaskLifecycle {
       const idleStreak = e.idleStreak + 1;
       const max = Number(c.config['tributary.idle.backoff.max.ms'] ?? this.settings.idleBackoffMaxMs);
       const waitMs = Math.min(max, 1000 * 2 ** (idleStreak - 1));
-      return { next: 'idle', waitSeconds: Math.max(1, Math.round(waitMs / 1000)), idleStreak, iteration };
+      const waitSeconds = Math.max(1, Math.round(waitMs / 1000));
+      this.log?.info('Task idle', { connector: e.connector, task: e.task, idleStreak, waitSeconds });
+      return { next: 'idle', waitSeconds, idleStreak, iteration };
     }
     return { next: 'continue', waitSeconds: 0, idleStreak: 0, iteration };
   }
@@ -125,7 +129,11 @@ export class TaskLifecycle {
       { state: 'FAILED', workerId: status?.workerId ?? this.settings.workerId, trace, generation: state.connector.generation },
       { restartNote: decision.reason, ...(decision.restart ? { restartAt: Date.now() } : {}) },
     );
-    if (!decision.restart) return { next: 'giveUp', waitSeconds: 0, idleStreak: 0, iteration: e.iteration };
+    if (!decision.restart) {
+      this.log?.warn('Task failed; not restarting', { connector: e.connector, task: e.task, reason: decision.reason });
+      return { next: 'giveUp', waitSeconds: 0, idleStreak: 0, iteration: e.iteration };
+    }
+    this.log?.info('Task failed; restarting', { connector: e.connector, task: e.task, reason: decision.reason });
     if (decision.recent.length !== (status?.restarts?.length ?? 0) + 1) await this.store.trimRestarts(e.connector, e.task, decision.recent);
     // The failed runner may still be alive (a timeout): a new epoch fences it.
     await this.store.bumpEpoch(e.connector, e.task, e.execution);
