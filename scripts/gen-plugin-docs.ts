@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigDef } from '../lib/config/config-def.ts';
 import { renderConfigTable } from '../lib/config/config-docs.ts';
+import { fileStreamPlugins } from '../lib/connectors/file-stream/index.ts';
 import { builtinConverters } from '../lib/converters/index.ts';
 import type { PluginDescriptor } from '../lib/plugins/plugin-types.ts';
 import { builtinTransforms } from '../lib/transforms/index.ts';
@@ -79,4 +80,13 @@ writeFileSync(
     ...builtinTransforms.filter((d) => d.type === 'predicate'),
   ]),
 );
-console.log('wrote docs/converters.md and docs/transforms.md');
+const fileStreamIntro =
+  'Apache Kafka\'s FileStream connectors, with the same class names, options and offsets: the source turns lines appended to a file into ' +
+  'records (offset partition `{"filename": <file>}`, offset `{"position": <byte after the last line>}`), the sink appends each record\'s value ' +
+  'as a line. Tributary adds CSV output to the sink (`format=csv`). Example, topic `product-events` to `myfile.csv`:\n\n' +
+  '```bash\ncurl -s -X POST localhost:8083/connectors -H \'Content-Type: application/json\' -d \'{"name": "events-to-csv", "config": {' +
+  '"connector.class": "FileStreamSink", "topics": "product-events", "file": "/data/myfile.csv", "format": "csv", ' +
+  '"value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"}}\'\n```\n\n' +
+  '**Differences from Kafka Connect.** Reading standard input and writing standard output are not possible in a runner: `file` must be set.';
+writeFileSync(join(root, 'docs/connectors/file-stream.md'), render('FileStream source and sink', fileStreamIntro, fileStreamPlugins));
+console.log('wrote docs/converters.md, docs/transforms.md and docs/connectors/file-stream.md');

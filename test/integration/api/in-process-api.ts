@@ -17,6 +17,8 @@ export interface InProcessApi {
   /** Names of the executions started, in order. */
   readonly started: string[];
   call(method: string, target: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string }>;
+  /** Disconnects the Kafka clients. */
+  close(): Promise<void>;
 }
 
 export async function inProcessApi(o: { kafkaBootstrap: string; dynamoEndpoint: string; registry: PluginRegistry }): Promise<InProcessApi> {
@@ -24,9 +26,10 @@ export async function inProcessApi(o: { kafkaBootstrap: string; dynamoEndpoint: 
   await store.ensureTable();
   const started: string[] = [];
   const control = new ConnectorService({ store, registry: o.registry, orchestrator: { startExecution: async (name) => void started.push(name) }, workerId: 'test-api' });
+  const kafka = await createKafka({ KAFKA_BOOTSTRAP_SERVERS: o.kafkaBootstrap });
   const api: ConnectApi = createConnectApi({
     control,
-    offsets: new OffsetsService({ store, kafka: await createKafka({ KAFKA_BOOTSTRAP_SERVERS: o.kafkaBootstrap }), registry: o.registry }),
+    offsets: new OffsetsService({ store, kafka, registry: o.registry }),
     workerId: 'test-api',
     clusterId: async () => 'test-cluster',
     healthy: async () => true,
@@ -40,5 +43,5 @@ export async function inProcessApi(o: { kafkaBootstrap: string; dynamoEndpoint: 
     const res = await api({ method, path: url.pathname, query, headers: { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) });
     return { status: res.status, body: res.body as Record<string, unknown>, text: JSON.stringify(res.body ?? null) };
   };
-  return { store, control, started, call };
+  return { store, control, started, call, close: () => kafka.close() };
 }

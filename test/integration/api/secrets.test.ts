@@ -28,8 +28,9 @@ describe('secrets through the REST API', () => {
     store = api.store;
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     delete process.env[ENV];
+    await api?.close();
   });
 
   it('never returns a PASSWORD value in clear, though runners get it in their task configs', async () => {

@@ -3,7 +3,7 @@
  * configs and statuses written together, more than one transaction's worth of tasks, and
  * lease epochs that never go back.
  */
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../../support/local-host-process.ts';
 import { testRegistry } from '../../unit/api/secret-plugin.ts';
 import { inProcessApi, type InProcessApi } from './in-process-api.ts';
@@ -17,6 +17,10 @@ describe('the store after API calls', () => {
 
   beforeAll(async () => {
     api = await inProcessApi({ kafkaBootstrap, dynamoEndpoint, registry: testRegistry() });
+  });
+
+  afterAll(async () => {
+    await api?.close();
   });
 
   it('a restart without changes keeps the generation (task configs compare equal whatever their key order)', async () => {
