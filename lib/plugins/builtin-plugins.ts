@@ -4,6 +4,7 @@ import { fileStreamPlugins } from '../connectors/file-stream/index.ts';
 import { jdbcPlugins } from '../connectors/jdbc/index.ts';
 import { builtinConverters } from '../converters/index.ts';
 import { builtinTransforms } from '../transforms/index.ts';
+import { customPlugins } from './custom-plugins.ts';
 import { PluginRegistry } from './plugin-registry.ts';
 
 let registry: Promise<PluginRegistry> | undefined;
@@ -11,7 +12,7 @@ let registry: Promise<PluginRegistry> | undefined;
 /** The process-wide registry; custom plugin packages load once, on first use. */
 export function pluginRegistry(env: NodeJS.ProcessEnv = process.env): Promise<PluginRegistry> {
   registry ??= (async () => {
-    const r = new PluginRegistry().register(...fileStreamPlugins, ...jdbcPlugins, ...datagenPlugins, ...builtinConverters, ...builtinTransforms);
+    const r = new PluginRegistry().register(...fileStreamPlugins, ...jdbcPlugins, ...datagenPlugins, ...builtinConverters, ...builtinTransforms, ...customPlugins);
     const custom = (env.TRIBUTARY_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     await r.loadPackages(custom);
     return r;
