@@ -151,8 +151,7 @@ export class ConfigDef {
 
 function parseType(name: string, type: ConfigType, raw: string): ConfigValueType {
   const trimmed = raw.trim();
-  const bad = (expected: string) =>
-    new ConfigError(`Invalid value ${raw} for configuration ${name}: Not a ${expected}`, name);
+  const bad = (expected: string) => new ConfigError(`Invalid value ${raw} for configuration ${name}: Not a ${expected}`, name);
   switch (type) {
     case 'BOOLEAN':
       if (/^true$/i.test(trimmed)) return true;
@@ -161,7 +160,7 @@ function parseType(name: string, type: ConfigType, raw: string): ConfigValueType
     case 'INT':
     case 'SHORT':
     case 'LONG': {
-      if (!/^[-+]?\d+$/.test(trimmed)) throw bad('number');
+      if (!/^[-+]?\d+$/.test(trimmed)) throw bad(`number of type ${type}`);
       const n = Number(trimmed);
       const limits: Record<string, [number, number]> = {
         SHORT: [-32768, 32767],
@@ -169,12 +168,12 @@ function parseType(name: string, type: ConfigType, raw: string): ConfigValueType
         LONG: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
       };
       const [lo, hi] = limits[type] as [number, number];
-      if (n < lo || n > hi) throw bad(type === 'LONG' ? 'long' : type === 'SHORT' ? 'short' : 'int');
+      if (n < lo || n > hi) throw bad(`number of type ${type}`);
       return n;
     }
     case 'DOUBLE': {
       const n = Number(trimmed);
-      if (trimmed === '' || Number.isNaN(n)) throw bad('number');
+      if (trimmed === '' || Number.isNaN(n)) throw bad('number of type DOUBLE');
       return n;
     }
     case 'LIST':

@@ -5,7 +5,7 @@
  */
 import type { AdminPort, KafkaPort } from '../kafka/kafka-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
-import type { Props } from '../plugins/plugin-types.ts';
+import type { Connector } from '../plugins/plugin-types.ts';
 import { sinkGroupId } from '../runtime/sink-task-worker.ts';
 import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../runtime/source-offset-store.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
@@ -48,14 +48,6 @@ async function retriably<T>(op: () => Promise<T>, budgetMs = 15_000): Promise<T>
   }
 }
 
-/**
- * Connect's `Connector.alterOffsets` hook, for plugins that have it: it may reject offsets
- * (its message becomes a 400) and returns true when the connector manages no offsets of its
- * own outside Connect, which shortens the answer's message as in Connect.
- */
-interface AlterOffsetsHook {
-  alterOffsets?(config: Props, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): boolean | Promise<boolean>;
-}
 
 interface SinkOffset {
   readonly topic: string;
@@ -122,7 +114,8 @@ export class OffsetsService {
   private async askConnector(c: ConnectorRecord, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): Promise<boolean> {
     const cls = c.config['connector.class'];
     const d = cls ? this.deps.registry?.find(cls, ['source', 'sink']) : undefined;
-    const connector = d?.create() as AlterOffsetsHook | undefined;
+    // The hook may reject offsets (a 400); true shortens the answer's message, as in Connect.
+    const connector = d?.create() as Connector | undefined;
     if (!connector?.alterOffsets) return false;
     try {
       return (await connector.alterOffsets(c.config, offsets)) === true;

@@ -3,6 +3,7 @@
  * and admin through kafkajs' public API, partition reads through its protocol layer.
  */
 import { Kafka, logLevel, Partitioners, type Admin, type KafkaConfig, type Message, type Producer } from 'kafkajs';
+import { commitAsSimpleConsumer, createRawCluster, type RawCluster } from './kafkajs-internals.ts';
 import { KafkajsPartitionReader } from './kafkajs-partition-reader.ts';
 import {
   KafkaPortError,
@@ -62,7 +63,7 @@ export class KafkajsAdapter implements KafkaPort {
     this.sharedAdmin ??= (async () => {
       const admin = this.kafka.admin();
       await admin.connect();
-      return new KafkajsAdmin(admin);
+      return new KafkajsAdmin(admin, this.config);
     })().catch((e: unknown) => {
       this.sharedAdmin = undefined;
       throw e;
@@ -176,7 +177,12 @@ async function sendVia(
 }
 
 class KafkajsAdmin implements AdminPort {
-  constructor(private readonly admin: Admin) {}
+  private raw: Promise<RawCluster> | undefined;
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly config: KafkaConfig,
+  ) {}
 
   listTopics(): Promise<string[]> {
     return this.admin.listTopics();
@@ -220,14 +226,18 @@ class KafkajsAdmin implements AdminPort {
     return res.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })));
   }
 
+  /** kafkajs' setOffsets joins the group to commit (seconds, and a rebalance); a simple consumer's commit does not. */
   async commitOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
-    const byTopic = new Map<string, { partition: number; offset: string }[]>();
-    for (const o of offsets) {
-      const list = byTopic.get(o.topic) ?? [];
-      list.push({ partition: o.partition, offset: String(o.offset) });
-      byTopic.set(o.topic, list);
-    }
-    for (const [topic, partitions] of byTopic) await this.admin.setOffsets({ groupId, topic, partitions });
+    if (offsets.length === 0) return;
+    this.raw ??= (async () => {
+      const cluster = createRawCluster(this.config);
+      await cluster.connect();
+      return cluster;
+    })().catch((e: unknown) => {
+      this.raw = undefined;
+      throw e;
+    });
+    await commitAsSimpleConsumer(await this.raw, groupId, offsets);
   }
 
   async deleteGroup(groupId: string): Promise<void> {
@@ -246,6 +256,8 @@ class KafkajsAdmin implements AdminPort {
   async close(): Promise<void> {}
 
   async disconnect(): Promise<void> {
+    const raw = await this.raw?.catch(() => undefined);
+    await raw?.disconnect();
     await this.admin.disconnect();
   }
 }

@@ -1,48 +1,12 @@
 /**
  * Kafka's `assign()` for kafkajs: fetches chosen partitions from their leaders without
  * joining a consumer group, so a sink slice that starts on a cold Lambda never triggers a
- * rebalance. kafkajs has no public API for this; its protocol layer (cluster, broker fetch,
- * batch decoding with aborted-transaction filtering) is stable, as kafkajs 2.2.4 is final.
+ * rebalance. Batches are decoded by kafkajs, aborted transactions and control records filtered.
  */
-import { createRequire } from 'node:module';
 import type { KafkaConfig } from 'kafkajs';
+import { Batch, createRawCluster, ISOLATION, type RawCluster, type RawMessage } from './kafkajs-internals.ts';
 import { KafkaPortError, type FetchedRecord, type PartitionReaderPort, type TopicPartitionOffset } from './kafka-port.ts';
 
-const require = createRequire(import.meta.url);
-
-interface RawMessage {
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  timestamp: string;
-  headers?: Record<string, Buffer | Buffer[] | undefined>;
-}
-interface RawBatch {
-  messages: RawMessage[];
-  lastOffset(): string;
-  isEmpty(): boolean;
-  isEmptyIncludingFiltered(): boolean;
-}
-interface RawBroker {
-  fetch(req: unknown): Promise<{ responses: { topicName: string; partitions: { partition: number; errorCode: number }[] }[] }>;
-}
-interface RawCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addMultipleTargetTopics(topics: string[]): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(q: { nodeId: string }): Promise<RawBroker>;
-}
-
-/* eslint-disable @typescript-eslint/no-require-imports -- kafkajs internals are CommonJS */
-const Cluster = require('kafkajs/src/cluster/index.js') as new (opts: unknown) => RawCluster;
-const Batch = require('kafkajs/src/consumer/batch.js') as new (topic: string, fetchedOffset: string, partitionData: unknown) => RawBatch;
-const { createLogger, LEVELS } = require('kafkajs/src/loggers/index.js') as { createLogger: (o: unknown) => unknown; LEVELS: Record<string, number> };
-const LoggerConsole = require('kafkajs/src/loggers/console.js') as unknown;
-const socketFactory = require('kafkajs/src/network/socketFactory.js') as () => unknown;
-const ISOLATION = require('kafkajs/src/protocol/isolationLevel.js') as { READ_COMMITTED: number; READ_UNCOMMITTED: number };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export class KafkajsPartitionReader implements PartitionReaderPort {
   private readonly cluster: RawCluster;
@@ -51,21 +15,7 @@ export class KafkajsPartitionReader implements PartitionReaderPort {
 
   constructor(config: KafkaConfig, isolation: 'read_committed' | 'read_uncommitted') {
     this.isolationLevel = isolation === 'read_committed' ? ISOLATION.READ_COMMITTED : ISOLATION.READ_UNCOMMITTED;
-    this.cluster = new Cluster({
-      logger: createLogger({ level: LEVELS.ERROR, logCreator: LoggerConsole }),
-      socketFactory: socketFactory(),
-      brokers: config.brokers,
-      ssl: config.ssl,
-      sasl: config.sasl,
-      clientId: config.clientId ?? 'tributary',
-      connectionTimeout: config.connectionTimeout ?? 3000,
-      requestTimeout: config.requestTimeout ?? 30000,
-      enforceRequestTimeout: true,
-      metadataMaxAge: 300000,
-      retry: { retries: 5, initialRetryTime: 200 },
-      allowAutoTopicCreation: false,
-      isolationLevel: this.isolationLevel,
-    });
+    this.cluster = createRawCluster(config, this.isolationLevel);
   }
 
   async connect(): Promise<void> {

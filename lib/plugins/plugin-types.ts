@@ -38,6 +38,11 @@ interface ConnectorBase extends Versioned {
   config(): ConfigDef;
   /** Extra cross-key validation; returns error messages per key. */
   validate?(props: Props): Promise<Record<string, string[]>> | Record<string, string[]>;
+  /**
+   * Connect's `alterOffsets`: called before offsets are changed through the REST API. Throw to
+   * reject them; return true when the connector keeps no offsets of its own outside Connect.
+   */
+  alterOffsets?(config: Props, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): boolean | Promise<boolean>;
 }
 
 export interface SourceConnector extends ConnectorBase {

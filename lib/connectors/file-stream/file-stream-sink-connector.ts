@@ -31,4 +31,8 @@ export class FileStreamSinkConnector implements SinkConnector {
   createTask(): SinkTask {
     return new FileStreamSinkTask();
   }
+  /** The sink keeps no offsets of its own: Connect's consumer group offsets are all there is. */
+  alterOffsets(): boolean {
+    return true;
+  }
 }

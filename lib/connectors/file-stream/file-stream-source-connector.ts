@@ -44,4 +44,16 @@ export class FileStreamSourceConnector implements SourceConnector {
   exactlyOnceSupport(): 'SUPPORTED' {
     return 'SUPPORTED';
   }
+  /** Accepts offsets shaped as this connector writes them: `{filename}` → `{position}` (a byte count). */
+  alterOffsets(_config: Props, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): boolean {
+    for (const { partition, offset } of offsets) {
+      if (typeof partition.filename !== 'string') throw new ConfigError(`Partition objects must contain the key 'filename'`);
+      if (offset === null) continue;
+      const position = offset.position;
+      if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
+        throw new ConfigError(`The value for the 'position' key in the offset must be a non-negative integer, but was ${JSON.stringify(position)}`);
+      }
+    }
+    return true;
+  }
 }
