@@ -31,6 +31,8 @@ export class SinkTaskWorker implements TaskWorker {
   private committed = new Map<string, number>();
   private lastCommit = Date.now();
   private commitRequested = false;
+  /** Counts the task's seeks (context.offset); a fetch begun before one is stale. */
+  private rewinds = 0;
 
   constructor(
     private readonly id: TaskIdentity,
@@ -53,7 +55,10 @@ export class SinkTaskWorker implements TaskWorker {
     await this.task.start(this.id.taskConfig, {
       configs: this.id.taskConfig,
       assignment: () => this.assignment,
-      offset: (tp, offset) => this.positions.set(tpKey(tp.topic, tp.partition), { ...tp, offset }),
+      offset: (tp, offset) => {
+        this.positions.set(tpKey(tp.topic, tp.partition), { ...tp, offset });
+        this.rewinds++;
+      },
       requestCommit: () => {
         this.commitRequested = true;
       },
@@ -61,14 +66,34 @@ export class SinkTaskWorker implements TaskWorker {
     await this.task.open?.(this.assignment);
   }
 
+  /**
+   * Fetches the next batch while the task puts the current one, so the broker round trip
+   * overlaps the work. A prefetch made before the task rewound a partition is dropped.
+   */
   async runSlice(opts: SliceOptions): Promise<SliceOutcome> {
     let count = 0;
     let lastData = Date.now();
+    const fetchNext = () => {
+      const generation = this.rewinds;
+      const request = this.reader.fetch([...this.positions.values()], { maxWaitMs: Math.min(500, Math.max(10, opts.deadline - Date.now())) });
+      request.catch(() => {}); // awaited below, or dropped at the end of the slice
+      return { generation, request };
+    };
+    let inflight = fetchNext();
+    const end = async (hint: 'continue' | 'idle' | 'stopped') => {
+      await inflight.request.catch(() => {});
+      return this.finish(hint, count);
+    };
     for (;;) {
-      if (opts.shouldStop()) return this.finish('stopped', count);
-      if (Date.now() >= opts.deadline) return this.finish('continue', count);
-      const { records: fetched, next } = await this.reader.fetch([...this.positions.values()], { maxWaitMs: Math.min(500, Math.max(10, opts.deadline - Date.now())) });
+      if (opts.shouldStop()) return end('stopped');
+      if (Date.now() >= opts.deadline) return end('continue');
+      const { records: fetched, next } = await inflight.request;
+      if (inflight.generation !== this.rewinds) {
+        inflight = fetchNext();
+        continue;
+      }
       for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
+      inflight = fetchNext();
       if (fetched.length > 0) {
         lastData = Date.now();
         count += fetched.length;
@@ -77,9 +102,12 @@ export class SinkTaskWorker implements TaskWorker {
       }
       for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);
       if (this.commitRequested || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
-        if ((await this.commit()) === 'commit-and-stop') return { hint: 'stopped', records: count };
+        if ((await this.commit()) === 'commit-and-stop') {
+          await inflight.request.catch(() => {});
+          return { hint: 'stopped', records: count };
+        }
       }
-      if (fetched.length === 0 && Date.now() - lastData >= opts.idleMs) return this.finish(count > 0 ? 'continue' : 'idle', count);
+      if (fetched.length === 0 && Date.now() - lastData >= opts.idleMs) return end(count > 0 ? 'continue' : 'idle');
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Starts the real components integration tests need, once per run: an Apache Kafka broker
- * (KRaft) and DynamoDB Local, on test ports so a running `npm start` is left alone. Already
- * listening ones are reused. Unit-only runs (TRIBUTARY_TEST_UNIT_ONLY=1) skip this.
+ * (KRaft) and DynamoDB Local, on free ports of their own so neither a running `npm start` nor
+ * another test run can interfere (TRIBUTARY_TEST_REUSE=1 reuses ones on 19092 / 18000
+ * instead, for quick iterations). Unit-only runs (TRIBUTARY_TEST_UNIT_ONLY=1) skip this.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureDynamoDb } from '../../lib/local/dynamodb-launcher.ts';
 import { ensureKafka } from '../../lib/local/kafka-launcher.ts';
+import { isPortOpen } from '../../lib/local/net-probe.ts';
+import { freePort } from './local-host-process.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,8 +20,16 @@ declare module 'vitest' {
   }
 }
 
-export const TEST_KAFKA_PORT = 19092;
-export const TEST_DYNAMO_PORT = 18000;
+const REUSE_KAFKA_PORT = 19092;
+const REUSE_DYNAMO_PORT = 18000;
+
+/** A free port whose successor is free too (Kafka's controller listens there). */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65535 && !(await isPortOpen(port + 1))) return port;
+  }
+}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.TRIBUTARY_TEST_UNIT_ONLY === '1') {
@@ -30,14 +41,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const log = (line: string) => console.log(`[test stack] ${line}`);
   // The suite always runs its own components, whatever the shell points at.
   const { KAFKA_BOOTSTRAP_SERVERS: _kafka, DYNAMODB_ENDPOINT: _dynamo, ...env } = process.env;
-  const [kafka, dynamo] = await Promise.all([
-    ensureKafka({ dataDir: dir, port: TEST_KAFKA_PORT, log, env }),
-    ensureDynamoDb({ dataDir: dir, port: TEST_DYNAMO_PORT, log, env }),
-  ]);
+  const reuse = process.env.TRIBUTARY_TEST_REUSE === '1';
+  const [kafkaPort, dynamoPort] = reuse ? [REUSE_KAFKA_PORT, REUSE_DYNAMO_PORT] : [await freePortPair(), await freePort()];
+  const [kafka, dynamo] = await Promise.all([ensureKafka({ dataDir: dir, port: kafkaPort, log, env }), ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env })]);
   log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin})`);
   project.provide('kafkaBootstrap', kafka.bootstrapServers);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {
+    // Components this run merely reused belong to whoever started them.
     await Promise.all([kafka.stop(), dynamo.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };

@@ -46,6 +46,12 @@ export class E2eHost {
     return this.current.restUrl;
   }
 
+  /** Deletes connectors, if the host is up; for afterAll, so it never hides the test's own failure. */
+  async deleteConnectors(...names: string[]): Promise<void> {
+    if (!this.current) return;
+    for (const name of names) await rest(this.current.restUrl, 'DELETE', `/connectors/${name}`).catch(() => undefined);
+  }
+
   async start(): Promise<void> {
     this.current = await startHostProcess({
       kafkaBootstrap: this.kafkaBootstrap,

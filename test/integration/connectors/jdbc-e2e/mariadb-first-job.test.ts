@@ -46,7 +46,7 @@ describe('a MariaDB table to Kafka with one POST /connectors', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await rest(host.url, 'DELETE', `/connectors/${name}`).catch(() => undefined);
+    await host.deleteConnectors(name);
     await host.close();
     await db?.drop(table);
     await db?.close();

@@ -48,7 +48,7 @@ describe(`a PostgreSQL table of ${ROWS.toLocaleString('en')} rows through the wh
   }, 120_000);
 
   afterAll(async () => {
-    await rest(host.url, 'DELETE', `/connectors/${name}`).catch(() => undefined);
+    await host.deleteConnectors(name);
     await host.close();
     await db?.drop(table);
     await db?.close();
@@ -71,10 +71,10 @@ describe(`a PostgreSQL table of ${ROWS.toLocaleString('en')} rows through the wh
     });
     expect(created.status).toBe(201);
 
-    // Once a tenth of the table is in Kafka, change rows one statement at a time: new rows,
-    // and updates of rows already copied. Each gets the database clock as its timestamp.
     await reader.atLeast(topic, 1);
     const firstRow = performance.now();
+    // Once a tenth of the table is in Kafka, change rows one statement at a time: new rows,
+    // and updates of rows already copied. Each gets the database clock as its timestamp.
     await reader.atLeast(topic, Math.ceil(ROWS / 10));
     for (let i = 0; i < CHANGES; i++) {
       if (i % 2 === 0) {
