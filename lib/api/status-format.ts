@@ -1,11 +1,13 @@
 /** Connect's status bodies (ConnectorStateInfo) from what the store holds. */
-import type { ConnectorState, InstanceStatus } from '../store/store-model.ts';
+import type { ConnectorState, InstanceStatus, TaskStatus } from '../store/store-model.ts';
 
 export interface InstanceBody {
   state: string;
   worker_id: string;
   version: string | null;
   trace?: string;
+  /** Tributary's extension, only on tasks it restarted automatically: what the restart policy did. */
+  tributary?: { restarts: string[]; last_restart: string | null };
 }
 
 export interface StatusBody {
@@ -15,10 +17,17 @@ export interface StatusBody {
   type: string;
 }
 
-/** One connector or task instance; `trace` only when FAILED, as Connect shows it. */
-export function instanceBody(s: InstanceStatus | undefined, fallbackWorker: string, version: string | null): InstanceBody {
+/**
+ * One connector or task instance; `trace` only when FAILED, as Connect shows it. A task that
+ * was restarted automatically also carries `tributary.restarts` (this hour) and the policy's note.
+ */
+export function instanceBody(s: InstanceStatus | TaskStatus | undefined, fallbackWorker: string, version: string | null): InstanceBody {
   const out: InstanceBody = { state: s?.state ?? 'UNASSIGNED', worker_id: s?.workerId ?? fallbackWorker, version };
   if (s?.state === 'FAILED') out.trace = s.trace ?? '';
+  const restarts = s && 'restarts' in s ? (s.restarts ?? []).filter((t) => Date.now() - t < 3_600_000) : [];
+  if (s && 'lastRestart' in s && (restarts.length || s.lastRestart)) {
+    out.tributary = { restarts: restarts.map((t) => new Date(t).toISOString()), last_restart: s.lastRestart ?? null };
+  }
   return out;
 }
 
