@@ -41,14 +41,12 @@ export interface RawCluster {
   findGroupCoordinator(q: { groupId: string }): Promise<RawBroker>;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports -- kafkajs internals are CommonJS */
 const Cluster = require('kafkajs/src/cluster/index.js') as new (opts: unknown) => RawCluster;
 export const Batch = require('kafkajs/src/consumer/batch.js') as new (topic: string, fetchedOffset: string, partitionData: unknown) => RawBatch;
 const { createLogger, LEVELS } = require('kafkajs/src/loggers/index.js') as { createLogger: (o: unknown) => unknown; LEVELS: Record<string, number> };
 const LoggerConsole = require('kafkajs/src/loggers/console.js') as unknown;
 const socketFactory = require('kafkajs/src/network/socketFactory.js') as () => unknown;
 export const ISOLATION = require('kafkajs/src/protocol/isolationLevel.js') as { READ_COMMITTED: number; READ_UNCOMMITTED: number };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A kafkajs cluster (connections, metadata, brokers) built from the same config as the public client. */
 export function createRawCluster(config: KafkaConfig, isolationLevel: number = ISOLATION.READ_UNCOMMITTED): RawCluster {

@@ -10,7 +10,7 @@ import { createLifecycleHandler } from '../../functions/lifecycle-handler.ts';
 import { createRestarterHandler } from '../../functions/restarter-handler.ts';
 import { readEnv, restarterEnvSchema } from '../config/function-env.ts';
 import type { RestarterEvent } from '../control/task-restarter.ts';
-import { startTaskExecution } from '../orchestrator/orchestrator-port.ts';
+import { startTaskExecution, type Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { createLogger } from '../runtime/runtime-logger.ts';
 import { createStore } from '../store/store-factory.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
@@ -69,13 +69,13 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
   const runnerEnv = { ...process.env, WORKER_ID: undefined, TRIBUTARY_METRICS: process.env.TRIBUTARY_METRICS ?? 'off' };
   const runners = new RunnerPool(runnerEnv);
   runners.prewarm();
-  let orchestrator: LocalOrchestrator | undefined;
-  const orchestratorRef = { startExecution: (name: string, input: never) => (orchestrator as LocalOrchestrator).startExecution(name, input) };
+  // The handlers and the interpreter need each other; the handlers only call it later.
+  const orchestratorRef: Orchestrator = { startExecution: (name, input) => orchestrator.startExecution(name, input) };
   const restarter = createRestarterHandler(() => orchestratorRef);
   const restart = (event: RestarterEvent) =>
     restarter(event, lambdaContext('tributary-restarter') as never).catch((e: unknown) => log.error('Restarter failed', { error: (e as Error).message }));
   const lifecycle = createLifecycleHandler(() => orchestratorRef);
-  orchestrator = new LocalOrchestrator({
+  const orchestrator = new LocalOrchestrator({
     lifecycle: lifecycle as never,
     runSlice: (input) => runners.invoke(input),
     runFargate: (input) => runners.invoke(input),
@@ -91,7 +91,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       port,
       handler: api as never,
       token: process.env.TRIBUTARY_API_TOKEN,
-      extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator?.executions() ?? [] },
+      extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator.executions() },
     });
   } catch (e) {
     await Promise.all([kafka.stop(), dynamo.stop()]);
@@ -119,7 +119,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       stopped ??= (async () => {
         clearInterval(sweep);
         // Order matters: no new slices, then runners commit and exit, then the API, then the stores they wrote to.
-        orchestrator?.close();
+        orchestrator.close();
         await runners.shutdown();
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
