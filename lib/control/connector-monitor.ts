@@ -8,7 +8,7 @@
  * does after a reconfiguration request.
  */
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
-import { startTaskExecution } from '../orchestrator/orchestrator-port.ts';
+import { adoptOrStartTasks } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import { isRetriable, traceOf } from '../runtime/runtime-errors.ts';
 import type { Logger } from '../runtime/runtime-logger.ts';
@@ -95,8 +95,7 @@ export class ConnectorMonitor {
       tasksAfter: taskConfigs.length,
     });
     await this.connectorRunning(name, next.generation, next.version);
-    // A new lease epoch per task fences the runners of the previous generation.
-    for (let task = 0; task < taskConfigs.length; task++) await startTaskExecution(store, this.deps.orchestrator, name, task);
+    await adoptOrStartTasks(store, this.deps.orchestrator, name, s, taskConfigs.length);
     return 'reconfigured';
   }
 

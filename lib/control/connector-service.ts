@@ -12,7 +12,7 @@
  * which Connect clients already retry.
  */
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
-import { startTaskExecution } from '../orchestrator/orchestrator-port.ts';
+import { adoptOrStartTasks, startTaskExecution } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { PluginDescriptor } from '../plugins/plugin-types.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
@@ -254,7 +254,7 @@ export class ConnectorService {
       throw e;
     }
     await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: next.generation }, { expectedVersion: next.version });
-    await this.startTasks(name, configs.length);
+    await adoptOrStartTasks(this.deps.store, this.deps.orchestrator, name, s, configs.length);
     return true;
   }
 
@@ -271,7 +271,7 @@ export class ConnectorService {
     const plan = target === 'RUNNING' || (target === 'PAUSED' && (current.tasks?.configs.length ?? 0) > 0);
     const { descriptor, taskConfigs } = await this.prepare(config, plan, validated, cache);
     const next = await this.deps.store.updateConfig(current.connector, { config, taskConfigs, previousTaskCount: statusCount(current), workerId: this.deps.workerId });
-    if (next.targetState === 'RUNNING') await this.startTasks(name, taskConfigs.length);
+    if (next.targetState === 'RUNNING') await adoptOrStartTasks(this.deps.store, this.deps.orchestrator, name, current, taskConfigs.length);
     return { name, config, tasks: taskConfigs.map((_, task) => ({ connector: name, task })), type: descriptor.type as ConnectorType };
   }
 

@@ -35,3 +35,22 @@ export async function startTaskExecution(store: LeaseClaimer, orchestrator: Orch
   await orchestrator.startExecution(name, { connector, task, idleStreak, iteration: 0 });
   return name;
 }
+
+/** What the store knows of a task's execution: who owns its lease, and how the task is doing. */
+export interface TaskExecutionView {
+  readonly leases: ReadonlyMap<number, { readonly owner: string | null }>;
+  readonly taskStatuses: readonly { readonly id: number; readonly state: string }[];
+}
+
+/**
+ * Moves tasks to a new generation of their configs. A task whose execution is alive keeps it:
+ * its runner sees the new generation at its next commit, commits what it has, and the next
+ * slice starts the new config, so nothing is replayed. Only the other tasks (new ones, failed
+ * ones, ones nobody runs) get a new execution.
+ */
+export async function adoptOrStartTasks(store: LeaseClaimer, orchestrator: Orchestrator, connector: string, view: TaskExecutionView, count: number): Promise<void> {
+  for (let task = 0; task < count; task++) {
+    const live = Boolean(view.leases.get(task)?.owner) && view.taskStatuses.find((t) => t.id === task)?.state === 'RUNNING';
+    if (!live) await startTaskExecution(store, orchestrator, connector, task);
+  }
+}

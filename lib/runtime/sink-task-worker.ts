@@ -12,7 +12,7 @@ import type { PartitionOffsets, SinkConnector, SinkTask, TopicPartition } from '
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { isRetriable, TaskConfigError } from './runtime-errors.ts';
-import { checkCommitGate, fenced, sleep, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
+import { checkCommitGate, fenced, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
 
 export const sinkGroupId = (connector: string) => `connect-${connector}`;
 const tpKey = (t: string, p: number) => `${t}:${p}`;
@@ -30,6 +30,7 @@ export class SinkTaskWorker implements TaskWorker {
   private consumed = new Map<string, TopicPartitionOffset>();
   private committed = new Map<string, number>();
   private lastCommit = Date.now();
+  private readonly watch: TargetWatch;
   private commitRequested = false;
   /** Counts the task's seeks (context.offset); a fetch begun before one is stale. */
   private rewinds = 0;
@@ -39,6 +40,7 @@ export class SinkTaskWorker implements TaskWorker {
     private readonly deps: WorkerDeps,
   ) {
     this.errors = new ErrorHandler(errorHandlingConfig(id.connectorConfig), { connector: id.connector, task: id.task, log: deps.log });
+    this.watch = new TargetWatch(deps.store, id);
   }
 
   async start(): Promise<void> {
@@ -106,6 +108,8 @@ export class SinkTaskWorker implements TaskWorker {
           await inflight.request.catch(() => {});
           return { hint: 'stopped', records: count };
         }
+      } else if (await this.watch.shouldStop()) {
+        return end('stopped');
       }
       if (fetched.length === 0 && Date.now() - lastData >= opts.idleMs) return end(count > 0 ? 'continue' : 'idle');
     }
@@ -165,6 +169,7 @@ export class SinkTaskWorker implements TaskWorker {
       for (const o of changed) this.committed.set(tpKey(o.topic, o.partition), o.offset);
     }
     this.lastCommit = Date.now();
+    this.watch.checked();
     return gate;
   }
 

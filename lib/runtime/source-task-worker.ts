@@ -11,7 +11,7 @@ import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { TaskConfigError } from './runtime-errors.ts';
 import { DEFAULT_OFFSETS_TOPIC, partitionId, SourceOffsetStore } from './source-offset-store.ts';
-import { checkCommitGate, fenced, sleep, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
+import { checkCommitGate, fenced, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
 import { TopicCreator } from './topic-creator.ts';
 
 /** Records per produce request: large batches amortize Kafka round trips. */
@@ -28,12 +28,14 @@ export class SourceTaskWorker implements TaskWorker {
   /** Offsets acknowledged by Kafka but not yet committed, latest per source partition. */
   private pending = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
   private lastCommit = Date.now();
+  private readonly watch: TargetWatch;
 
   constructor(
     private readonly id: TaskIdentity,
     private readonly deps: WorkerDeps,
   ) {
     this.errors = new ErrorHandler(errorHandlingConfig(id.connectorConfig), { connector: id.connector, task: id.task, log: deps.log });
+    this.watch = new TargetWatch(deps.store, id);
     // Connect enables exactly-once per worker; Tributary has no workers, so the connector asks for it.
     const eos = id.connectorConfig['exactly.once.support'];
     this.exactlyOnce = eos === 'required' || eos === 'requested';
@@ -83,6 +85,8 @@ export class SourceTaskWorker implements TaskWorker {
       if (Date.now() - this.lastCommit >= opts.commitIntervalMs) {
         const gate = await this.commit();
         if (gate === 'commit-and-stop') return { hint: 'stopped', records: count };
+      } else if (await this.watch.shouldStop()) {
+        return this.finish('stopped', count);
       }
     }
   }
@@ -156,6 +160,7 @@ export class SourceTaskWorker implements TaskWorker {
       await this.task.commit?.();
     }
     this.lastCommit = Date.now();
+    this.watch.checked();
     return gate;
   }
 }

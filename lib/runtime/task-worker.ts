@@ -72,6 +72,35 @@ export async function checkCommitGate(store: DynamoConnectorStore, id: TaskIdent
   return 'commit';
 }
 
+/** How often a busy task looks at its target state between commits, so stop and pause act within about a second. */
+export const TARGET_CHECK_MS = 1000;
+
+/**
+ * Between commits: true when the task should commit now and stop (paused, stopped,
+ * reconfigured or deleted); throws FencedError when a newer runner owns the task.
+ */
+export class TargetWatch {
+  private last = Date.now();
+
+  constructor(
+    private readonly store: DynamoConnectorStore,
+    private readonly id: TaskIdentity,
+  ) {}
+
+  /** Marks a check done elsewhere (a commit checks the gate too). */
+  checked(): void {
+    this.last = Date.now();
+  }
+
+  async shouldStop(): Promise<boolean> {
+    if (Date.now() - this.last < TARGET_CHECK_MS) return false;
+    this.last = Date.now();
+    const gate = await checkCommitGate(this.store, this.id);
+    if (gate === 'fenced') throw fenced(this.id);
+    return gate === 'commit-and-stop';
+  }
+}
+
 export function fenced(id: TaskIdentity): FencedError {
   return new FencedError(`Task ${id.connector}-${id.task} at epoch ${id.epoch} was fenced by a newer runner`);
 }

@@ -4,12 +4,11 @@
  * upserts, and the column metadata mysql2 reports mapped to column kinds.
  */
 import { LOGICAL, type Schema } from '../../plugins/connect-schema.ts';
+import { BaseSqlDialect } from './base-sql-dialect.ts';
 import {
-  defaultLiteral,
   splitQualifiedName,
   valueRows,
   type ColumnKind,
-  type SinkColumn,
   type SqlDialect,
   type SqlText,
   type TableId,
@@ -98,12 +97,18 @@ export function mysqlColumnType(f: MysqlFieldInfo): MysqlColumnType {
 
 const TABLE_TYPES: Record<string, string> = { TABLE: 'BASE TABLE', VIEW: 'VIEW' };
 
-export class MysqlDialect implements SqlDialect {
+export class MysqlDialect extends BaseSqlDialect implements SqlDialect {
+  protected override allowsDefault(schema: Schema): boolean {
+    return schema.type !== 'STRING' && schema.type !== 'BYTES';
+  }
+
   readonly name = 'MySqlDatabaseDialect';
 
   readonly quoteChar = '`';
 
-  constructor(private readonly quoteIdentifiers = true) {}
+  constructor(private readonly quoteIdentifiers = true) {
+    super();
+  }
 
   quote(identifier: string): string {
     return this.quoteIdentifiers ? `\`${identifier.replace(/`/g, '``')}\`` : identifier;
@@ -201,30 +206,4 @@ export class MysqlDialect implements SqlDialect {
     return `${this.insert(table, [...keyColumns, ...otherColumns], rows)} ON DUPLICATE KEY UPDATE ${set}`;
   }
 
-  update(table: TableId, keyColumns: readonly string[], otherColumns: readonly string[]): string {
-    const set = otherColumns.map((c) => `${this.quote(c)} = ?`).join(', ');
-    const where = keyColumns.map((c) => `${this.quote(c)} = ?`).join(' AND ');
-    return `UPDATE ${this.tableName(table)} SET ${set} WHERE ${where}`;
-  }
-
-  deleteByKeys(table: TableId, keyColumns: readonly string[], rows: number): string {
-    const cols = keyColumns.map((c) => this.quote(c)).join(',');
-    return `DELETE FROM ${this.tableName(table)} WHERE (${cols}) IN (${valueRows(this, keyColumns.length, rows)})`;
-  }
-
-  createTable(table: TableId, columns: readonly SinkColumn[]): string {
-    const defs = columns.map((c) => this.columnDefinition(c));
-    const keys = columns.filter((c) => c.isKey).map((c) => this.quote(c.name));
-    if (keys.length > 0) defs.push(`PRIMARY KEY(${keys.join(',')})`);
-    return `CREATE TABLE ${this.tableName(table)} (\n${defs.join(',\n')})`;
-  }
-
-  addColumns(table: TableId, columns: readonly SinkColumn[]): string {
-    return `ALTER TABLE ${this.tableName(table)} ${columns.map((c) => `ADD ${this.columnDefinition(c)}`).join(', ')}`;
-  }
-
-  private columnDefinition(c: SinkColumn): string {
-    const def = c.schema.type === 'STRING' || c.schema.type === 'BYTES' ? undefined : defaultLiteral(c.schema);
-    return `${this.quote(c.name)} ${this.sqlType(c.schema, c.isKey)}${def === undefined ? '' : ` DEFAULT ${def}`} ${c.schema.optional && !c.isKey ? 'NULL' : 'NOT NULL'}`;
-  }
 }

@@ -4,12 +4,11 @@
  * type OIDs the `pg` driver reports mapped to column kinds.
  */
 import { LOGICAL, type Schema } from '../../plugins/connect-schema.ts';
+import { BaseSqlDialect } from './base-sql-dialect.ts';
 import {
-  defaultLiteral,
   splitQualifiedName,
   valueRows,
   type ColumnKind,
-  type SinkColumn,
   type SqlDialect,
   type SqlText,
   type TableId,
@@ -91,12 +90,14 @@ export function pgColumnType(oid: number, typmod: number, info?: PgTypeInfo): Pg
 
 const TABLE_TYPES: Record<string, string> = { TABLE: 'BASE TABLE', VIEW: 'VIEW' };
 
-export class PostgresDialect implements SqlDialect {
+export class PostgresDialect extends BaseSqlDialect implements SqlDialect {
   readonly name = 'PostgreSqlDatabaseDialect';
 
   readonly quoteChar = '"';
 
-  constructor(private readonly quoteIdentifiers = true) {}
+  constructor(private readonly quoteIdentifiers = true) {
+    super();
+  }
 
   quote(identifier: string): string {
     return this.quoteIdentifiers ? `"${identifier.replace(/"/g, '""')}"` : identifier;
@@ -198,31 +199,4 @@ export class PostgresDialect implements SqlDialect {
     return `${this.insert(table, all, rows)} ${conflict} ${action}`;
   }
 
-  update(table: TableId, keyColumns: readonly string[], otherColumns: readonly string[]): string {
-    let n = 1;
-    const set = otherColumns.map((c) => `${this.quote(c)} = ${this.placeholder(n++)}`).join(', ');
-    const where = keyColumns.map((c) => `${this.quote(c)} = ${this.placeholder(n++)}`).join(' AND ');
-    return `UPDATE ${this.tableName(table)} SET ${set} WHERE ${where}`;
-  }
-
-  deleteByKeys(table: TableId, keyColumns: readonly string[], rows: number): string {
-    const cols = keyColumns.map((c) => this.quote(c)).join(',');
-    return `DELETE FROM ${this.tableName(table)} WHERE (${cols}) IN (${valueRows(this, keyColumns.length, rows)})`;
-  }
-
-  createTable(table: TableId, columns: readonly SinkColumn[]): string {
-    const defs = columns.map((c) => this.columnDefinition(c));
-    const keys = columns.filter((c) => c.isKey).map((c) => this.quote(c.name));
-    if (keys.length > 0) defs.push(`PRIMARY KEY(${keys.join(',')})`);
-    return `CREATE TABLE ${this.tableName(table)} (\n${defs.join(',\n')})`;
-  }
-
-  addColumns(table: TableId, columns: readonly SinkColumn[]): string {
-    return `ALTER TABLE ${this.tableName(table)} ${columns.map((c) => `ADD ${this.columnDefinition(c)}`).join(', ')}`;
-  }
-
-  private columnDefinition(c: SinkColumn): string {
-    const def = defaultLiteral(c.schema);
-    return `${this.quote(c.name)} ${this.sqlType(c.schema, c.isKey)}${def === undefined ? '' : ` DEFAULT ${def}`} ${c.schema.optional && !c.isKey ? 'NULL' : 'NOT NULL'}`;
-  }
 }

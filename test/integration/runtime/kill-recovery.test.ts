@@ -4,11 +4,12 @@
  * duplicated per kill for an at-least-once one. Size: TRIBUTARY_KILL_TEST_RECORDS
  * (default 1,000,000).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KafkajsAdapter } from '../../../lib/kafka/kafkajs-adapter.ts';
+import { countNumberedLines, writeNumberedLines } from '../../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
@@ -18,41 +19,6 @@ const RECORDS = Number(process.env.TRIBUTARY_KILL_TEST_RECORDS ?? 1_000_000);
 const KILLS = 3;
 const COMMIT_INTERVAL_MS = 1000;
 
-/** Every line is 100 bytes with its newline, and carries its number. */
-function writeLines(file: string, n: number): void {
-  const parts: string[] = [];
-  for (let i = 0; i < n; i++) parts.push(`${String(i).padStart(10, '0')} ${'x'.repeat(88)}\n`);
-  writeFileSync(file, parts.join(''));
-}
-
-/** Counts how often each line number appears in the topic (read_committed). */
-async function countTopic(kafka: KafkajsAdapter, topic: string): Promise<Uint8Array> {
-  const counts = new Uint8Array(RECORDS);
-  const admin = await kafka.admin();
-  const marks = await admin.watermarks(topic);
-  await admin.close();
-  const reader = await kafka.reader({ isolation: 'read_committed' });
-  let positions = marks.map((m) => ({ topic, partition: m.partition, offset: m.low }));
-  const high = new Map(marks.map((m) => [m.partition, m.high]));
-  try {
-    while (positions.some((p) => p.offset < (high.get(p.partition) ?? 0))) {
-      const { records, next } = await reader.fetch(positions.filter((p) => p.offset < (high.get(p.partition) ?? 0)), { maxWaitMs: 200 });
-      for (const r of records) {
-        const payload = JSON.parse(String(r.value)) as { payload: string };
-        const n = Number(payload.payload.slice(0, 10));
-        counts[n] = Math.min(255, (counts[n] ?? 0) + 1);
-      }
-      const progressed = new Map(next.map((n) => [n.partition, n.offset]));
-      const before = positions.map((p) => p.offset).join();
-      positions = positions.map((p) => ({ ...p, offset: progressed.get(p.partition) ?? p.offset }));
-      if (records.length === 0 && before === positions.map((p) => p.offset).join()) break;
-    }
-  } finally {
-    await reader.close();
-  }
-  return counts;
-}
-
 describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfer`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-kill-'));
   const file = join(dir, 'in.txt');
@@ -60,7 +26,7 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
   let host: HostProcess;
 
   beforeAll(async () => {
-    writeLines(file, RECORDS);
+    writeNumberedLines(file, RECORDS);
     host = await startHostProcess({ kafkaBootstrap, dynamoEndpoint, dataDir: join(dir, 'data'), tableName: uniqueName('kill'), env: { IDLE_BACKOFF_MAX_MS: '2000' } });
   });
 
@@ -110,7 +76,7 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
       const later = samples.filter(([u]) => u > t && u - t <= COMMIT_INTERVAL_MS * 1.5);
       for (const [, m] of later) peakPerInterval = Math.max(peakPerInterval, m - n);
     }
-    return { counts: await countTopic(kafka, topic), seconds, peakPerInterval };
+    return { counts: await countNumberedLines(kafka, topic, RECORDS), seconds, peakPerInterval };
   }
 
   // Regression: the offsets snapshot was once updated inside the transaction, before Kafka
