@@ -34,6 +34,7 @@ export function createConnectApi(deps: ApiDeps): ConnectApi {
   registerAdminRoutes(router, deps);
   return async (req) => {
     try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') deps.control.forgetCachedStates();
       return await router.dispatch(req);
     } catch (e) {
       return errorResponse(e, req, deps.onUnexpected);

@@ -9,7 +9,7 @@ import { instanceBody, statusBody } from './status-format.ts';
 
 export function registerConnectorStateRoutes(router: ApiRouter, control: ConnectorService, workerId: string): void {
   router.on('GET', '/connectors/{name}/status', async (_req, p) => {
-    const s = await control.state(p.name as string, `No status found for connector ${p.name}`);
+    const s = await control.cachedState(p.name as string, `No status found for connector ${p.name}`);
     return { status: 200, body: statusBody(s, workerId, control.pluginVersion(s)) };
   });
 

@@ -60,7 +60,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Validation and planning results of one request, reused while it retries with the same config. */
 type PrepareCache = Map<string, Prepared>;
 
+/** How stale a status read may be. */
+const STATUS_CACHE_MS = 250;
+
 export class ConnectorService {
+  private readonly statusCache = new Map<string, { at: number; state: Promise<ConnectorState | undefined> }>();
+
   constructor(private readonly deps: ControlDeps) {}
 
   get registry(): PluginRegistry {
@@ -76,6 +81,27 @@ export class ConnectorService {
     const s = await this.deps.store.getState(name);
     if (!s) throw new NotFoundError(notFound);
     return s;
+  }
+
+  /**
+   * The state for status reads: at most STATUS_CACHE_MS old, and concurrent reads share one
+   * store query, as monitoring tools poll status hard. Connect's own status is eventually
+   * consistent too. Writes through this API forget the cache (forgetCachedStates).
+   */
+  async cachedState(name: string, notFound = `Connector ${name} not found`): Promise<ConnectorState> {
+    const hit = this.statusCache.get(name);
+    if (hit && Date.now() - hit.at < STATUS_CACHE_MS) return hit.state.then((s) => s ?? Promise.reject(new NotFoundError(notFound)));
+    const state = this.deps.store.getState(name);
+    this.statusCache.set(name, { at: Date.now(), state });
+    state.catch(() => this.statusCache.delete(name));
+    if (this.statusCache.size > 1000) this.statusCache.clear();
+    const s = await state;
+    if (!s) throw new NotFoundError(notFound);
+    return s;
+  }
+
+  forgetCachedStates(): void {
+    this.statusCache.clear();
   }
 
   find(name: string): Promise<ConnectorState | undefined> {
