@@ -25,18 +25,22 @@ export class RunnerExitError extends Error {
   override readonly name = 'Runtime.ExitError';
 }
 
+/** Warm processes kept ready: two, so creating connectors back to back still finds one. */
+const SPARES = 2;
+
 export class RunnerPool {
   private readonly runners = new Map<string, Runner>();
   private seq = 0;
-  /** A started, unassigned process, so a new task does not wait for Node and the runtime to load. */
-  private spare: ChildProcess | undefined;
+  /** Started, unassigned processes, so a new task does not wait for Node and the runtime to load. */
+  private spares: ChildProcess[] = [];
   private closed = false;
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
-  /** Starts the warm spare (Lambda's provisioned concurrency, locally). */
+  /** Keeps SPARES warm processes ready (Lambda's provisioned concurrency, locally). */
   prewarm(): void {
-    if (!this.closed && (!this.spare || this.spare.exitCode !== null)) this.spare = this.fork();
+    this.spares = this.spares.filter((c) => c.exitCode === null && c.signalCode === null);
+    while (!this.closed && this.spares.length < SPARES) this.spares.push(this.fork());
   }
 
   /** Runner processes with the task each serves (GET /tributary/runners). */
@@ -64,8 +68,8 @@ export class RunnerPool {
   /** Asks every runner to commit and exit, and waits (up to `timeoutMs`) for them. */
   async shutdown(timeoutMs = 30_000): Promise<void> {
     this.closed = true;
-    this.spare?.kill('SIGTERM');
-    this.spare = undefined;
+    for (const c of this.spares) c.kill('SIGTERM');
+    this.spares = [];
     const all = [...this.runners.values()];
     await Promise.all(
       all.map(
@@ -98,8 +102,8 @@ export class RunnerPool {
   private runnerFor(key: string): Runner {
     const existing = this.runners.get(key);
     if (existing && !existing.exited) return existing;
-    const child = this.spare && this.spare.exitCode === null ? this.spare : this.fork();
-    this.spare = undefined;
+    this.spares = this.spares.filter((c) => c.exitCode === null && c.signalCode === null);
+    const child = this.spares.shift() ?? this.fork();
     this.prewarm();
     const runner: Runner = { key, child, pending: new Map(), exited: false };
     child.on('message', (m: { type: string; id?: number; result?: RunnerResult; error?: { errorType: string; errorMessage: string; trace: string } }) => {
