@@ -17,6 +17,7 @@ interface Invoke {
 
 process.env.WORKER_ID ??= `127.0.0.1:runner-${process.pid}`;
 const send = (m: unknown) => process.send?.(m);
+const MAX_TIMER_MS = 2_000_000_000;
 let inflight = 0;
 let exiting = false;
 
@@ -38,7 +39,8 @@ process.on('message', (m: Invoke | { type: 'shutdown' }) => {
     return;
   }
   inflight++;
-  const context: Context = lambdaContext('tributary-runner', m.input.budgetMs + 60_000);
+  // A Fargate-style slice has no real bound; timers overflow past 2^31 ms, so cap the context there.
+  const context: Context = lambdaContext('tributary-runner', Math.min(m.input.budgetMs + 60_000, MAX_TIMER_MS));
   handleRunnerInvocation(m.input, context)
     .then((result) => send({ type: 'result', id: m.id, result }))
     .catch((e: unknown) => {

@@ -44,7 +44,8 @@ export class FileStreamSinkTask implements SinkTask {
       this.needsHeader = false;
       this.buffered.push(this.csv.line(r.value));
     }
-    if (this.buffered.length >= 10_000) await this.write();
+    // One write per batch: lines reach the file as soon as they are put; flush makes them durable.
+    await this.write();
   }
 
   async flush(): Promise<void> {

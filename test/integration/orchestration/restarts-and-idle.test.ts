@@ -95,4 +95,30 @@ describe('restart policy and idle backoff on the local host', () => {
     // Within the longest backoff, plus the time to start a slice and fetch.
     expect(latency).toBeLessThan(8000 + 3000);
   });
+
+  // Regression: middy's timeout timer overflowed on a Fargate-style slice's unbounded budget and failed it at once.
+  it('runs a connector on a long-running (Fargate-style) runner and stops it on pause', async () => {
+    const topic = uniqueName('steady');
+    await createTopics(kafka, [topic]);
+    const file = join(dir, 'steady.txt');
+    const name = uniqueName('fargate-sink');
+    await rest(host.restUrl, 'POST', '/connectors', { name, config: { 'connector.class': 'FileStreamSink', file, topics: topic, 'tributary.runner': 'fargate' } });
+    const producer = kafka.producer();
+    await producer.connect();
+    const envelope = (s: string) => JSON.stringify({ schema: { type: 'string', optional: false }, payload: s });
+    await producer.send({ topic, messages: [{ value: envelope('one') }] });
+    await eventually(async () => existsSync(file) && readFileSync(file, 'utf8') === 'one\n', { what: 'the first record' });
+    // One long slice, not a slice per idle period: no idle backoff is ever logged for it.
+    await new Promise((r) => setTimeout(r, 3000));
+    await producer.send({ topic, messages: [{ value: envelope('two') }] });
+    await eventually(async () => readFileSync(file, 'utf8') === 'one\ntwo\n', { what: 'the second record', timeoutMs: 5000 });
+    expect(host.output().split('\n').some((l) => l.includes('"Task idle"') && l.includes(name))).toBe(false);
+    expect((await rest(host.restUrl, 'PUT', `/connectors/${name}/pause`)).status).toBe(202);
+    await eventually(async () => (await rest<string[]>(host.restUrl, 'GET', '/tributary/executions')).body.every((e) => !e.startsWith(name)), { what: 'the long-running execution to end' });
+    await producer.send({ topic, messages: [{ value: envelope('three') }] });
+    await producer.disconnect();
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+    expect((await rest<{ tasks: { state: string }[] }>(host.restUrl, 'GET', `/connectors/${name}/status`)).body.tasks[0]?.state).toBe('PAUSED');
+  });
 });
