@@ -53,6 +53,7 @@ export class SinkTaskWorker implements TaskWorker {
     this.admin = await kafka.admin();
     this.reader = await kafka.reader({ isolation: this.id.connectorConfig['consumer.override.isolation.level'] === 'read_uncommitted' ? 'read_uncommitted' : 'read_committed' });
     this.assignment = await this.assign();
+    await this.ensureDlqTopic();
     await this.seekToCommitted();
     await this.task.start(this.id.taskConfig, {
       configs: this.id.taskConfig,
@@ -186,6 +187,17 @@ export class SinkTaskWorker implements TaskWorker {
     const all: TopicPartition[] = [];
     for (const topic of topics.sort()) for (const partition of await this.admin.partitions(topic)) all.push({ topic, partition });
     return all.filter((_, i) => i % this.id.taskCount === this.id.task);
+  }
+
+  /**
+   * Creates the dead letter queue topic if it is missing, as Connect does. Without an explicit
+   * replication factor the broker's default applies (Connect's 3 fails on small clusters).
+   */
+  private async ensureDlqTopic(): Promise<void> {
+    const topic = (this.id.connectorConfig['errors.deadletterqueue.topic.name'] ?? '').trim();
+    if (!topic) return;
+    const rf = this.id.connectorConfig['errors.deadletterqueue.topic.replication.factor'];
+    await this.admin.createTopics([{ topic, replicationFactor: rf === undefined ? -1 : Number(rf) }]);
   }
 
   private async seekToCommitted(): Promise<void> {

@@ -7,12 +7,26 @@ export function testKafka(bootstrap: string): Kafka {
   return new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'tributary-test' });
 }
 
-/** Creates topics and waits for their leaders, so the first produce does not race metadata. */
+/**
+ * Creates topics and waits until every broker answers metadata for them with a leader, so the
+ * first produce does not race the new topic's metadata.
+ */
 export async function createTopics(kafka: Kafka, topics: string[], numPartitions = 1): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })) });
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics });
+        if (meta.topics.every((t) => t.partitions.length === numPartitions && t.partitions.every((p) => p.leader >= 0))) break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+      if (Date.now() > deadline) throw new Error(`Topics ${topics.join(', ')} got no leaders within 15 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }

@@ -39,6 +39,7 @@ describe('errors.tolerance and the dead letter queue', () => {
     const topic = uniqueName('orders');
     const dlq = uniqueName('orders-dlq');
     const file = join(dir, 'tolerant.txt');
+    // The DLQ topic is left for the runner to create.
     await createTopics(kafka, [topic]);
     await producer.send({ topic, messages: [{ value: envelope('good-1') }, { value: 'this is not json', headers: { origin: 'test' } }, { value: envelope('good-2') }] });
     const name = uniqueName('tolerant-sink');
@@ -57,6 +58,10 @@ describe('errors.tolerance and the dead letter queue', () => {
     expect(created.status).toBe(201);
     await eventually(async () => existsSync(file) && readFileSync(file, 'utf8') === 'good-1\ngood-2\n', { what: 'the good records in the sink file' });
 
+    const admin = kafka.admin();
+    await admin.connect();
+    await eventually(async () => (await admin.listTopics()).includes(dlq), { what: 'the DLQ topic' });
+    await admin.disconnect();
     const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
     await consumer.connect();
     await consumer.subscribe({ topic: dlq, fromBeginning: true });
