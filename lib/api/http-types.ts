@@ -1,5 +1,4 @@
 /** The HTTP shapes the API speaks, independent of API Gateway or the local server. */
-export { ApiError } from './api-errors.ts';
 
 export interface ApiRequest {
   readonly method: string;
