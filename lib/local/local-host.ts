@@ -11,7 +11,9 @@ import { createRestarterHandler } from '../../functions/restarter-handler.ts';
 import { readEnv, restarterEnvSchema } from '../config/function-env.ts';
 import type { RestarterEvent } from '../control/task-restarter.ts';
 import { startTaskExecution, type Orchestrator } from '../orchestrator/orchestrator-port.ts';
-import { createLogger } from '../runtime/runtime-logger.ts';
+import { createKafka } from '../kafka/kafka-factory.ts';
+import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../runtime/source-offset-store.ts';
+import { createLogger, type Logger } from '../runtime/runtime-logger.ts';
 import { createStore } from '../store/store-factory.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
 import { startHttpServer } from './http-server.ts';
@@ -98,6 +100,8 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
     throw e;
   }
 
+  void warmUpKafka(kafka.bootstrapServers, log);
+
   // Resume every connector where it left off: new executions, new epochs.
   const names = await store.listConnectors();
   for (const name of names) {
@@ -128,4 +132,21 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       return stopped;
     },
   };
+}
+
+/**
+ * A fresh broker creates its offsets topic and `__consumer_offsets` on first use, which takes
+ * seconds; doing it now, in the background, spares the first connector that wait.
+ */
+async function warmUpKafka(bootstrapServers: string, log: Logger): Promise<void> {
+  const kafka = await createKafka({ KAFKA_BOOTSTRAP_SERVERS: bootstrapServers }, 'tributary-warm-up');
+  try {
+    await SourceOffsetStore.ensureTopic(kafka, DEFAULT_OFFSETS_TOPIC);
+    const admin = await kafka.admin();
+    await admin.committedOffsets('tributary-warm-up', [DEFAULT_OFFSETS_TOPIC]);
+  } catch (e) {
+    log.debug('Kafka warm-up did not finish', { error: (e as Error).message });
+  } finally {
+    await kafka.close().catch(() => {});
+  }
 }
