@@ -23,7 +23,14 @@ export class BenchKafka {
   /** A new single-partition topic with a random name, created up front so no workload pays for auto-creation. */
   async createTopic(prefix: string): Promise<string> {
     const topic = `${prefix}-${randomBytes(4).toString('hex')}`;
-    await (await this.admin()).createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    const admin = await this.admin();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    // The broker may still answer metadata without the new topic for a moment; wait until it does not.
+    await eventually(async () => (await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined))?.topics[0]?.partitions.every((p) => p.leader >= 0), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what: `${topic} to have a leader`,
+    });
     return topic;
   }
 
