@@ -6,7 +6,7 @@
 import type { AdminPort, KafkaPort } from '../kafka/kafka-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { Connector } from '../plugins/plugin-types.ts';
-import { sinkGroupId } from '../runtime/sink-task-worker.ts';
+import { sinkGroupId, subscribedTopics } from '../runtime/sink-task-worker.ts';
 import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../runtime/source-offset-store.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorRecord } from '../store/store-model.ts';
@@ -184,12 +184,8 @@ export class OffsetsService {
 
   private async sinkTopics(c: ConnectorRecord, admin: AdminPort): Promise<string[]> {
     const existing = await admin.listTopics();
-    if (c.config['topics.regex']) {
-      const re = new RegExp(`^(?:${c.config['topics.regex']})$`);
-      return existing.filter((t) => re.test(t));
-    }
     const known = new Set(existing);
-    return (c.config.topics ?? '').split(',').map((t) => t.trim()).filter((t) => t && known.has(t));
+    return subscribedTopics(c.config, existing).filter((t) => known.has(t));
   }
 
   private async connector(name: string): Promise<ConnectorRecord> {

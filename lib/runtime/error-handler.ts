@@ -3,7 +3,7 @@
  * within `errors.retry.timeout`, tolerance (`none` fails the task, `all` skips the record),
  * `errors.log.*`, and the dead letter queue with `__connect.errors.*` context headers.
  */
-import type { KafkaHeader, OutgoingRecord } from '../kafka/kafka-port.ts';
+import type { FetchedRecord, KafkaHeader, OutgoingRecord } from '../kafka/kafka-port.ts';
 import { DataError } from '../plugins/connect-schema.ts';
 import { TransformationError } from '../transforms/errors.ts';
 import type { Logger } from './runtime-logger.ts';
@@ -22,14 +22,7 @@ export interface ErrorHandlingConfig {
 }
 
 /** The consumed record a failure relates to (sinks), for the DLQ and logs. */
-export interface OriginalRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: readonly KafkaHeader[];
-}
+export type OriginalRecord = Omit<FetchedRecord, 'timestamp'>;
 
 export function errorHandlingConfig(config: Readonly<Record<string, string>>): ErrorHandlingConfig {
   const num = (k: string, d: number) => (config[k] === undefined ? d : Number(config[k]));

@@ -15,6 +15,18 @@ import { isRetriable, TaskConfigError } from './runtime-errors.ts';
 import { checkCommitGate, fenced, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
 
 export const sinkGroupId = (connector: string) => `connect-${connector}`;
+
+/**
+ * The topics a sink connector consumes: its `topics` list, or the existing topics (internal
+ * ones excepted) that `topics.regex` matches in full.
+ */
+export function subscribedTopics(config: Readonly<Record<string, string>>, existing: readonly string[]): string[] {
+  if (config['topics.regex']) {
+    const re = new RegExp(`^(?:${config['topics.regex']})$`);
+    return existing.filter((t) => re.test(t) && !t.startsWith('__'));
+  }
+  return (config.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+}
 const tpKey = (t: string, p: number) => `${t}:${p}`;
 
 export class SinkTaskWorker implements TaskWorker {
@@ -177,13 +189,8 @@ export class SinkTaskWorker implements TaskWorker {
   /** This task's share of the subscribed partitions: every n-th of them, sorted. */
   private async assign(): Promise<TopicPartition[]> {
     const cfg = this.id.connectorConfig;
-    let topics = (cfg.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-    if (cfg['topics.regex']) {
-      const re = new RegExp(`^(?:${cfg['topics.regex']})$`);
-      topics = (await this.admin.listTopics()).filter((t) => re.test(t) && !t.startsWith('__'));
-    } else {
-      await this.admin.createTopics(topics.map((topic) => ({ topic })));
-    }
+    const topics = subscribedTopics(cfg, cfg['topics.regex'] ? await this.admin.listTopics() : []);
+    if (!cfg['topics.regex']) await this.admin.createTopics(topics.map((topic) => ({ topic })));
     const all: TopicPartition[] = [];
     for (const topic of topics.sort()) for (const partition of await this.admin.partitions(topic)) all.push({ topic, partition });
     return all.filter((_, i) => i % this.id.taskCount === this.id.task);
