@@ -10,7 +10,7 @@ import { apiEnvSchema, type ApiEnv } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import type { Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
 import { StepFunctionsOrchestrator } from '../lib/orchestrator/step-functions-orchestrator.ts';
-import { pluginRegistry } from '../lib/plugins/builtin-plugins.ts';
+import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
 import { createLogger } from '../lib/runtime/runtime-logger.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 

@@ -5,7 +5,7 @@
  */
 import { readEnv, runnerEnvSchema } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
-import { pluginRegistry } from '../lib/plugins/builtin-plugins.ts';
+import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
 import { createLogger } from '../lib/runtime/runtime-logger.ts';
 import { SliceRunner, type RunnerInput } from '../lib/runtime/slice-runner.ts';
 import { publishSliceMetrics } from '../lib/runtime/runner-metrics.ts';

@@ -11,7 +11,7 @@ import { ConnectorMonitor } from '../lib/control/connector-monitor.ts';
 import { TaskRestarter, type RestarterEvent } from '../lib/control/task-restarter.ts';
 import type { Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
 import { StepFunctionsOrchestrator } from '../lib/orchestrator/step-functions-orchestrator.ts';
-import { pluginRegistry } from '../lib/plugins/builtin-plugins.ts';
+import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
 import { createLogger } from '../lib/runtime/runtime-logger.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 

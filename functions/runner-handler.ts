@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { validEnv, type WithEnv } from '../lib/config/env-middleware.ts';
 import { runnerEnvSchema, type RunnerEnv } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
-import { pluginRegistry } from '../lib/plugins/builtin-plugins.ts';
+import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
 import { publishSliceMetrics } from '../lib/runtime/runner-metrics.ts';
 import { createLogger } from '../lib/runtime/runtime-logger.ts';
 import { SliceRunner, type RunnerInput, type RunnerResult } from '../lib/runtime/slice-runner.ts';

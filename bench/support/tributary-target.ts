@@ -1,5 +1,5 @@
 /**
- * Tributary as a benchmark target: its local host (`tsx lib/local/cli.ts start`) as a child
+ * Tributary as a benchmark target: its local host (`tsx cli/tributary-cli.ts start`) as a child
  * process on the benchmark's broker and DynamoDB Local; task runners are its child processes,
  * found through `GET /tributary/runners`.
  */

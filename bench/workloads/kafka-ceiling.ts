@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { KAFKA_BROKER, resolveJars } from '../../lib/local/maven-resolver.ts';
+import { KAFKA_BROKER, resolveJars } from '../../host/maven-resolver.ts';
 import type { MetricSpec, Measurement } from '../support/bench-results.ts';
 import type { WorkloadContext } from './workload.ts';
 

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startJavaProcess } from '../../lib/local/java-process.ts';
-import { KAFKA_BROKER, resolveJars } from '../../lib/local/maven-resolver.ts';
+import { startJavaProcess } from '../../host/java-process.ts';
+import { KAFKA_BROKER, resolveJars } from '../../host/maven-resolver.ts';
 
 /** Apache Connect did not start, or did not become ready in time. */
 export class ApacheConnectError extends Error {

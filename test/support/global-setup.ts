@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureDynamoDb } from '../../lib/local/dynamodb-launcher.ts';
-import { ensureKafka } from '../../lib/local/kafka-launcher.ts';
-import { isPortOpen } from '../../lib/local/net-probe.ts';
+import { ensureDynamoDb } from '../../host/dynamodb-launcher.ts';
+import { ensureKafka } from '../../host/kafka-launcher.ts';
+import { isPortOpen } from '../../host/net-probe.ts';
 import { freePort } from './local-host-process.ts';
 
 declare module 'vitest' {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { projectRoot } from '../../lib/local/local-paths.ts';
+import { projectRoot } from '../../host/local-paths.ts';
 
 export interface HostProcess {
   readonly restUrl: string;
@@ -45,7 +45,7 @@ export function uniqueName(prefix: string): string {
 export async function startHostProcess(s: HostSettings): Promise<HostProcess> {
   const port = s.port ?? (await freePort());
   let out = '';
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', join(projectRoot, 'lib', 'local', 'cli.ts'), 'start'], {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', join(projectRoot, 'cli', 'tributary-cli.ts'), 'start'], {
     cwd: projectRoot,
     env: {
       ...process.env,

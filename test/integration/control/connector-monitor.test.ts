@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectorMonitor } from '../../../lib/control/connector-monitor.ts';
 import { ConnectorService } from '../../../lib/control/connector-service.ts';
 import type { TaskExecutionInput } from '../../../lib/orchestrator/orchestrator-port.ts';
-import { pluginRegistry } from '../../../lib/plugins/builtin-plugins.ts';
+import { pluginRegistry } from '../../../lib/catalog/builtin-plugins.ts';
 import type { PluginRegistry } from '../../../lib/plugins/plugin-registry.ts';
 import type { DynamoConnectorStore } from '../../../lib/store/dynamo-connector-store.ts';
 import { createStore } from '../../../lib/store/store-factory.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectorService } from '../../../lib/control/connector-service.ts';
 import { KafkajsAdapter } from '../../../lib/kafka/kafkajs-adapter.ts';
 import type { Orchestrator } from '../../../lib/orchestrator/orchestrator-port.ts';
-import { pluginRegistry } from '../../../lib/plugins/builtin-plugins.ts';
+import { pluginRegistry } from '../../../lib/catalog/builtin-plugins.ts';
 import { createLogger } from '../../../lib/runtime/runtime-logger.ts';
 import { SliceRunner, type RunnerInput } from '../../../lib/runtime/slice-runner.ts';
 import { SourceOffsetStore } from '../../../lib/runtime/source-offset-store.ts';

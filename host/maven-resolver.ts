@@ -12,7 +12,7 @@ import { cacheDir, projectRoot } from './local-paths.ts';
 const run = promisify(execFile);
 
 export interface MavenComponent {
-  /** A pom under lib/local/maven/ listing the component's dependencies. */
+  /** A pom under host/maven/ listing the component's dependencies. */
   readonly pom: string;
   /** Cache folder name; include the version so upgrades resolve anew. */
   readonly id: string;
@@ -60,7 +60,7 @@ export async function resolveJars(component: MavenComponent, log: (line: string)
   try {
     await run(
       'mvn',
-      ['-q', '-B', '-f', join(projectRoot, 'lib', 'local', 'maven', component.pom), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`],
+      ['-q', '-B', '-f', join(projectRoot, 'host', 'maven', component.pom), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`],
       { maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (e) {

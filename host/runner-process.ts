@@ -4,9 +4,9 @@
  * (or a shutdown message) lets the running slice commit before it exits.
  */
 import type { Context } from 'aws-lambda';
-import { handleRunnerInvocation, shutdownRunner, stopRequested } from '../../functions/runner-handler.ts';
-import type { RunnerInput } from '../runtime/slice-runner.ts';
-import { traceOf } from '../runtime/runtime-errors.ts';
+import { handleRunnerInvocation, shutdownRunner, stopRequested } from '../functions/runner-handler.ts';
+import type { RunnerInput } from '../lib/runtime/slice-runner.ts';
+import { traceOf } from '../lib/runtime/runtime-errors.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 interface Invoke {

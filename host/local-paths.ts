@@ -13,4 +13,4 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The repository root, found from this file's location. */
-export const projectRoot = resolve(import.meta.dirname, '..', '..');
+export const projectRoot = resolve(import.meta.dirname, '..');

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { RunnerInput } from '../runtime/slice-runner.ts';
-import type { Logger } from '../runtime/runtime-logger.ts';
-import type { Orchestrator, TaskExecutionInput } from '../orchestrator/orchestrator-port.ts';
+import type { RunnerInput } from '../lib/runtime/slice-runner.ts';
+import type { Logger } from '../lib/runtime/runtime-logger.ts';
+import type { Orchestrator, TaskExecutionInput } from '../lib/orchestrator/orchestrator-port.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { projectRoot } from './local-paths.ts';
 

@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { RunnerInput, RunnerResult } from '../runtime/slice-runner.ts';
+import type { RunnerInput, RunnerResult } from '../lib/runtime/slice-runner.ts';
 import { projectRoot } from './local-paths.ts';
 
 interface Pending {
@@ -91,7 +91,7 @@ export class RunnerPool {
   }
 
   private fork(): ChildProcess {
-    return fork(join(projectRoot, 'lib', 'local', 'runner-process.ts'), [], {
+    return fork(join(projectRoot, 'host', 'runner-process.ts'), [], {
       execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx'],
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

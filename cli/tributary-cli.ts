@@ -2,9 +2,9 @@
  * `npm start`: starts Tributary locally with its embedded defaults and prints where to
  * reach it. Ctrl-C or SIGTERM stops it cleanly; its state stays in the data directory.
  */
-import { PrerequisiteError } from './local-errors.ts';
-import { startLocalHost } from './local-host.ts';
-import { dataDir } from './local-paths.ts';
+import { PrerequisiteError } from '../host/local-errors.ts';
+import { startLocalHost } from '../host/local-host.ts';
+import { dataDir } from '../host/local-paths.ts';
 
 const command = process.argv[2] ?? 'start';
 if (command !== 'start') {

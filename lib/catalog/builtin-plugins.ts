@@ -5,7 +5,7 @@ import { jdbcPlugins } from '../connectors/jdbc/index.ts';
 import { builtinConverters } from '../converters/index.ts';
 import { builtinTransforms } from '../transforms/index.ts';
 import { customPlugins } from './custom-plugins.ts';
-import { PluginRegistry } from './plugin-registry.ts';
+import { PluginRegistry } from '../plugins/plugin-registry.ts';
 
 let registry: Promise<PluginRegistry> | undefined;
 

@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { MAX_BODY_BYTES } from '../api/request-parsing.ts';
-import { errorBody } from '../api/http-types.ts';
+import { MAX_BODY_BYTES } from '../lib/api/request-parsing.ts';
+import { errorBody } from '../lib/api/http-types.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: ReturnType<typeof lambdaContext>) => Promise<APIGatewayProxyResult>;

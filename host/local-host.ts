@@ -5,16 +5,16 @@
  * processes, and the restarter fed the events EventBridge would send.
  */
 import type { Server } from 'node:http';
-import { createApiHandler } from '../../functions/api-handler.ts';
-import { createLifecycleHandler } from '../../functions/lifecycle-handler.ts';
-import { createRestarterHandler } from '../../functions/restarter-handler.ts';
-import { readEnv, restarterEnvSchema } from '../config/function-env.ts';
-import type { RestarterEvent } from '../control/task-restarter.ts';
-import { startTaskExecution, type Orchestrator } from '../orchestrator/orchestrator-port.ts';
-import { createKafka } from '../kafka/kafka-factory.ts';
-import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../runtime/source-offset-store.ts';
-import { createLogger, type Logger } from '../runtime/runtime-logger.ts';
-import { createStore } from '../store/store-factory.ts';
+import { createApiHandler } from '../functions/api-handler.ts';
+import { createLifecycleHandler } from '../functions/lifecycle-handler.ts';
+import { createRestarterHandler } from '../functions/restarter-handler.ts';
+import { readEnv, restarterEnvSchema } from '../lib/config/function-env.ts';
+import type { RestarterEvent } from '../lib/control/task-restarter.ts';
+import { startTaskExecution, type Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
+import { createKafka } from '../lib/kafka/kafka-factory.ts';
+import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../lib/runtime/source-offset-store.ts';
+import { createLogger, type Logger } from '../lib/runtime/runtime-logger.ts';
+import { createStore } from '../lib/store/store-factory.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
 import { startHttpServer } from './http-server.ts';
 import { ensureKafka, type KafkaEndpoint } from './kafka-launcher.ts';
