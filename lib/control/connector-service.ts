@@ -216,7 +216,7 @@ export class ConnectorService {
   /** Restarts one task: a new execution with a new epoch fences the old runner. */
   async restartTask(name: string, task: number): Promise<void> {
     const s = await this.state(name, `Unknown connector: ${name}`);
-    if (task >= (s.tasks?.configs.length ?? 0)) throw new NotFoundError(`Unknown task: ${name}-${task}`);
+    if (!Number.isInteger(task) || task < 0 || task >= (s.tasks?.configs.length ?? 0)) throw new NotFoundError(`Unknown task: ${name}-${task}`);
     if (s.connector.targetState !== 'RUNNING') return;
     await this.deps.store.putTaskStatus(name, task, { state: 'RESTARTING', workerId: this.deps.workerId, generation: s.connector.generation });
     await this.startTask(name, task);
