@@ -284,9 +284,14 @@ export class ConnectorService {
     return true;
   }
 
+  /** Stores a new connector and starts its tasks; if they cannot be started, the connector is removed again (a 5xx leaves nothing). */
   private async insert(name: string, config: ConnectorConfig, descriptor: PluginDescriptor, target: TargetState, taskConfigs: ConnectorConfig[]): Promise<void> {
-    await this.deps.store.createConnector({ name, config, type: descriptor.type as ConnectorType, targetState: target, taskConfigs, workerId: this.deps.workerId });
-    if (target === 'RUNNING') await this.startTasks(name, taskConfigs.length);
+    const record = await this.deps.store.createConnector({ name, config, type: descriptor.type as ConnectorType, targetState: target, taskConfigs, workerId: this.deps.workerId });
+    if (target !== 'RUNNING') return;
+    await undoneOnFailure(
+      () => this.startTasks(name, taskConfigs.length),
+      () => this.deps.store.deleteConnector(name, record.version),
+    );
   }
 
   /** Stores `config` as the connector's next generation (StoreConflictError if it changed meanwhile) and restarts its tasks. */
@@ -296,8 +301,15 @@ export class ConnectorService {
     // A paused connector created without tasks keeps none until it is resumed, as in Connect.
     const plan = target === 'RUNNING' || (target === 'PAUSED' && (current.tasks?.configs.length ?? 0) > 0);
     const { descriptor, taskConfigs } = await this.prepare(config, plan, validated, cache);
-    const next = await this.deps.store.updateConfig(current.connector, { config, taskConfigs, previousTaskCount: statusCount(current), workerId: this.deps.workerId });
-    if (next.targetState === 'RUNNING') await adoptOrStartTasks(this.deps.store, this.deps.orchestrator, name, current, taskConfigs.length);
+    const previousTaskCount = statusCount(current);
+    const next = await this.deps.store.updateConfig(current.connector, { config, taskConfigs, previousTaskCount, workerId: this.deps.workerId });
+    if (next.targetState === 'RUNNING') {
+      // Tasks that cannot be started take the change back: the previous config and task configs return as the next generation.
+      await undoneOnFailure(
+        () => adoptOrStartTasks(this.deps.store, this.deps.orchestrator, name, current, taskConfigs.length),
+        () => this.deps.store.updateConfig(next, { config: current.connector.config, taskConfigs: current.tasks?.configs ?? [], previousTaskCount: Math.max(previousTaskCount, taskConfigs.length), workerId: this.deps.workerId }),
+      );
+    }
     return { name, config, tasks: taskConfigs.map((_, task) => ({ connector: name, task })), type: descriptor.type as ConnectorType };
   }
 
@@ -322,7 +334,12 @@ export class ConnectorService {
         // Connect shows a connector that cannot start as FAILED with its trace; a restart tries again.
         await this.deps.store.putConnectorStatus(name, { state: 'FAILED', workerId: this.deps.workerId, generation: next.generation, trace: traceOf(failure) }, { expectedVersion: next.version });
       }
-      if (target === 'RUNNING') await this.startTasks(name, taskConfigs?.length ?? taskCount);
+      if (target !== 'RUNNING') return;
+      const started = taskConfigs?.length ?? taskCount;
+      await undoneOnFailure(
+        () => this.startTasks(name, started),
+        () => this.deps.store.setTargetState(next, s.connector.targetState, { taskCount: Math.max(statusCount(s), started), liveTasks: started, workerId: this.deps.workerId }),
+      );
     });
   }
 
@@ -381,6 +398,20 @@ export class ConnectorService {
         await sleep(Math.random() * Math.min(500, 10 * 2 ** attempt));
       }
     }
+  }
+}
+
+/**
+ * Runs what follows a committed write; if it fails, takes the write back (conditionally, so
+ * a newer change is never undone) and rethrows, so a request answered with an error leaves
+ * nothing behind. A failed undo keeps the original error.
+ */
+async function undoneOnFailure(work: () => Promise<unknown>, undo: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (e) {
+    await undo().catch(() => undefined);
+    throw e;
   }
 }
 
