@@ -17,7 +17,7 @@ const dynamoEndpoint = inject('dynamoEndpoint');
 describe('large connector configs', () => {
   let api: InProcessApi;
   const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const source = (name: string, extra: Record<string, string> = {}) => ({ 'connector.class': 'FileStreamSource', topic: 'config-size', file: '/tmp/tributary-config-size.txt', name, ...extra });
+  const source = (name: string, extra: Record<string, string> = {}): Record<string, string> => ({ 'connector.class': 'FileStreamSource', topic: 'config-size', file: '/tmp/tributary-config-size.txt', name, ...extra });
   const sortKeys = async (name: string) => {
     const out = await client.send(new QueryCommand({ TableName: api.store.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `CONNECTOR#${name}` } }, ConsistentRead: true }));
     return (out.Items ?? []).map((i) => String(unmarshall(i).sk)).sort();
