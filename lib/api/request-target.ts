@@ -126,6 +126,7 @@ export function parseRequestTarget(target: string, query?: Readonly<Record<strin
     if (written.includes('\\')) return { kind: 'bad-request', message: 'Suspicious path character' };
     const semicolon = written.indexOf(';');
     const s = semicolon < 0 ? written : written.slice(0, semicolon);
+    if (s === '') return { kind: 'bad-request', message: 'Ambiguous URI empty segment' };
     const decoded = decodeSegment(s);
     if (decoded === undefined) return { kind: 'bad-request', message: `Malformed percent-encoding or UTF-8 in path segment '${printable(s)}'` };
     if (decoded !== s) {
