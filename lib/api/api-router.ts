@@ -75,7 +75,6 @@ function params(template: readonly string[], actual: readonly string[], opts: Ro
   template.forEach((t, i) => {
     if (!isParam(t)) return;
     const value = actual[i] as string;
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) throw new BadInputError(`Path segment '${printable(value)}' contains control characters`);
     if (!opts.illFormedNames && !isWellFormed(value)) throw new BadInputError(`Path segment '${printable(value)}' is not well-formed Unicode (a lone surrogate)`);
     out[t.slice(1, -1)] = value;

@@ -5,7 +5,7 @@ import { ApiError } from './api-errors.ts';
 import type { ApiRouter } from './api-router.ts';
 import type { ApiResponse } from './http-types.ts';
 import { checkName, configMap, createRequest, expandParam, fullConfig, jsonBody } from './request-parsing.ts';
-import { hideSecrets } from './secret-masking.ts';
+import { hideSecrets } from '../control/config-secrets.ts';
 import { statusBody } from './status-format.ts';
 
 /** How many connectors `?expand=` reads from the store at once. */

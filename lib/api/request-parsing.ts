@@ -139,7 +139,6 @@ export function checkName(name: string): string {
    
   if (!isWellFormed(name)) throw invalid('String must be well-formed Unicode (it holds a lone surrogate)');
   // Connect's rule is Java's Character.isISOControl: C0, DEL and C1.
-  // eslint-disable-next-line no-control-regex
   const control = [...name].filter((c) => /[\u0000-\u001f\u007f-\u009f]/.test(c)).map((c) => c.charCodeAt(0));
   if (control.length) throw invalid(`String may not contain control sequences but had the following ASCII chars: ${control.join(', ')}`);
   if (name.length > MAX_NAME_LENGTH) throw invalid(`String must be at most ${MAX_NAME_LENGTH} characters long`);
@@ -150,7 +149,6 @@ export function checkName(name: string): string {
 
 function printable(s: string): string {
    
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -143,7 +143,6 @@ export function parseRequestTarget(target: string, query?: Readonly<Record<strin
 /** A segment as it may be shown in a message: control characters escaped, at most 80 characters. */
 export function printable(s: string): string {
   const shown = s.length > 80 ? `${s.slice(0, 80)}...` : s;
-  // eslint-disable-next-line no-control-regex
   return shown.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

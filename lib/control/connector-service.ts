@@ -19,7 +19,8 @@ import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { StoreConflictError } from '../store/store-errors.ts';
 import type { ConnectorConfig, ConnectorState, ConnectorType, TargetState } from '../store/store-model.ts';
 import { AlreadyExistsError, BadRequestError, ConflictError, InvalidConfigError, NotFoundError } from './control-errors.ts';
-import { HIDDEN, secretKeys, validateConnectorConfig, validationMessage, type ConfigInfos } from './connector-validator.ts';
+import { keepStoredSecrets, renderConfig } from './config-secrets.ts';
+import { validateConnectorConfig, validationMessage, type ConfigInfos } from './connector-validator.ts';
 import { planTasks } from './task-planner.ts';
 
 export interface ControlDeps {
@@ -377,14 +378,7 @@ export class ConnectorService {
 
   /** `[hidden]` is what GET showed for a secret: sending it back means "keep the stored secret". */
   private withStoredSecrets(config: ConnectorConfig, stored: ConnectorConfig | undefined): ConnectorConfig {
-    if (!stored || !Object.values(config).includes(HIDDEN)) return config;
-    const secrets = secretKeys(this.deps.registry, config);
-    const out = { ...config };
-    for (const [k, v] of Object.entries(config)) {
-      const kept = stored[k];
-      if (v === HIDDEN && secrets.has(k) && kept !== undefined) out[k] = kept;
-    }
-    return out;
+    return keepStoredSecrets(this.deps.registry, config, stored);
   }
 
   private async retrying<T>(op: () => Promise<T>): Promise<T> {
@@ -428,12 +422,4 @@ function sameConfigs(a: readonly ConnectorConfig[], b: readonly ConnectorConfig[
 
 function traceOf(e: unknown): string {
   return e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
-}
-
-/** The config as Connect prints it in errors, with secrets hidden. */
-function renderConfig(registry: PluginRegistry, config: ConnectorConfig): string {
-  const secrets = secretKeys(registry, config);
-  return `{${Object.entries(config)
-    .map(([k, v]) => `${k}=${secrets.has(k) || /password|secret|token|credential/i.test(k) ? HIDDEN : v}`)
-    .join(', ')}}`;
 }
