@@ -7,7 +7,7 @@
  */
 import type { ConfigKey, ConfigValueType } from '../config/config-def.ts';
 import { NO_DEFAULT } from '../config/config-def.ts';
-import { hasPlaceholder, resolveConfig } from '../config/config-providers.ts';
+import { ConfigResolver, hasPlaceholder } from '../config/config-providers.ts';
 import { withConverterType } from '../converters/converter-config.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { Connector, PluginDescriptor, Predicate, Transformation } from '../plugins/plugin-types.ts';
@@ -109,13 +109,13 @@ function plainKey(name: string, group: string | null = null, order = -1): Config
 }
 
 /** Resolves placeholders for checking; a placeholder that does not resolve is an error on its key. */
-async function resolveForValidation(config: Readonly<Record<string, string>>): Promise<{ resolved: Record<string, string>; failures: Map<string, string> }> {
+async function resolveForValidation(config: Readonly<Record<string, string>>, resolver: ConfigResolver): Promise<{ resolved: Record<string, string>; failures: Map<string, string> }> {
   const resolved: Record<string, string> = { ...config };
   const failures = new Map<string, string>();
   for (const [k, v] of Object.entries(config)) {
     if (!hasPlaceholder(v)) continue;
     try {
-      resolved[k] = (await resolveConfig({ [k]: v }))[k] ?? v;
+      resolved[k] = (await resolver.resolve({ [k]: v }))[k] ?? v;
     } catch (e) {
       failures.set(k, `Failed to resolve the config provider placeholder in ${k}: ${(e as Error).message}`);
     }
@@ -123,8 +123,9 @@ async function resolveForValidation(config: Readonly<Record<string, string>>): P
   return { resolved, failures };
 }
 
-export async function validateConnectorConfig(registry: PluginRegistry, descriptor: PluginDescriptor, config: Readonly<Record<string, string>>): Promise<ConfigInfos> {
-  const { resolved, failures } = await resolveForValidation(config);
+/** Validates a config; `resolver` is the request's, so planning after it fetches no secret again. */
+export async function validateConnectorConfig(registry: PluginRegistry, descriptor: PluginDescriptor, config: Readonly<Record<string, string>>, resolver = new ConfigResolver()): Promise<ConfigInfos> {
+  const { resolved, failures } = await resolveForValidation(config, resolver);
   const connector = descriptor.create() as Connector;
   const def = connectorDefinition(descriptor, connector);
   const report = new Report();

@@ -6,6 +6,7 @@ import { createConnectApi, type ConnectApi } from '../../../lib/api/connect-api.
 import { ConnectorService } from '../../../lib/control/connector-service.ts';
 import { OffsetsService } from '../../../lib/control/offsets-service.ts';
 import { createKafka } from '../../../lib/kafka/kafka-factory.ts';
+import type { ProviderResolver } from '../../../lib/config/config-providers.ts';
 import type { Orchestrator } from '../../../lib/orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../../../lib/plugins/plugin-registry.ts';
 import type { DynamoConnectorStore } from '../../../lib/store/dynamo-connector-store.ts';
@@ -24,11 +25,11 @@ export interface InProcessApi {
   close(): Promise<void>;
 }
 
-export async function inProcessApi(o: { kafkaBootstrap: string; dynamoEndpoint: string; registry: PluginRegistry; orchestrator?: Orchestrator }): Promise<InProcessApi> {
+export async function inProcessApi(o: { kafkaBootstrap: string; dynamoEndpoint: string; registry: PluginRegistry; orchestrator?: Orchestrator; configProviders?: Record<string, ProviderResolver> }): Promise<InProcessApi> {
   const store = createStore({ tableName: uniqueName('in-process-api'), endpoint: o.dynamoEndpoint });
   await store.ensureTable();
   const started: string[] = [];
-  const control = new ConnectorService({ store, registry: o.registry, orchestrator: o.orchestrator ?? { startExecution: async (name) => void started.push(name) }, workerId: 'test-api' });
+  const control = new ConnectorService({ store, registry: o.registry, orchestrator: o.orchestrator ?? { startExecution: async (name) => void started.push(name) }, workerId: 'test-api', ...(o.configProviders ? { configProviders: o.configProviders } : {}) });
   const kafka = await createKafka({ KAFKA_BOOTSTRAP_SERVERS: o.kafkaBootstrap });
   const api: ConnectApi = createConnectApi({
     control,

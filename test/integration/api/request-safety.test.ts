@@ -119,4 +119,34 @@ describe('what a request leaves behind', () => {
       await api.close();
     }
   });
+
+  it('regression (a Secrets Manager reference was fetched twice per create): each secret is fetched once per request', async () => {
+    const fetches: string[] = [];
+    const api = await inProcessApi({
+      kafkaBootstrap,
+      dynamoEndpoint,
+      registry: testRegistry(),
+      configProviders: {
+        secretsmanager: async (secretId, key, fetchOnce) => {
+          const text = await fetchOnce(`secretsmanager:${secretId}`, async () => {
+            fetches.push(secretId);
+            return JSON.stringify({ file: '/tmp/tributary-request-safety.txt', topic: 'request-safety' });
+          });
+          return String((JSON.parse(text) as Record<string, string>)[key ?? '']);
+        },
+      },
+    });
+    try {
+      const name = uniqueName('secret-fetch');
+      const config = { 'connector.class': 'FileStreamSource', file: '${secretsmanager:db:file}', topic: '${secretsmanager:db:topic}', name };
+      expect((await api.call('POST', '/connectors', { name, config })).status).toBe(201);
+      expect(fetches).toEqual(['db']);
+      expect((await api.call('GET', `/connectors/${name}/config`)).body).toEqual(config);
+      expect((await api.store.getState(name))?.tasks?.configs[0]?.file).toBe('${secretsmanager:db:file}');
+      expect((await api.call('PUT', `/connectors/${name}/config`, { ...config, 'batch.size': '5' })).status).toBe(200);
+      expect(fetches).toEqual(['db', 'db']);
+    } finally {
+      await api.close();
+    }
+  });
 });
