@@ -179,7 +179,7 @@ export function fuzzCorpus(s: Seeds): FuzzCase[] {
   }
   for (const e of ENDPOINTS.filter((x) => x.body)) out.push({ what: `${e.method} ${e.template} as text/plain`, method: e.method, target: fill(e.template, { name: s.source }), body: '{}', headers: { 'Content-Type': 'text/plain' } });
   // Hostile raw targets.
-  for (const target of ['//', '///', '/\\', '//:8083/connectors', '//connectors', '*', 'http://example.com/connectors', '/%', '/%2e%2e/connectors', `/connectors/fuzz-nope/.%2e/${s.source}`, `/connectors/fuzz-nope/../${s.source}`, `/connectors/x/%2e%2e/${s.source}/config`, `/connectors/x/%2e%2e/${s.source}/pause`, '/connectors/%2e%2e/connectors', '/connectors/..%2F..%2Fadmin%2Floggers', `/connectors/${s.source}//status`, `/connectors/${s.source}/./stop`, '/nope', '/connectors/;', '/?', '/#x']) {
+  for (const target of ['//', '///', '/\\', '//:8083/connectors', '//connectors', '*', 'http://example.com/connectors', '/%', '/%2e%2e/connectors', `/connectors/fuzz-nope/.%2e/${s.source}`, `/connectors/fuzz-nope/../${s.source}`, `/connectors/x/%2e%2e/${s.source}/config`, `/connectors/x/%2e%2e/${s.source}/pause`, '/connectors/%2e%2e/connectors', '/connectors/..%2F..%2Fadmin%2Floggers', `/connectors/${s.source}//status`, `/connectors/${s.source}/./stop`, '/nope', '/connectors/;', '/?', '/#x', '/__proto__', '/constructor', '/connectors/__proto__', '/connectors/constructor/config']) {
     for (const m of ['GET', 'DELETE', 'PUT']) out.push({ what: `${m} ${target}`, method: m, target });
   }
   return out;
