@@ -112,3 +112,19 @@ describe('parseRequestTarget properties', () => {
     );
   });
 });
+
+describe('the local front and the API Gateway adapter', () => {
+  it('regression (GET // killed the local stack): building the proxy event never throws, whatever the target', async () => {
+    const { toProxyEvent } = await import('../../../host/http-server.ts');
+    const { fromProxyEvent } = await import('../../../lib/api/apigw-adapter.ts');
+    fc.assert(
+      fc.property(targets, fc.uint8Array({ maxLength: 16 }), (url, body) => {
+        const event = toProxyEvent({ url, method: 'GET', headers: { accept: 'application/json' } } as never, Buffer.from(body));
+        const req = fromProxyEvent(event);
+        expect(url.startsWith(req.path)).toBe(true);
+        if (req.body === null && body.length > 0) expect(req.bodyError).toMatch(/UTF-8/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
