@@ -41,6 +41,11 @@ export function secretKeys(registry: PluginRegistry, config: Readonly<Record<str
   return out;
 }
 
+/** Whether a key is secret by its name alone: a Kafka client secret, or a name that says so (no definition needed). */
+export function namedAsSecret(key: string): boolean {
+  return CLIENT_SECRET.test(key) || SECRET_NAME.test(key);
+}
+
 /** A value as it may be shown: `[hidden]` for a secret that is not a placeholder. */
 export function shownValue<V extends string | null>(secrets: ReadonlySet<string>, key: string, value: V): V | typeof HIDDEN {
   return value !== null && secrets.has(key) && !hasPlaceholder(value) ? HIDDEN : value;
