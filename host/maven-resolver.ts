@@ -3,7 +3,7 @@
  * with `mvn`, into a cache reused by later runs.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LocalHostError, PrerequisiteError } from './local-errors.ts';
@@ -71,5 +71,39 @@ export async function resolveJars(component: MavenComponent, log: (line: string)
   // A concurrent resolver may have won the race; either copy is complete.
   if (!existsSync(target)) renameSync(staging, target);
   else rmSync(staging, { recursive: true, force: true });
+  return target;
+}
+
+/** A Java application that Maven builds (`mvn package`) from Maven Central artifacts, e.g. a Quarkus app. */
+export interface MavenBuiltApp {
+  readonly pom: string;
+  readonly id: string;
+  /** A settings file under host/maven/, when the build must not follow a parent POM's repositories. */
+  readonly settings?: string;
+}
+
+export const SCHEMA_REGISTRY: MavenBuiltApp = { pom: 'schema-registry.pom.xml', id: 'apicurio-registry-2.0.2', settings: 'central-only.settings.xml' };
+
+/** Returns the folder of the built app (its `target/`: runner jar and lib/), building it on first use. */
+export async function buildMavenApp(app: MavenBuiltApp, log: (line: string) => void = () => {}): Promise<string> {
+  const target = join(cacheDir(), 'maven', app.id);
+  if (existsSync(target) && readdirSync(target).some((f) => f.endsWith('-runner.jar'))) return target;
+  await checkJavaAndMaven();
+  log(`Building ${app.id} from Maven Central into ${target} (first run only)...`);
+  const staging = `${target}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const maven = join(projectRoot, 'host', 'maven');
+  try {
+    copyFileSync(join(maven, app.pom), join(staging, 'pom.xml'));
+    const settings = app.settings ? ['-s', join(maven, app.settings)] : [];
+    await run('mvn', ['-q', '-B', ...settings, '-f', join(staging, 'pom.xml'), 'package', '-DskipTests'], { maxBuffer: 16 * 1024 * 1024, cwd: staging });
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    const out = (e as { stdout?: string }).stdout ?? '';
+    throw new LocalHostError(`Maven could not build ${app.id}: ${out.slice(-2000)}`, { cause: e });
+  }
+  if (!existsSync(target)) renameSync(join(staging, 'target'), target);
+  rmSync(staging, { recursive: true, force: true });
   return target;
 }

@@ -3,6 +3,7 @@
  * class names so existing connector configs work unchanged.
  */
 import type { Converter, HeaderConverter, PluginDescriptor } from '../plugins/plugin-types.ts';
+import { AvroConverter } from './avro/avro-converter.ts';
 import { ByteArrayConverter } from './byte-array-converter.ts';
 import { PLUGIN_VERSION } from './converter-config.ts';
 import { JsonConverter } from './json-converter.ts';
@@ -17,6 +18,7 @@ import {
 import { SimpleHeaderConverter } from './simple-header-converter.ts';
 import { StringConverter } from './string-converter.ts';
 
+export { AvroConverter } from './avro/avro-converter.ts';
 export { ByteArrayConverter } from './byte-array-converter.ts';
 export { CONVERTER_TYPE_CONFIG, withConverterType } from './converter-config.ts';
 export type { ConverterType } from './converter-config.ts';
@@ -46,6 +48,8 @@ export const builtinConverters: PluginDescriptor[] = [
   ...both('org.apache.kafka.connect.converters.IntegerConverter', () => new IntegerConverter()),
   ...both('org.apache.kafka.connect.converters.LongConverter', () => new LongConverter()),
   ...both('org.apache.kafka.connect.converters.ShortConverter', () => new ShortConverter()),
+  // Confluent's Schema Registry converters are key/value converters only, as in Confluent Platform.
+  { className: 'io.confluent.connect.avro.AvroConverter', type: 'converter', version: PLUGIN_VERSION, create: (): Converter => new AvroConverter() },
   {
     className: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
     type: 'header_converter',
