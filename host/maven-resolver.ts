@@ -16,10 +16,13 @@ export interface MavenComponent {
   readonly pom: string;
   /** Cache folder name; include the version so upgrades resolve anew. */
   readonly id: string;
+  /** A settings file under host/maven/, when resolution must not follow a parent POM's repositories. */
+  readonly settings?: string;
 }
 
 export const KAFKA_BROKER: MavenComponent = { pom: 'kafka-broker.pom.xml', id: 'kafka-4.1.1' };
 export const DYNAMODB_LOCAL: MavenComponent = { pom: 'dynamodb-local.pom.xml', id: 'dynamodb-local-2.6.1' };
+export const APICURIO_AVRO_CONVERTER: MavenComponent = { pom: 'apicurio-avro-converter.pom.xml', id: 'apicurio-converter-2.1.5', settings: 'central-only.settings.xml' };
 
 let checked: Promise<void> | undefined;
 
@@ -60,7 +63,7 @@ export async function resolveJars(component: MavenComponent, log: (line: string)
   try {
     await run(
       'mvn',
-      ['-q', '-B', '-f', join(projectRoot, 'host', 'maven', component.pom), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`],
+      ['-q', '-B', ...(component.settings ? ['-s', join(projectRoot, 'host', 'maven', component.settings)] : []), '-f', join(projectRoot, 'host', 'maven', component.pom), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`],
       { maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (e) {
