@@ -3,6 +3,7 @@
  * Connect's Converter API in a JVM, with Kafka's jars and the converter's from Maven Central.
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { APICURIO_AVRO_CONVERTER, KAFKA_BROKER, resolveJars } from '../../host/maven-resolver.ts';
@@ -17,6 +18,28 @@ const SOURCE = join(import.meta.dirname, 'peer', 'AvroPeer.java');
 export async function peerJars(): Promise<{ converter: string; kafka: string }> {
   const [converter, kafka] = await Promise.all([resolveJars(APICURIO_AVRO_CONVERTER), resolveJars(KAFKA_BROKER)]);
   return { converter, kafka };
+}
+
+/** A `plugin.path` for Apache Connect holding the peer converter as one plugin (its jars in one folder). */
+export async function peerPluginPath(workDir: string): Promise<string> {
+  const { converter } = await peerJars();
+  const pluginPath = join(workDir, 'plugins');
+  mkdirSync(pluginPath, { recursive: true });
+  symlinkSync(converter, join(pluginPath, 'apicurio-avro-converter'));
+  return pluginPath;
+}
+
+/** The peer converter's settings in Confluent mode (4-byte content ids, no headers), under a converter prefix. */
+export function peerConverterConfig(prefix: string, apicurioUrl: string): Record<string, string> {
+  return {
+    [prefix]: 'io.apicurio.registry.utils.converter.AvroConverter',
+    [`${prefix}.apicurio.registry.url`]: apicurioUrl,
+    [`${prefix}.apicurio.registry.auto-register`]: 'true',
+    [`${prefix}.apicurio.registry.find-latest`]: 'true',
+    [`${prefix}.apicurio.registry.as-confluent`]: 'true',
+    [`${prefix}.apicurio.registry.use-id`]: 'contentId',
+    [`${prefix}.apicurio.registry.headers.enabled`]: 'false',
+  };
 }
 
 /** Runs the peer; returns its stdout lines. */
