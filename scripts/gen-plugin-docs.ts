@@ -60,7 +60,7 @@ const converterIntro =
   'a string in an int32 field to 0) and rejects out-of-range integers instead of wrapping them; numbers written with leading ' +
   'zeros, which Connect\'s parser tolerates, are rejected as malformed JSON. StringConverter supports UTF-8, UTF-16 (BE/LE), ISO-8859-1 and US-ASCII. SimpleHeaderConverter unescapes `\\"` ' +
   'inside quoted strings, formats dates in UTC, and returns a null schema for lists and maps whose elements share no schema.\n\n' +
-  '**Schema Registry converters** (`io.confluent.connect.avro.AvroConverter`) take Confluent\'s keys and wire format (magic byte 0, ' +
+  '**Schema Registry converters** (`io.confluent.connect.avro.AvroConverter`, `io.confluent.connect.json.JsonSchemaConverter`) take Confluent\'s keys and wire format (magic byte 0, ' +
   '4-byte schema id) and work with any registry that speaks Confluent\'s REST API; `schema.registry.url` may list several URLs, tried in ' +
   'turn when one does not answer. Lookups are cached per schema id and per subject, so after the first record of a schema a converter ' +
   'asks the registry nothing. Connect schemas map to Avro as Confluent\'s AvroData maps them (`connect.name`, `connect.version`, ' +
