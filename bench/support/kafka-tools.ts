@@ -50,7 +50,7 @@ export class BenchKafka {
   }
 
   /** Produces `values` in large batches (the sink workload's input; not timed). */
-  async produce(topic: string, count: number, value: (i: number) => string, batch = 5_000): Promise<void> {
+  async produce(topic: string, count: number, value: (i: number) => string | Buffer, batch = 5_000): Promise<void> {
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
