@@ -8,7 +8,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AvroConverter } from '../../../lib/converters/avro/avro-converter.ts';
 import { Schemas, type Struct } from '../../../lib/plugins/connect-schema.ts';
@@ -36,57 +35,20 @@ describe('AvroConverter end to end', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-avro-'));
   const kafka = testKafka(kafkaBootstrap);
   let host: HostProcess;
-  let producer: Producer;
 
   beforeAll(async () => {
     host = await startHostProcess({ kafkaBootstrap, dynamoEndpoint, dataDir: join(dir, 'data'), tableName: uniqueName('avro'), env: { IDLE_BACKOFF_MAX_MS: '2000' } });
-    producer = kafka.producer();
-    await producer.connect();
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
+    await kafka.close();
     await host?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Waits until the topic exists with a leader (a fresh broker answers "not hosted" for a while). */
-  async function waitForTopic(topic: string): Promise<void> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await eventually(async () => {
-        try {
-          const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-          return meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
-        } catch {
-          return false;
-        }
-      }, { what: `topic ${topic}` });
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   async function readTopic(topic: string, n: number): Promise<{ key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[]> {
-    await waitForTopic(topic);
-    const consumer = kafka.consumer({ groupId: uniqueName('reader') });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const got: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-        got.push({ key: message.key, value: message.value, headers });
-      },
-    });
-    try {
-      await eventually(async () => got.length >= n, { what: `${n} records in ${topic}` });
-    } finally {
-      await consumer.disconnect();
-    }
-    return got;
+    await eventually(async () => (await kafka.listTopics()).includes(topic), { what: `topic ${topic}` });
+    return kafka.readAll(topic, n, { timeoutMs: 60_000 });
   }
 
   it('Datagen with an Avro schema.string writes Avro records a reader decodes field by field', async () => {
@@ -133,12 +95,12 @@ describe('AvroConverter end to end', () => {
     const topic = uniqueName('avro-in');
     const dlq = uniqueName('avro-dlq');
     const file = join(dir, 'avro-sink.txt');
-    await eventually(async () => createTopics(kafka, [topic]).then(() => true, () => false), { what: `topic ${topic} created` });
+    await createTopics(kafka, [topic]);
     const writer = new AvroConverter();
     writer.configure({ 'schema.registry.url': registryUrl }, false);
     const good = (await writer.fromConnectData(topic, Schemas.STRING, 'good')) as Buffer;
     const unknownId = Buffer.from([0, 0x7f, 0xff, 0xff, 0x01, 2, 0x61]);
-    await producer.send({ topic, messages: [{ value: good }, { value: Buffer.from('plain text') }, { value: unknownId }, { value: good }] });
+    await kafka.produce(topic, [{ value: good }, { value: Buffer.from('plain text') }, { value: unknownId }, { value: good }]);
     const name = uniqueName('avro-sink');
     const created = await rest(host.restUrl, 'POST', '/connectors', {
       name,
