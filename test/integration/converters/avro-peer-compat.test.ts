@@ -64,7 +64,7 @@ describe('Avro compatibility with Apicurio\'s AvroConverter (Confluent wire form
     }
     await kafka.produce(topic, messages);
     await kafka.close();
-    const worker = await startApacheConnect({ bootstrapServers: kafkaBootstrap, workDir: dir, port: await freePort(), xmx: '512m', workerProperties: { 'plugin.path': await peerPluginPath(dir) } });
+    const worker = await startApacheConnect({ bootstrapServers: kafkaBootstrap, workDir: dir, port: await freePort(), xmx: '512m', startTimeoutMs: 240_000, workerProperties: { 'plugin.path': await peerPluginPath(dir) } });
     try {
       const file = join(dir, 'connect-sink.txt');
       const created = await rest(worker.restUrl, 'POST', '/connectors', {
@@ -77,7 +77,7 @@ describe('Avro compatibility with Apicurio\'s AvroConverter (Confluent wire form
     } finally {
       await worker.stop();
     }
-  }, 300_000);
+  }, 420_000);
 
   it('the peer reads what Tributary wrote, field by field', async () => {
     const topic = uniqueName('peer-reads');
