@@ -102,9 +102,10 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
   ddb.destroy();
 
   const recorder = new CallRecorder();
-  let bus: EventBus | undefined;
-  const emit = (event: Record<string, Cfn>) => bus?.put(event);
-  const metricLine = (line: string) => bus?.metricLine(line);
+  // The bus and the endpoint are made after the parts that call them; calls only come later.
+  const late: { bus?: EventBus; endpoint?: AwsEndpoint } = {};
+  const emit = (event: Record<string, Cfn>) => late.bus?.put(event);
+  const metricLine = (line: string) => late.bus?.metricLine(line);
 
   const machine = template.Resources[machineId]?.Properties as Cfn;
   const substitutions = resolve(machine.DefinitionSubstitutions ?? {}) as Record<string, string>;
@@ -117,7 +118,6 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
 
   const functions = {} as Record<FunctionRole, LambdaSandbox>;
   const byArn = new Map<string, LambdaSandbox>();
-  let endpoint: AwsEndpoint | undefined;
   const fargateStats: FargateStats = { tasks: 0, taskSeconds: 0, cpuSeconds: 0 };
   const fargateRunning = new Set<ChildProcess>();
   const taskDef = template.Resources[taskDefId]?.Properties as Cfn;
@@ -132,8 +132,8 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     AWS_ACCESS_KEY_ID: principal,
     AWS_SECRET_ACCESS_KEY: 'assembly-secret',
     AWS_SESSION_TOKEN: 'assembly-session',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint?.url ?? '',
-    AWS_ENDPOINT_URL_SFN: endpoint?.url ?? '',
+    AWS_ENDPOINT_URL_DYNAMODB: late.endpoint?.url ?? '',
+    AWS_ENDPOINT_URL_SFN: late.endpoint?.url ?? '',
   });
   /** The template's value, with the Kafka the deployment would be given swapped for the test broker. */
   const swapEndpoints = (env: Record<string, string>) => ('KAFKA_BOOTSTRAP_SERVERS' in env ? { ...env, KAFKA_BOOTSTRAP_SERVERS: o.kafkaBootstrap } : env);
@@ -189,7 +189,8 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     emit,
     record: (call) => recorder.record(call),
   });
-  endpoint = new AwsEndpoint(o.dynamoEndpoint, stepFunctions.api, recorder);
+  const endpoint = new AwsEndpoint(o.dynamoEndpoint, stepFunctions.api, recorder);
+  late.endpoint = endpoint;
   await endpoint.start();
 
   const root = join(work, 'functions');
@@ -224,7 +225,7 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     const p = resolve(template.Resources[id]?.Properties) as Cfn;
     return { arn: resolve({ 'Fn::GetAtt': [id, 'Arn'] }) as string, namespace: p.Namespace, metric: p.MetricName, threshold: Number(p.Threshold), comparison: p.ComparisonOperator };
   });
-  bus = new EventBus(
+  const bus = new EventBus(
     rules,
     alarms,
     (arn, event) => {
@@ -234,6 +235,7 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     },
     say,
   );
+  late.bus = bus;
 
   const api = functions.api;
   const server: Server = await startHttpServer({ host: '127.0.0.1', port: 0, handler: (event) => api.invoke(event) as never });
@@ -258,7 +260,7 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
         server.closeAllConnections();
       });
       await Promise.all(Object.values(functions).map((f) => f.stop()));
-      await endpoint?.stop();
+      await endpoint.stop();
       await image?.catch(() => undefined);
       log.end();
     },
