@@ -112,7 +112,7 @@ export class TaskLifecycle extends Construct {
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
-    props.table.grantReadWriteData(this.lifecycleFunction.role);
+    props.table.grantData(this.lifecycleFunction.role, 'lifecycle');
     // ContinueAsNew starts the next execution of this same state machine.
     this.lifecycleFunction.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }),
@@ -136,7 +136,7 @@ export class TaskLifecycle extends Construct {
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
     });
-    props.table.grantReadWriteData(this.runnerFunction.role);
+    props.table.grantData(this.runnerFunction.role, 'runner');
     props.kafka.grantClient(this.runnerFunction.role, 'runner');
 
     const logGroup = (this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -211,15 +211,6 @@ export class TaskLifecycle extends Construct {
       'Log delivery (logs:CreateLogDelivery and friends) and X-Ray actions do not support resource-level permissions; ecs:StopTask/DescribeTasks are limited to this one cluster by an ecs:cluster condition, as task ids exist only at run time.',
     );
   }
-}
-
-/** cdk-nag: the execution ARN pattern is the narrowest resource StopExecution/DescribeExecution accept. */
-export function acknowledgeExecutionArnPattern(role: iam.IRole, executionArnPattern: string): void {
-  acknowledgeWildcardResources(
-    role,
-    [executionArnPattern],
-    'Executions are named when they start; the pattern covers only executions of this one state machine.',
-  );
 }
 
 function validateSliceBudget(timeout: Duration, budget: Duration): void {
