@@ -25,6 +25,9 @@ import { REPO_ROOT, TributaryFunction, type LogLevel } from './tributary-functio
 /** THE state machine definition, shared with the local host. */
 export const ASL_PATH = path.join(REPO_ROOT, 'infra', 'task-lifecycle.asl.json');
 
+/** The idle backoff cap on AWS (the local host keeps its own, shorter one). */
+export const DEFAULT_IDLE_BACKOFF_MAX = Duration.minutes(15);
+
 export interface TaskLifecycleOptions {
   /** Runner Lambda timeout. Default 5 minutes; at most 15. */
   readonly runnerTimeout?: Duration;
@@ -32,7 +35,13 @@ export interface TaskLifecycleOptions {
   readonly sliceBudget?: Duration;
   /** Runner Lambda memory in MiB. Default 1024. */
   readonly runnerMemorySize?: number;
-  /** Upper bound of the idle backoff. Default: the lifecycle function's own (60 s). */
+  /**
+   * Upper bound of the idle backoff. Default 15 minutes: each idle wake-up costs about seven
+   * state transitions and one idle slice, so a 60 s cap made an idle connector cost about
+   * $10/month and 15 minutes brings it under $1 (measured by the assembly test, see
+   * bench/results/cost.json). A connector that must notice new data sooner sets
+   * `tributary.idle.backoff.max.ms`.
+   */
   readonly idleBackoffMax?: Duration;
   /** Slices per execution before it continues as new. Default: the lifecycle function's own (500). */
   readonly slicesPerExecution?: number;
@@ -105,7 +114,7 @@ export class TaskLifecycle extends Construct {
         DYNAMODB_ENDPOINT: undefined,
         LOG_LEVEL: props.logLevel,
         SLICE_BUDGET_MS: String(sliceBudget.toMilliseconds()),
-        IDLE_BACKOFF_MAX_MS: props.idleBackoffMax ? String(props.idleBackoffMax.toMilliseconds()) : undefined,
+        IDLE_BACKOFF_MAX_MS: String((props.idleBackoffMax ?? DEFAULT_IDLE_BACKOFF_MAX).toMilliseconds()),
         SLICES_PER_EXECUTION: props.slicesPerExecution === undefined ? undefined : String(props.slicesPerExecution),
         IDLE_SLICE_END_MS: props.idleSliceEnd ? String(props.idleSliceEnd.toMilliseconds()) : undefined,
       },
