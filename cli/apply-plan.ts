@@ -53,9 +53,11 @@ export function diffConfig(from: ConnectorConfig, to: ConnectorConfig, secrets: 
   for (const key of keys) {
     const a = from[key];
     const b = to[key];
-    if (a === b) continue;
+    // A value hidden on the declared side (a token a template cannot resolve) cannot be compared.
+    if (a === b || b === HIDDEN) continue;
     if (a === undefined && b !== undefined) changes.push({ kind: 'add', key, to: b });
     else if (b === undefined && a !== undefined) changes.push({ kind: 'remove', key, from: a });
+    // A secret the API masks cannot be compared either.
     else if (a !== undefined && b !== undefined && !(secrets.has(key) && a === HIDDEN)) changes.push({ kind: 'change', key, from: a, to: b });
   }
   return changes;

@@ -9,6 +9,7 @@ import { commandEnv, type GlobalOptions } from './command-env.ts';
 import { applyCommand } from './commands/apply-command.ts';
 import { configCommands } from './commands/config-commands.ts';
 import { connectorCommands } from './commands/connector-commands.ts';
+import { diffCommand } from './commands/diff-command.ts';
 import { offsetsCommands } from './commands/offsets-commands.ts';
 import { pluginCommands } from './commands/plugin-commands.ts';
 import { proxyCommand } from './commands/proxy-command.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   startCommand(program);
   connectorCommands(program, envOf);
   applyCommand(program, envOf);
+  diffCommand(program, envOf);
   offsetsCommands(program, envOf);
   pluginCommands(program, envOf);
   watchCommand(program, envOf);

@@ -20,10 +20,13 @@ fi
 [ "$step" = install ] && exit 0
 
 # Everything is bundled (no --external for the AWS SDK): the image has no node_modules.
+# The Kafka client's WebAssembly helpers come inlined (their default entry reads a .wasm file
+# next to itself, which a bundle does not have).
 ./node_modules/.bin/esbuild functions/fargate-runner.ts \
   --bundle --platform=node --target=node24 --format=esm \
   --main-fields=module,main --sourcemap --minify \
   --external:pg-native \
+  --alias:@platformatic/wasm-utils=@platformatic/wasm-utils/bundled \
   --banner:js="import { createRequire as __tributaryCreateRequire } from 'node:module'; const require = __tributaryCreateRequire(import.meta.url);" \
   --log-level=warning \
   --outfile="$out/fargate-runner.mjs"

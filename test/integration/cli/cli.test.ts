@@ -118,6 +118,23 @@ describe('tributary CLI on the local stack', () => {
     expect(logs.stdout).toMatch(/^connector: /m);
   });
 
+  it('diff --stack shows drift between a template\'s TributaryConnectors and what runs', async () => {
+    const template = join(dir, 'Stack.template.json');
+    const declared = (batch: string) => ({
+      Resources: {
+        Src: { Type: 'Custom::TributaryConnector', Properties: { ServiceToken: { 'Fn::GetAtt': ['P', 'Arn'] }, Name: src, State: 'RUNNING', Config: { 'connector.class': 'FileStreamSource', file: input, topic, 'batch.size': batch, 'tasks.max': { Ref: 'Token' } } } },
+      },
+    });
+    writeFileSync(template, JSON.stringify(declared('500')));
+    const same = await cli('diff', '--stack', template, '--exit-code');
+    expect(same.code, same.stdout + same.stderr).toBe(0);
+    expect(same.stdout).toContain('No drift');
+    writeFileSync(template, JSON.stringify(declared('900')));
+    const drift = await cli('diff', '--stack', template, '--exit-code');
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain('~ batch.size: "500" -> "900"');
+  });
+
   it('validates a file with per-key errors and exits 1', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ name: 'bad', config: { 'connector.class': 'FileStreamSink', file: join(dir, 'x.txt') } }));
