@@ -27,6 +27,8 @@ export const ASL_PATH = path.join(REPO_ROOT, 'infra', 'task-lifecycle.asl.json')
 
 /** The idle backoff cap on AWS (the local host keeps its own, shorter one). */
 export const DEFAULT_IDLE_BACKOFF_MAX = Duration.minutes(15);
+/** How long an idle slice waits for data on AWS before it ends. */
+export const DEFAULT_IDLE_SLICE_END = Duration.seconds(2);
 
 export interface TaskLifecycleOptions {
   /** Runner Lambda timeout. Default 5 minutes; at most 15. */
@@ -45,7 +47,10 @@ export interface TaskLifecycleOptions {
   readonly idleBackoffMax?: Duration;
   /** Slices per execution before it continues as new. Default: the lifecycle function's own (500). */
   readonly slicesPerExecution?: number;
-  /** A slice ends as idle after this long without data. Default: the lifecycle function's own (5 s). */
+  /**
+   * A slice ends as idle after this long without data. Default 2 s: an idle wake-up is billed
+   * for this wait, and a fetch that found nothing for 2 s rarely finds something in the next 3.
+   */
   readonly idleSliceEnd?: Duration;
 }
 
@@ -116,7 +121,7 @@ export class TaskLifecycle extends Construct {
         SLICE_BUDGET_MS: String(sliceBudget.toMilliseconds()),
         IDLE_BACKOFF_MAX_MS: String((props.idleBackoffMax ?? DEFAULT_IDLE_BACKOFF_MAX).toMilliseconds()),
         SLICES_PER_EXECUTION: props.slicesPerExecution === undefined ? undefined : String(props.slicesPerExecution),
-        IDLE_SLICE_END_MS: props.idleSliceEnd ? String(props.idleSliceEnd.toMilliseconds()) : undefined,
+        IDLE_SLICE_END_MS: String((props.idleSliceEnd ?? DEFAULT_IDLE_SLICE_END).toMilliseconds()),
       },
       timeout: Duration.seconds(30),
       memorySize: 256,

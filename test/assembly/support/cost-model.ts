@@ -63,7 +63,7 @@ const FARGATE_SIZES = [
 ] as const;
 
 /** The smallest Fargate task with `headroom` times the CPU the measured runner needs for `mbPerSecond`. */
-export function fargateMonthly(cpuSecondsPerMb: number, mbPerSecond: number, headroom = 2): { cpu: number; memoryMb: number; usd: number } {
+export function fargateMonthly(cpuSecondsPerMb: number, mbPerSecond: number, headroom = 1.5): { cpu: number; memoryMb: number; usd: number } {
   const need = cpuSecondsPerMb * mbPerSecond * headroom;
   const size = FARGATE_SIZES.find((s) => s.cpu / 1024 >= need) ?? FARGATE_SIZES[2];
   const hourly = (size.cpu / 1024) * PRICES.fargateArmPerVcpuHour + (size.memoryMb / 1024) * PRICES.fargateArmPerGbHour;
