@@ -1,6 +1,8 @@
 /**
  * The synthesized cloud assembly as the system under test, on a real Kafka broker and
- * DynamoDB Local: every Lambda from its bundle in its own sandbox, the state machine from the
+ * DynamoDB Local. First what ships must load on its own: every Lambda bundle in an isolated
+ * task root with only the runtime's SDK, and the runner image's entry point with nothing but
+ * its build output. Then the stack runs: every Lambda from its bundle in its own sandbox, the state machine from the
  * template, the API behind API Gateway-shaped proxy events, the template's rules and alarms
  * wired to the restarter, the Fargate runner from the image's contents. Every AWS call each
  * principal makes is recorded and checked against that principal's policies in the template.
@@ -9,6 +11,7 @@ import { appendFileSync, createWriteStream, existsSync, mkdtempSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { uniqueName } from '../support/local-host-process.ts';
@@ -17,7 +20,7 @@ import { startAssemblyHost, type AssemblyHost } from './support/assembly-host.ts
 import { busyLambdaMonthly, fargateMonthly, idleMonthly, mskConnectMonthly, PRICES, type IdleWake } from './support/cost-model.ts';
 import { cpuSecondsOf } from './support/fargate-task.ts';
 import { deniedCalls, unusedGrants } from './support/iam-policies.ts';
-import { isolateBundle, LambdaInvokeError, LambdaSandbox } from './support/lambda-sandbox.ts';
+import { isolateBundle, LambdaInvokeError, LambdaSandbox, nodeBinaryFor } from './support/lambda-sandbox.ts';
 import { UNUSED_GRANTS_JUSTIFIED } from './unused-grants.ts';
 
 const kafkaBootstrap = inject('kafkaBootstrap');
@@ -28,8 +31,8 @@ interface Status {
   tasks: { id: number; state: string; worker_id: string; trace?: string }[];
 }
 
-/** Lines of ~90 bytes the Fargate source moves: about 9 MB, enough to measure CPU per MB. */
-const FARGATE_LINES = 100_000;
+/** Lines of ~90 bytes the Fargate source moves: about 4.5 MB, enough to measure CPU per MB. */
+const FARGATE_LINES = 50_000;
 
 const round = (usd: number) => Math.round(usd * 100) / 100;
 const diff = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => v !== 0));
@@ -81,6 +84,24 @@ describe('the cloud assembly, run end to end', () => {
   afterAll(async () => {
     await host?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(['api', 'lifecycle', 'runner', 'restarter'] as const)('the %s bundle loads in its isolated task root, with only the runtime-provided SDK', async (role) => {
+    const loaded = await host.functions[role].warm().then(
+      () => 'loaded',
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+    expect(loaded).toBe('loaded');
+  });
+
+  it('the runner image, built by its Dockerfile\'s script, runs its entry point with nothing but the build output', async () => {
+    const image = await host.fargate.image;
+    const [command, ...args] = image?.cmd ?? [];
+    expect(command).toBe('node');
+    // No environment at all: every module must load, then the runner stops at its environment check.
+    const out = spawnSync(nodeBinaryFor('nodejs24.x'), args, { cwd: image?.appDir, env: { ...image?.env, PATH: '/usr/bin:/bin' }, encoding: 'utf8', timeout: 30_000 });
+    expect(out.stderr).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND/);
+    expect(out.stderr).toMatch(/Invalid environment: TABLE_NAME/);
   });
 
   it('a FileStream source and sink created through the API move every line', async () => {
