@@ -7,7 +7,7 @@
  * and the local Step Functions that records every call each principal makes.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -263,6 +263,8 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
       await endpoint.stop();
       await image?.catch(() => undefined);
       log.end();
+      // TRIBUTARY_KEEP_ASSEMBLY=1 keeps the synthesized assembly and the functions' log for a look.
+      if (process.env.TRIBUTARY_KEEP_ASSEMBLY !== '1') rmSync(assembly.dir, { recursive: true, force: true });
     },
   };
 }
