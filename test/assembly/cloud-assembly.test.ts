@@ -59,7 +59,8 @@ function snapshot(host: AssemblyHost) {
 const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line-${from + i}\n`).join('');
 const sinkLines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
-describe('the cloud assembly, run end to end', () => {
+// Synth and the image build take about 30 s of CPU, but their wall time grows with the machine's load.
+describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-assembly-data-'));
   const source = join(dir, 'in.txt');
   const sink = join(dir, 'out.txt');
@@ -79,7 +80,7 @@ describe('the cloud assembly, run end to end', () => {
   beforeAll(async () => {
     writeFileSync(source, lines(1, 100));
     host = await startAssemblyHost({ kafkaBootstrap, dynamoEndpoint, fargate: true });
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await host?.stop();
