@@ -9,13 +9,15 @@ import { validEnv, type WithEnv } from '../lib/config/env-middleware.ts';
 import { runnerEnvSchema, type RunnerEnv } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
+import { initOnce } from '../lib/runtime/cold-start.ts';
 import { publishSliceMetrics } from '../lib/runtime/runner-metrics.ts';
 import { createLogger } from '../lib/runtime/runtime-logger.ts';
 import { SliceRunner, type RunnerInput, type RunnerResult } from '../lib/runtime/slice-runner.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-runner');
-let runner: Promise<SliceRunner> | undefined;
+let started: SliceRunner | undefined;
+let runner: (() => Promise<SliceRunner>) | undefined;
 let stopping = false;
 
 /** Keeps this much of the invocation's remaining time for committing and returning. */
@@ -34,14 +36,15 @@ async function build(env: RunnerEnv, workerId: string): Promise<SliceRunner> {
 export const handler = middy<RunnerInput, RunnerResult, Error, WithEnv<typeof runnerEnvSchema>>()
   .use(validEnv(runnerEnvSchema))
   .handler(async (input, context) => {
-    runner ??= build(context.env, context.env.WORKER_ID ?? `lambda:${context.logStreamName}`);
-    const started = Date.now();
+    // A failed cold start (Kafka or Secrets Manager unreachable) is retried on the next invocation.
+    runner ??= initOnce(async () => (started = await build(context.env, context.env.WORKER_ID ?? `lambda:${context.logStreamName}`)));
+    const sliceStarted = Date.now();
     try {
-      const result = await (await runner).run(input, { deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS, shouldStop: () => stopping });
-      publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - started, failed: false });
+      const result = await (await runner()).run(input, { deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS, shouldStop: () => stopping });
+      publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - sliceStarted, failed: false });
       return result;
     } catch (e) {
-      publishSliceMetrics({ connector: input.connector, task: input.task, records: 0, durationMs: Date.now() - started, failed: true });
+      publishSliceMetrics({ connector: input.connector, task: input.task, records: 0, durationMs: Date.now() - sliceStarted, failed: true });
       log.error('Task slice failed', { connector: input.connector, task: input.task, error: (e as Error).message });
       throw e;
     }
@@ -59,5 +62,5 @@ export function stopRequested(): void {
 
 /** Stops warm tasks, committing what is durable. */
 export async function shutdownRunner(): Promise<void> {
-  if (runner) await (await runner).shutdown();
+  if (started) await started.shutdown();
 }
