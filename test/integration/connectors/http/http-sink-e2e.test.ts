@@ -33,15 +33,8 @@ describe('HTTP sink end to end', () => {
   beforeAll(async () => {
     await server.start();
     await createTopics(reader.kafka, [topic], 2);
-    const producer = reader.kafka.producer();
-    await producer.connect();
-    try {
-      for (let i = 0; i < RECORDS; i += 1000) {
-        const messages = Array.from({ length: Math.min(1000, RECORDS - i) }, (_, j) => ({ key: `k${i + j}`, value: JSON.stringify({ id: i + j }) }));
-        await producer.send({ topic, messages });
-      }
-    } finally {
-      await producer.disconnect();
+    for (let i = 0; i < RECORDS; i += 1000) {
+      await reader.kafka.produce(topic, Array.from({ length: Math.min(1000, RECORDS - i) }, (_, j) => ({ key: `k${i + j}`, value: JSON.stringify({ id: i + j }) })));
     }
     await host.start();
   }, 120_000);
@@ -121,10 +114,7 @@ describe('HTTP sink end to end', () => {
   it('a request that keeps failing fails the task with the status in its trace', async () => {
     const t = uniqueName('http-fail-in');
     await createTopics(reader.kafka, [t], 1);
-    const producer = reader.kafka.producer();
-    await producer.connect();
-    await producer.send({ topic: t, messages: [{ value: '{"id":1}' }] });
-    await producer.disconnect();
+    await reader.kafka.produce(t, [{ value: '{"id":1}' }]);
     server.failNext.push({ status: 503 }, { status: 503 }, { status: 503 });
     await rest(host.url, 'POST', '/connectors', {
       name: failing,

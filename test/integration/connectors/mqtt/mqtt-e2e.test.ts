@@ -123,12 +123,9 @@ describe('MQTT source and sink end to end', () => {
     const root = uniqueName('tributary-test');
     // A just-started broker under load sometimes answers the leader wait with an error: try again.
     await eventually(async () => (await createTopics(reader.kafka, [topic], 2), true), { what: `topic ${topic} created`, timeoutMs: 60_000, intervalMs: 1000 });
-    const producer = reader.kafka.producer();
-    await producer.connect();
     for (let i = 0; i < MESSAGES; i += 1000) {
-      await producer.send({ topic, messages: Array.from({ length: Math.min(1000, MESSAGES - i) }, (_, j) => ({ key: `k${(i + j) % 4}`, value: JSON.stringify({ id: i + j }) })) });
+      await reader.kafka.produce(topic, Array.from({ length: Math.min(1000, MESSAGES - i) }, (_, j) => ({ key: `k${(i + j) % 4}`, value: JSON.stringify({ id: i + j }) })));
     }
-    await producer.disconnect();
     const subscriber = await client();
     const ids = new Map<number, number>();
     const topics = new Set<string>();
