@@ -22,7 +22,9 @@ import { BenchKafka } from './support/kafka-tools.ts';
 import { round } from './support/stats.ts';
 import { startTributaryTarget } from './support/tributary-target.ts';
 import { controlPlaneLatency } from './workloads/control-plane-latency.ts';
+import { httpSinkThroughput } from './workloads/http-sink-throughput.ts';
 import { CEILING_METRICS, measureCeiling } from './workloads/kafka-ceiling.ts';
+import { mqttSourceThroughput } from './workloads/mqtt-source-throughput.ts';
 import { recovery } from './workloads/recovery.ts';
 import { restLatency } from './workloads/rest-latency.ts';
 import { avroSinkThroughput, avroSourceThroughput } from './workloads/avro-throughput.ts';
@@ -31,7 +33,7 @@ import { sourceThroughput } from './workloads/source-throughput.ts';
 import type { Workload, WorkloadContext } from './workloads/workload.ts';
 
 /** In this order on each system: memory is read during the first, and recovery replaces Connect's worker, so it comes last. */
-const WORKLOADS: readonly Workload[] = [sourceThroughput, sinkThroughput, avroSourceThroughput, avroSinkThroughput, controlPlaneLatency, restLatency, recovery];
+const WORKLOADS: readonly Workload[] = [sourceThroughput, sinkThroughput, avroSourceThroughput, avroSinkThroughput, controlPlaneLatency, restLatency, recovery, httpSinkThroughput, mqttSourceThroughput];
 
 type Outcome = { ok: true; m: Measurement } | { ok: false; error: string };
 

@@ -6,9 +6,9 @@
  * and read with a group-less fetch: a slice starting on a cold Lambda never rebalances the
  * group, and commits go in as a simple consumer's would.
  */
-import type { AdminPort, PartitionReaderPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
+import type { AdminPort, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
 import type { SinkRecord } from '../plugins/connect-record.ts';
-import type { PartitionOffsets, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
+import type { KafkaRecordWriter, PartitionOffsets, RawKafkaRecord, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { isRetriable, TaskConfigError } from './runtime-errors.ts';
@@ -46,6 +46,9 @@ export class SinkTaskWorker implements TaskWorker {
   private commitRequested = false;
   /** Counts the task's seeks (context.offset); a fetch begun before one is stale. */
   private rewinds = 0;
+  /** The producer behind the task's record writer, opened on first use. */
+  private reportProducer: Promise<ProducerPort> | undefined;
+  private readonly reportTopics = new Set<string>();
 
   constructor(
     private readonly id: TaskIdentity,
@@ -77,6 +80,7 @@ export class SinkTaskWorker implements TaskWorker {
       requestCommit: () => {
         this.commitRequested = true;
       },
+      recordWriter: () => this.recordWriter(),
     });
     await this.task.open?.(this.assignment);
   }
@@ -137,7 +141,23 @@ export class SinkTaskWorker implements TaskWorker {
       this.pipeline?.close();
       await this.reader?.close();
       await this.admin?.close();
+      if (this.reportProducer) await (await this.reportProducer).close();
     }
+  }
+
+  private recordWriter(): KafkaRecordWriter {
+    return {
+      write: async (records: readonly RawKafkaRecord[]) => {
+        if (records.length === 0) return;
+        const missing = [...new Set(records.map((r) => r.topic))].filter((t) => !this.reportTopics.has(t));
+        if (missing.length) {
+          await this.admin.createTopics(missing.map((topic) => ({ topic })));
+          for (const t of missing) this.reportTopics.add(t);
+        }
+        this.reportProducer ??= this.deps.kafka.producer();
+        await (await this.reportProducer).send(records);
+      },
+    };
   }
 
   private async finish(hint: 'continue' | 'idle' | 'stopped', records: number): Promise<SliceOutcome> {

@@ -145,7 +145,13 @@ export class SourceTaskWorker implements TaskWorker {
       this.pending.set(id, { partition: r.sourcePartition, offset: r.sourceOffset });
     }
     if (this.task.commitRecord) {
-      for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, written[i] ?? null);
+      // As Connect: every polled record is reported, those dropped by transforms or errors with null metadata.
+      if (sent.length === records.length) {
+        for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, written[i] ?? null);
+      } else {
+        const metadata = new Map(sent.map((r, i) => [r, written[i] ?? null]));
+        for (const r of records) await this.task.commitRecord(r, metadata.get(r) ?? null);
+      }
     }
   }
 
