@@ -20,6 +20,8 @@ export interface MavenComponent {
 
 export const KAFKA_BROKER: MavenComponent = { pom: 'kafka-broker.pom.xml', id: 'kafka-4.1.1' };
 export const DYNAMODB_LOCAL: MavenComponent = { pom: 'dynamodb-local.pom.xml', id: 'dynamodb-local-2.6.1' };
+/** Debezium's PostgreSQL and MySQL connectors: a plugin folder for the reference Apache Connect. */
+export const DEBEZIUM_CONNECTORS: MavenComponent = { pom: 'debezium-connectors.pom.xml', id: 'debezium-connectors-3.6.1' };
 
 let checked: Promise<void> | undefined;
 
