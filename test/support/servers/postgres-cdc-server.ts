@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { waitForPort } from '../../../host/net-probe.ts';
 
 export interface PostgresCdcServer {
@@ -67,8 +68,21 @@ export async function startPostgresCdc(opts: { port: number; log?: (line: string
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(opts.port, { timeoutMs: 60_000, abort: () => (child.exitCode !== null ? `PostgreSQL exited: ${out}` : undefined) });
-  // The port opens slightly before the server accepts logins.
-  await new Promise((r) => setTimeout(r, 500));
+  // The port opens before the server accepts logins ("the database system is starting up").
+  for (let attempt = 0; ; attempt++) {
+    const probe = new pg.Client({ host: '127.0.0.1', port: opts.port, user: 'postgres', password: 'postgres', database: 'postgres' });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.query('SELECT 1');
+      await probe.end();
+      break;
+    } catch (e) {
+      await probe.end().catch(() => undefined);
+      if (attempt > 100) throw new Error(`PostgreSQL did not accept logins: ${(e as Error).message}\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   opts.log?.(`PostgreSQL (wal_level=logical) on 127.0.0.1:${opts.port}`);
   return {
     host: '127.0.0.1',
