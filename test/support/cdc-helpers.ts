@@ -3,6 +3,8 @@ import type { KafkajsAdapter } from '../../lib/kafka/kafkajs-adapter.ts';
 
 export interface JsonRecord {
   readonly offset: number;
+  /** The record's Kafka timestamp (CreateTime: when the producer sent it). */
+  readonly timestamp: number;
   readonly key: unknown;
   /** null for a tombstone. */
   readonly value: unknown;
@@ -21,7 +23,7 @@ export async function readJsonTopic(kafka: KafkajsAdapter, topic: string): Promi
     while (positions.some((p) => p.offset < (high.get(p.partition) ?? 0))) {
       const { records, next } = await reader.fetch(positions.filter((p) => p.offset < (high.get(p.partition) ?? 0)), { maxWaitMs: 200 });
       for (const r of records) {
-        out.push({ offset: r.offset, key: r.key ? JSON.parse(r.key.toString()) : null, value: r.value ? JSON.parse(r.value.toString()) : null });
+        out.push({ offset: r.offset, timestamp: r.timestamp, key: r.key ? JSON.parse(r.key.toString()) : null, value: r.value ? JSON.parse(r.value.toString()) : null });
       }
       const progressed = new Map(next.map((n) => [n.partition, n.offset]));
       const before = positions.map((p) => p.offset).join();

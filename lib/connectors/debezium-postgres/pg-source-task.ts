@@ -35,6 +35,7 @@ export class PgSourceTask implements SourceTask {
   private walEnd = 0;
   private lastHeartbeat = Date.now();
   private stopped = false;
+  private idle = true;
 
   version(): string {
     return PG_CONNECTOR_VERSION;
@@ -86,9 +87,12 @@ export class PgSourceTask implements SourceTask {
     }
     if (this.s.snapshotMode === 'initial_only' && !this.stream) return null;
     if (this.failure) await this.recover();
-    if (this.queue.length === 0) await this.waitForData(Math.min(this.s.pollIntervalMs, 200));
+    // Right after handing out records, return at once so the runtime sends them; only an idle
+    // task waits (briefly, woken by the next change) instead of making the runtime sleep.
+    if (this.queue.length === 0 && this.idle) await this.waitForData(Math.min(this.s.pollIntervalMs, 200));
     const batch = this.queue.splice(0, this.s.maxBatchSize);
     this.drained?.();
+    this.idle = batch.length === 0;
     if (batch.length === 0) return this.heartbeat();
     return this.emitted(batch);
   }
