@@ -12,6 +12,7 @@ import { ensureDynamoDb } from '../../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../../host/kafka-launcher.ts';
 import { isPortOpen } from '../../host/net-probe.ts';
 import { freePort } from './local-host-process.ts';
+import { startMariaDbCdc } from './servers/mariadb-cdc-server.ts';
 import { startPostgresCdc } from './servers/postgres-cdc-server.ts';
 
 declare module 'vitest' {
@@ -20,6 +21,8 @@ declare module 'vitest' {
     dynamoEndpoint: string;
     /** host:port of a private PostgreSQL with wal_level=logical (user and password postgres). */
     postgresCdc: string;
+    /** host:port of a private MariaDB with a ROW binlog (user and password cdc). */
+    mariadbCdc: string;
   }
 }
 
@@ -39,6 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('kafkaBootstrap', '');
     project.provide('dynamoEndpoint', '');
     project.provide('postgresCdc', '');
+    project.provide('mariadbCdc', '');
     return async () => {};
   }
   const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
@@ -47,18 +51,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { KAFKA_BOOTSTRAP_SERVERS: _kafka, DYNAMODB_ENDPOINT: _dynamo, ...env } = process.env;
   const reuse = process.env.TRIBUTARY_TEST_REUSE === '1';
   const [kafkaPort, dynamoPort] = reuse ? [REUSE_KAFKA_PORT, REUSE_DYNAMO_PORT] : [await freePortPair(), await freePort()];
-  const [kafka, dynamo, pgCdc] = await Promise.all([
+  const [kafka, dynamo, pgCdc, mariaCdc] = await Promise.all([
     ensureKafka({ dataDir: dir, port: kafkaPort, log, env }),
     ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env }),
     startPostgresCdc({ port: await freePort(), log }),
+    startMariaDbCdc({ port: await freePort(), log }),
   ]);
   log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin})`);
   project.provide('kafkaBootstrap', kafka.bootstrapServers);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('postgresCdc', `${pgCdc.host}:${pgCdc.port}`);
+  project.provide('mariadbCdc', `${mariaCdc.host}:${mariaCdc.port}`);
   return async () => {
     // Components this run merely reused belong to whoever started them.
-    await Promise.all([kafka.stop(), dynamo.stop(), pgCdc.stop()]);
+    await Promise.all([kafka.stop(), dynamo.stop(), pgCdc.stop(), mariaCdc.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }
