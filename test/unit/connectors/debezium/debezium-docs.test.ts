@@ -8,13 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ConfigDef } from '../../../../lib/config/config-def.ts';
 import { renderConfigTable } from '../../../../lib/config/config-docs.ts';
+import { myConfigDef } from '../../../../lib/connectors/debezium-mysql/my-config.ts';
 import { pgConfigDef } from '../../../../lib/connectors/debezium-postgres/pg-config.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const START = /<!-- config-table:start[^>]*-->\n/;
 const END = '<!-- config-table:end -->';
 
-describe.each([['docs/connectors/debezium-postgres.md', pgConfigDef]] as const)('%s', (path, defOf: () => ConfigDef) => {
+describe.each([
+  ['docs/connectors/debezium-postgres.md', pgConfigDef],
+  ['docs/connectors/debezium-mysql.md', myConfigDef],
+] as const)('%s', (path, defOf: () => ConfigDef) => {
   it('has the options table of its ConfigDef', () => {
     const file = join(root, path);
     const text = readFileSync(file, 'utf8');
