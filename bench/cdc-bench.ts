@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDynamoDb } from '../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../host/kafka-launcher.ts';
-import { KafkajsAdapter } from '../lib/kafka/kafkajs-adapter.ts';
+import { testKafka } from '../test/support/kafka-helpers.ts';
 import { readJsonTopic } from '../test/support/cdc-helpers.ts';
 import { startDebeziumConnect } from '../test/support/debezium-reference.ts';
 import { freePort, startHostProcess, uniqueName } from '../test/support/local-host-process.ts';
@@ -38,13 +38,6 @@ interface Figures {
   latencyP99Ms: number;
 }
 
-async function endOffset(kafka: KafkajsAdapter, topic: string): Promise<number> {
-  const admin = await kafka.admin();
-  const marks = await admin.watermarks(topic).catch(() => []);
-  await admin.close();
-  return marks.reduce((n, m) => n + m.high, 0);
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-cdc-bench-'));
   const stops: (() => Promise<unknown>)[] = [];
@@ -58,7 +51,7 @@ async function main(): Promise<void> {
       startPostgresCdc({ port: await freePort(), log }),
     ]);
     stops.push(() => kafkaEp.stop(), () => dynamo.stop(), () => pgServer.stop());
-    const kafka = new KafkajsAdapter({ brokers: [kafkaEp.bootstrapServers] });
+    const kafka = testKafka(kafkaEp.bootstrapServers);
     stops.push(() => kafka.close());
     const db = new pg.Client({ host: pgServer.host, port: pgServer.port, user: 'postgres', password: 'postgres', database: 'postgres' });
     await db.connect();
@@ -101,20 +94,20 @@ async function main(): Promise<void> {
       try {
         const created = await rest(restUrl, 'POST', '/connectors', { name, config });
         if (created.status !== 201) throw new Error(`${system}: create failed: ${JSON.stringify(created.body)}`);
-        await eventually(async () => ((await db.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active`, [name])).rowCount ?? 0) > 0, { what: `${system} streaming`, timeoutMs: 180_000 });
+        await eventually(async () => ((await db.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active`, [name])).rowCount ?? 0) > 0, { what: `${system} streaming (status: ${JSON.stringify((await rest(restUrl, 'GET', `/connectors/${name}/status`)).body)})`, timeoutMs: 600_000, intervalMs: 1000 });
         // Latency first, while the connector is warm and idle between events.
         const latTopic = `${name}.public.lat`;
         for (let i = 0; i < LATENCY_EVENTS; i++) {
           await db.query('INSERT INTO lat DEFAULT VALUES');
           await new Promise((r) => setTimeout(r, 1000 / RATE));
         }
-        await eventually(async () => (await endOffset(kafka, latTopic)) >= LATENCY_EVENTS, { what: `${LATENCY_EVENTS} latency events (${system})`, timeoutMs: 120_000, intervalMs: 200 });
+        await eventually(async () => (await kafka.count(latTopic)) >= LATENCY_EVENTS, { what: `${LATENCY_EVENTS} latency events (${system})`, timeoutMs: 120_000, intervalMs: 200 });
         const lat = (await readJsonTopic(kafka, latTopic)).map((r) => r.timestamp - ((r.value as { payload: { source: { ts_ms: number } } }).payload.source.ts_ms));
         // Burst: one transaction updating every row.
         const topic = `${name}.public.bench`;
         await db.query('UPDATE bench SET n = n + 1');
         const committed = Date.now();
-        await eventually(async () => (await endOffset(kafka, topic)) >= ROWS, { what: `${ROWS} burst events (${system})`, timeoutMs: 600_000, intervalMs: 100 });
+        await eventually(async () => (await kafka.count(topic)) >= ROWS, { what: `${ROWS} burst events (${system})`, timeoutMs: 600_000, intervalMs: 100 });
         const seconds = (Date.now() - committed) / 1000;
         results[system] = { burstEventsPerSec: round(ROWS / seconds, 0), burstSeconds: round(seconds, 2), latencyP50Ms: percentile(lat, 50), latencyP99Ms: percentile(lat, 99) };
         log(`${system}: ${JSON.stringify(results[system])}`);

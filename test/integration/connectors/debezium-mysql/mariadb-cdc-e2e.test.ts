@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KafkajsAdapter } from '../../../../lib/kafka/kafkajs-adapter.ts';
+import { testKafka } from '../../../support/kafka-helpers.ts';
 import { readJsonTopic } from '../../../support/cdc-helpers.ts';
 import { freePort, uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
@@ -29,7 +29,7 @@ interface Payload {
 
 describe('Debezium MySQL connector on MariaDB through the local host', () => {
   const host = new E2eHost(kafkaBootstrap, dynamoEndpoint);
-  const kafka = new KafkajsAdapter({ brokers: [kafkaBootstrap] });
+  const kafka = testKafka(kafkaBootstrap);
   const database = `cdc_${randomBytes(4).toString('hex')}`;
   let db: mysql.Connection;
   const base = (extra: Record<string, string>) => ({

@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KafkajsAdapter } from '../../../../lib/kafka/kafkajs-adapter.ts';
+import { testKafka } from '../../../support/kafka-helpers.ts';
 import { readJsonTopic } from '../../../support/cdc-helpers.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
@@ -29,7 +29,7 @@ interface Payload {
 
 describe('Debezium PostgreSQL connector through the local host', () => {
   const host = new E2eHost(kafkaBootstrap, dynamoEndpoint);
-  const kafka = new KafkajsAdapter({ brokers: [kafkaBootstrap] });
+  const kafka = testKafka(kafkaBootstrap);
   let target: PgTarget;
   let db: pg.Client;
   const connectors: string[] = [];

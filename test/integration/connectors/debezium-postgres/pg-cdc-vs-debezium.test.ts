@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KafkajsAdapter } from '../../../../lib/kafka/kafkajs-adapter.ts';
+import { testKafka } from '../../../support/kafka-helpers.ts';
 import type { ApacheConnectWorker } from '../../../support/apache-connect.ts';
 import { readJsonTopic, type JsonRecord } from '../../../support/cdc-helpers.ts';
 import { startDebeziumConnect } from '../../../support/debezium-reference.ts';
@@ -36,7 +36,7 @@ const TYPES_ROW = `INSERT INTO types (name, price, qty, big, small, flag, f4, f8
 
 describe('Tributary and Debezium capture the same PostgreSQL changes', () => {
   const host = new E2eHost(kafkaBootstrap, dynamoEndpoint);
-  const kafka = new KafkajsAdapter({ brokers: [kafkaBootstrap] });
+  const kafka = testKafka(kafkaBootstrap);
   const work = mkdtempSync(join(tmpdir(), 'tributary-dbz-'));
   let debezium: ApacheConnectWorker | undefined;
   let target: PgTarget;
