@@ -10,7 +10,7 @@ import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../plugi
 import { PLUGIN_VERSION, newConverterConfigDef, oneOf, resolveConverterType, withConverterType } from './converter-config.ts';
 import { asConnectSchema, asJsonSchema, convertToConnect, convertToJson } from './json-data.ts';
 import type { JsonCodecOptions } from './json-data.ts';
-import { isJsonObject, jsonObject, parseJsonTree, writeJson } from './json-text.ts';
+import { isJsonObject, parseJsonTree, writeJson } from './json-text.ts';
 import type { JsonNode } from './json-text.ts';
 
 export const SCHEMAS_ENABLE_CONFIG = 'schemas.enable';
@@ -106,14 +106,22 @@ export class JsonConverter implements Converter, HeaderConverter {
     const s = schema ?? null;
     if (s === null && (value === null || value === undefined)) return null;
     const payload = convertToJson(s, value, this.codec);
-    const node: JsonNode = this.schemasEnabled
-      ? jsonObject([
-          ['schema', s ? asJsonSchema(s, this.codec) : null],
-          ['payload', payload],
-        ])
-      : payload;
-    return Buffer.from(writeJson(node), 'utf8');
+    if (!this.schemasEnabled) return Buffer.from(writeJson(payload), 'utf8');
+    // The envelope as writeJson would print it, with the schema's text written once per schema:
+    // change events carry schemas of several KB, which dominated the cost of each record.
+    return Buffer.from(`{"schema":${s ? this.schemaText(s) : 'null'},"payload":${writeJson(payload)}}`, 'utf8');
   }
+
+  private schemaText(schema: Schema): string {
+    let text = this.schemaTexts.get(schema);
+    if (text === undefined) {
+      text = writeJson(asJsonSchema(schema, this.codec));
+      this.schemaTexts.set(schema, text);
+    }
+    return text;
+  }
+
+  private readonly schemaTexts = new WeakMap<Schema, string>();
 
   toConnectData(_topic: string, value: Buffer | null, _headers?: readonly ConnectHeader[]): SchemaAndValue {
     if (value === null || value === undefined) return { schema: null, value: null };

@@ -123,12 +123,17 @@ export class SourceTaskWorker implements TaskWorker {
     await this.topics.ensure(out.map((o) => o.topic));
     if (this.exactlyOnce) {
       const offsets = latestOffsets(records);
+      let data: WrittenRecord[] = [];
       const written = await this.producer.inTransaction(async (send) => {
-        await send(out);
+        data = await send(out);
         return send(this.offsets.records(offsets));
       });
       // Only once Kafka committed the transaction may the snapshot say so; before, a crash would skip records.
       await this.offsets.written(offsets, written);
+      // As Connect's exactly-once task: each record is acknowledged once its transaction committed.
+      if (this.task.commitRecord) {
+        for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, data[i] ?? null);
+      }
       await this.task.commit?.();
       this.lastCommit = Date.now();
       return;
