@@ -11,7 +11,8 @@ import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
 import { publishSliceMetrics } from '../lib/runtime/runner-metrics.ts';
 import { createLogger } from '../lib/runtime/runtime-logger.ts';
-import { SliceRunner, type RunnerInput, type RunnerResult } from '../lib/runtime/slice-runner.ts';
+import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
+import { SliceRunner } from '../lib/runtime/slice-runner.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-runner');

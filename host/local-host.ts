@@ -82,6 +82,10 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
     runSlice: (input) => runners.invoke(input),
     runFargate: (input) => runners.invoke(input),
     onExecutionFailed: (event) => void restart(event),
+    // A task nobody runs any more (deleted, stopped, paused, failed for good) frees its runner.
+    onExecutionEnded: ({ connector, task }) => {
+      if (!orchestrator.runsTask(connector, task)) runners.release(connector, task);
+    },
     log,
   });
   const api = createApiHandler(() => orchestratorRef);

@@ -34,6 +34,11 @@ export interface SliceOptions {
   /** End the slice as `idle` after this long without records. */
   readonly idleMs: number;
   readonly commitIntervalMs: number;
+  /**
+   * Commit after at most this many records as well: what a lost runner replays is bounded by
+   * it (plus one poll batch for a source), whatever the interval.
+   */
+  readonly commitMaxRecords: number;
   /** Checked between batches: true when the host is shutting down. */
   readonly shouldStop: () => boolean;
 }
