@@ -30,6 +30,8 @@ export class RunnerExitError extends Error {
 
 /** Warm processes kept ready: two, so creating connectors back to back still finds one. */
 const SPARES = 2;
+/** A retired runner has nothing left to commit (its slice ended with a commit); past this, it is killed. */
+const RETIRE_GRACE_MS = 10_000;
 
 export class RunnerPool {
   private readonly runners = new Map<string, Runner>();
@@ -86,7 +88,11 @@ export class RunnerPool {
     if (runner.pending.size > 0 || runner.exited) return;
     if (this.runners.get(runner.key) === runner) this.runners.delete(runner.key);
     runner.exited = true;
-    runner.child.send({ type: 'shutdown' }, () => {});
+    const child = runner.child;
+    child.send({ type: 'shutdown' }, () => {});
+    const timer = setTimeout(() => child.kill('SIGKILL'), RETIRE_GRACE_MS);
+    timer.unref();
+    child.once('exit', () => clearTimeout(timer));
   }
 
   /** Asks every runner to commit and exit, and waits (up to `timeoutMs`) for them. */

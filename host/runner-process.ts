@@ -4,7 +4,7 @@
  * (or a shutdown message) lets the running slice commit before it exits.
  */
 import type { Context } from 'aws-lambda';
-import { handleRunnerInvocation, shutdownRunner, stopRequested } from '../functions/runner-handler.ts';
+import { handleRunnerInvocation, shutdownRunner, stopRequested, warmUpRunner } from '../functions/runner-handler.ts';
 import type { RunnerInput } from '../lib/runtime/runner-input.ts';
 import { traceOf } from '../lib/runtime/runtime-errors.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -55,3 +55,5 @@ process.on('message', (m: Invoke | { type: 'shutdown' }) => {
     });
 });
 send({ type: 'ready', pid: process.pid });
+// A failed warm-up is no failure: the first slice builds the runner again and reports what is wrong.
+warmUpRunner().catch(() => {});

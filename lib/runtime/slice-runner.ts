@@ -112,6 +112,11 @@ export class SliceRunner {
     }
   }
 
+  /** Opens the connections a first slice needs (Kafka metadata, the store's HTTP client) ahead of it. */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.deps.kafka.admin().then((a) => a.listTopics()), this.deps.store.getConnector('tributary-warm-up')]);
+  }
+
   /** Stops every warm task, committing what is durable, then disconnects (container shutdown). */
   async shutdown(): Promise<void> {
     await Promise.all([...this.warm.keys()].map((k) => this.release(k, true).catch(() => {})));

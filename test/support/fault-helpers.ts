@@ -61,7 +61,18 @@ export function lineCount(file: string): number {
   return n;
 }
 
-/** Live child processes of a process (Linux /proc), e.g. the local host's runners. */
+/** The local host's live runner processes (Linux /proc): its children running host/runner-process.ts. */
+export function runnerProcesses(hostPid: number): number[] {
+  return childProcesses(hostPid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('runner-process');
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Live child processes of a process (Linux /proc). */
 export function childProcesses(ppid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {

@@ -5,12 +5,12 @@
  * what the record-count commit bound allows; runners of deleted, stopped or restarted tasks
  * are freed, and the pool stays bounded.
  */
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createStore } from '../../../lib/store/store-factory.ts';
-import { childProcesses, countLinesInFile, killAndTimeRecovery, lineCount, runnerPid } from '../../support/fault-helpers.ts';
+import { countLinesInFile, killAndTimeRecovery, lineCount, runnerPid, runnerProcesses } from '../../support/fault-helpers.ts';
 import { writeNumberedLines } from '../../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
@@ -73,6 +73,7 @@ describe('fault healing on the local host', () => {
       expect(task.tributary?.infrastructure_restarts).toHaveLength(kills);
       expect(task.tributary?.restarts).toHaveLength(0);
     }
+    for (const name of [source, sink]) await rest(host.restUrl, 'DELETE', `/connectors/${name}`);
   });
 
   it('replays at most the record-count commit bound per runner kill (FileStream source → sink, 200,000 lines)', async () => {
@@ -105,6 +106,7 @@ describe('fault healing on the local host', () => {
     const after = countLinesInFile(output, total);
     console.log(`two more kills after catch-up: ${after.duplicated - flowing.duplicated} more duplicates`);
     expect(after.duplicated).toBe(flowing.duplicated);
+    for (const name of [source, sink]) await rest(host.restUrl, 'DELETE', `/connectors/${name}`);
   });
 
   it('frees the runners of deleted, stopped and restarted tasks, and keeps the pool bounded', async () => {
@@ -113,7 +115,7 @@ describe('fault healing on the local host', () => {
     const made = [];
     for (let i = 0; i < 3; i++) made.push(await pipeline(input));
     for (const p of made) await eventually(async () => lineCount(p.output) >= 100, { what: 'lines in the sink' });
-    const busy = childProcesses(host.child.pid ?? 0).length;
+    const busy = runnerProcesses(host.child.pid ?? 0).length;
     // Delete one pipeline, stop another, restart the third's sink.
     const [a, b, c] = made as [(typeof made)[0], (typeof made)[0], (typeof made)[0]];
     await rest(host.restUrl, 'DELETE', `/connectors/${a.source}`);
@@ -124,16 +126,21 @@ describe('fault healing on the local host', () => {
     const freedAt = Date.now();
     const live = 2;
     const spares = 2;
+    let seen = '';
     const counts = await eventually(
       async () => {
         const runners = (await rest<{ connector: string }[]>(host.restUrl, 'GET', '/tributary/runners')).body;
-        const processes = childProcesses(host.child.pid ?? 0).length;
+        const processes = runnerProcesses(host.child.pid ?? 0).length;
+        seen = `${processes} processes, runners for ${runners.map((r) => r.connector).join(', ')}`;
         return runners.length <= live && processes <= live + spares ? { runners: runners.length, processes } : undefined;
       },
       { what: 'the runners of gone tasks to exit', timeoutMs: 30_000, intervalMs: 100 },
-    );
+    ).catch((e: Error) => {
+      const ages = runnerProcesses(host.child.pid ?? 0).map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(-60)}`);
+      throw new Error(`${e.message} (${seen}; ${ages.join('; ')})\n${host.output().split('\n').slice(-40).join('\n')}`);
+    });
     console.log(`runner processes: ${busy} with 6 live tasks; ${counts.processes} (${counts.runners} serving tasks) ${((Date.now() - freedAt) / 1000).toFixed(1)} s after delete/stop/restart`);
     for (const name of [c.source, c.sink]) await rest(host.restUrl, 'DELETE', `/connectors/${name}`);
-    await eventually(async () => childProcesses(host.child.pid ?? 0).length <= spares, { what: 'only the spares left', timeoutMs: 30_000 });
+    await eventually(async () => runnerProcesses(host.child.pid ?? 0).length <= spares, { what: 'only the spares left', timeoutMs: 30_000 });
   });
 });
