@@ -6,10 +6,10 @@
 import { readEnv, runnerEnvSchema } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
 import { parseRunnerInput } from '../lib/runtime/runner-input.ts';
 import { SliceRunner } from '../lib/runtime/slice-runner.ts';
-import { publishSliceMetrics } from '../lib/runtime/runner-metrics.ts';
+import { publishSliceMetrics } from '../lib/observability/runner-metrics.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-fargate-runner');

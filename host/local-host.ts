@@ -13,7 +13,7 @@ import type { RestarterEvent } from '../lib/control/task-restarter.ts';
 import { startTaskExecution, type Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../lib/runtime/source-offset-store.ts';
-import { createLogger, type Logger } from '../lib/runtime/runtime-logger.ts';
+import { createLogger, type Logger } from '../lib/observability/structured-logger.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
 import { startHttpServer } from './http-server.ts';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { RunnerInput } from '../lib/runtime/runner-input.ts';
-import type { Logger } from '../lib/runtime/runtime-logger.ts';
+import type { Logger } from '../lib/observability/structured-logger.ts';
 import type { Orchestrator, TaskExecutionInput } from '../lib/orchestrator/orchestrator-port.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { projectRoot } from './local-paths.ts';

@@ -1,6 +1,6 @@
 /**
  * The metrics Tributary's alarms and dashboard read. Runners publish theirs in embedded
- * metric format (lib/runtime/runner-metrics.ts) with a per-connector and a dimensionless
+ * metric format (lib/observability/runner-metrics.ts) with a per-connector and a dimensionless
  * aggregate; the alarms and the dashboard use the aggregate. Restarts are derived here,
  * by metric filters, from the restarter's and the state machine's logs.
  */
@@ -8,7 +8,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../lib/runtime/runner-metrics.ts';
+import { METRICS_NAMESPACE } from '../../lib/observability/runner-metrics.ts';
 
 export { METRICS_NAMESPACE };
 

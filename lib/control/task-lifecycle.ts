@@ -8,7 +8,7 @@ import { executionName } from '../orchestrator/orchestrator-port.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorState } from '../store/store-model.ts';
 import type { RunnerInput } from '../runtime/runner-input.ts';
-import type { Logger } from '../runtime/runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 import { decideRerun, decideRestart, failureKind } from './restart-policy.ts';
 
 export interface LifecycleSettings {

@@ -6,7 +6,7 @@
  */
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { startTaskExecution } from '../orchestrator/orchestrator-port.ts';
-import type { Logger } from '../runtime/runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { decideRerun, decideRestart, type FailureKind } from './restart-policy.ts';
 

@@ -8,7 +8,7 @@ import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { withRetries } from './retry.ts';
 import { FencedError } from './runtime-errors.ts';
-import type { Logger } from './runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 import { SinkTaskWorker } from './sink-task-worker.ts';
 import { SourceTaskWorker } from './source-task-worker.ts';
 import { parseRunnerInput, type RunnerInput, type RunnerResult } from './runner-input.ts';

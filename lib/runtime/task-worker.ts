@@ -7,7 +7,7 @@ import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorConfig } from '../store/store-model.ts';
 import { FencedError } from './runtime-errors.ts';
-import type { Logger } from './runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 
 export interface TaskIdentity {
   readonly connector: string;

@@ -10,7 +10,7 @@ import { ConnectorService } from '../../../lib/control/connector-service.ts';
 import { KafkajsAdapter } from '../../../lib/kafka/kafkajs-adapter.ts';
 import type { Orchestrator } from '../../../lib/orchestrator/orchestrator-port.ts';
 import { pluginRegistry } from '../../../lib/catalog/builtin-plugins.ts';
-import { createLogger } from '../../../lib/runtime/runtime-logger.ts';
+import { createLogger } from '../../../lib/observability/structured-logger.ts';
 import type { RunnerInput } from '../../../lib/runtime/runner-input.ts';
 import { SliceRunner } from '../../../lib/runtime/slice-runner.ts';
 import { SourceOffsetStore } from '../../../lib/runtime/source-offset-store.ts';
