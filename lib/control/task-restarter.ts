@@ -34,22 +34,25 @@ export class TaskRestarter {
       const input = JSON.parse(event.detail.input) as { connector?: string; task?: number };
       if (typeof input.connector !== 'string' || typeof input.task !== 'number') return [];
       const trace = `Task execution ${event.detail.name} ended ${event.detail.status ?? 'abnormally'}${event.detail.error ? `: ${event.detail.error}` : ''}${event.detail.cause ? `\n${event.detail.cause}` : ''}`;
-      // GiveUp's TaskFailed is the policy's own verdict on a failing task; any other end (timed out, aborted) lost the runner.
-      const kind: FailureKind = event.detail.error === 'TaskFailed' ? 'connector' : 'infrastructure';
-      return [await this.restartOrphan(input.connector, input.task, event.detail.name, trace, kind)];
+      return [await this.restartOrphan(input.connector, input.task, event.detail.name, trace)];
     }
     // Alarms, ECS task stops and scheduled sweeps all come down to: find stale tasks.
     return this.sweep();
   }
 
-  /** Restarts a task whose execution ended, if that execution still owned it. */
-  async restartOrphan(connector: string, task: number, execution: string, trace: string, kind: FailureKind = 'connector'): Promise<RestartOutcome> {
+  /**
+   * Restarts a task whose execution ended, if that execution still owned it. A task the state
+   * machine left FAILED (its restart budget spent) is judged by the failure policy; any other
+   * end (timed out, aborted, the interpreter lost) lost the runner, not the connector.
+   */
+  async restartOrphan(connector: string, task: number, execution: string, trace: string): Promise<RestartOutcome> {
     const s = await this.deps.store.getState(connector);
     const lease = s?.leases.get(task);
     if (!s || s.connector.targetState !== 'RUNNING' || lease?.owner !== execution) {
       return { connector, task, action: 'skipped', reason: 'the task is not running or another execution owns it' };
     }
-    return this.restart(connector, task, trace, kind);
+    const failed = s.taskStatuses.find((t) => t.id === task)?.state === 'FAILED';
+    return this.restart(connector, task, trace, failed ? 'connector' : 'infrastructure');
   }
 
   /** Restarts RUNNING connectors' tasks whose runners stopped reporting. */

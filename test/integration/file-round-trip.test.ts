@@ -127,10 +127,16 @@ describe('FileStream source and sink through the local stack', () => {
     expect(victim?.pid).toBeGreaterThan(0);
     appendFileSync(source, lines(3001, 5000));
     process.kill(victim?.pid as number, 'SIGKILL');
-    await eventually(async () => (await rest<Status>(host.restUrl, 'GET', `/connectors/${src}/status`)).body.tasks[0]?.state === 'RUNNING', { what: 'RUNNING again' });
     // No API call restarted it: the restart policy re-ran it as a runner lost to the infrastructure,
     // not as a failure of the connector, and the task's status says so.
-    const task = (await rest<{ tributary?: { restarts: string[]; infrastructure_restarts: string[]; last_restart: string } }>(host.restUrl, 'GET', `/connectors/${src}/tasks/0/status`)).body;
+    type TaskBody = { state: string; tributary?: { restarts: string[]; infrastructure_restarts: string[]; last_restart: string } };
+    const task = await eventually(
+      async () => {
+        const t = (await rest<TaskBody>(host.restUrl, 'GET', `/connectors/${src}/tasks/0/status`)).body;
+        return t.state === 'RUNNING' && t.tributary?.infrastructure_restarts.length ? t : undefined;
+      },
+      { what: 'RUNNING again after a re-run' },
+    );
     expect(task.tributary?.infrastructure_restarts.length).toBeGreaterThanOrEqual(1);
     expect(task.tributary?.restarts).toEqual([]);
     expect(task.tributary?.last_restart).toMatch(/re-run at once \(1 of 60 this hour.*SIGKILL/);
