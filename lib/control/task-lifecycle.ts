@@ -7,7 +7,7 @@ import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { executionName } from '../orchestrator/orchestrator-port.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorState } from '../store/store-model.ts';
-import type { RunnerInput } from '../runtime/runner-input.ts';
+import { DEFAULT_COMMIT_MAX_RECORDS, type RunnerInput } from '../runtime/runner-input.ts';
 import type { Logger } from '../observability/structured-logger.ts';
 import { decideRerun, decideRestart, failureKind } from './restart-policy.ts';
 
@@ -92,7 +92,7 @@ export class TaskLifecycle {
         budgetMs: runner === 'fargate' ? 365 * 24 * 3_600_000 : this.settings.sliceBudgetMs,
         idleMs: runner === 'fargate' ? 365 * 24 * 3_600_000 : this.settings.idleMs,
         commitIntervalMs: Number(c.config['offset.flush.interval.ms'] ?? 5000),
-        commitMaxRecords: Number(c.config['tributary.offset.flush.max.records'] ?? 10_000),
+        commitMaxRecords: Number(c.config['tributary.offset.flush.max.records'] ?? DEFAULT_COMMIT_MAX_RECORDS),
       },
       fargate: { cpu: c.config['tributary.fargate.cpu'] ?? '512', memory: c.config['tributary.fargate.memory'] ?? '1024' },
     };

@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import type { SliceHint } from './task-worker.ts';
 
+/** Default of `tributary.offset.flush.max.records`: a commit every ~0.1 s at full speed, whose cost stays small. */
+export const DEFAULT_COMMIT_MAX_RECORDS = 20_000;
+
 export const runnerInputSchema = z.object({
   connector: z.string().min(1),
   task: z.number().int().nonnegative(),
@@ -18,7 +21,7 @@ export const runnerInputSchema = z.object({
   idleMs: z.number().positive(),
   commitIntervalMs: z.number().positive(),
   /** Commit after at most this many records as well (`tributary.offset.flush.max.records`). */
-  commitMaxRecords: z.number().int().positive().default(10_000),
+  commitMaxRecords: z.number().int().positive().default(DEFAULT_COMMIT_MAX_RECORDS),
 });
 
 export type RunnerInput = z.input<typeof runnerInputSchema>;
