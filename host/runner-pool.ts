@@ -28,8 +28,11 @@ export class RunnerExitError extends Error {
   override readonly name = 'Runtime.ExitError';
 }
 
-/** Warm processes kept ready: two, so creating connectors back to back still finds one. */
-const SPARES = 2;
+/**
+ * Warm processes kept ready: two by default, so creating connectors back to back, or a runner
+ * lost and re-run, still finds one; TRIBUTARY_RUNNER_SPARES changes it (each costs ~100 MB).
+ */
+const DEFAULT_SPARES = 2;
 /** A retired runner has nothing left to commit (its slice ended with a commit); past this, it is killed. */
 const RETIRE_GRACE_MS = 10_000;
 
@@ -39,13 +42,17 @@ export class RunnerPool {
   /** Started, unassigned processes, so a new task does not wait for Node and the runtime to load. */
   private spares: ChildProcess[] = [];
   private closed = false;
+  private readonly spareCount: number;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  constructor(private readonly env: NodeJS.ProcessEnv) {
+    const n = Number(env.TRIBUTARY_RUNNER_SPARES ?? DEFAULT_SPARES);
+    this.spareCount = Number.isInteger(n) && n >= 0 ? n : DEFAULT_SPARES;
+  }
 
-  /** Keeps SPARES warm processes ready (Lambda's provisioned concurrency, locally). */
+  /** Keeps the spare processes ready (Lambda's provisioned concurrency, locally). */
   prewarm(): void {
     this.spares = this.spares.filter((c) => c.exitCode === null && c.signalCode === null);
-    while (!this.closed && this.spares.length < SPARES) this.spares.push(this.fork());
+    while (!this.closed && this.spares.length < this.spareCount) this.spares.push(this.fork());
   }
 
   /** Runner processes with the task each serves (GET /tributary/runners). */
