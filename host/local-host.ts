@@ -40,6 +40,8 @@ export interface LocalHost {
 }
 
 const SWEEP_INTERVAL_MS = 15_000;
+const RESTARTER_ATTEMPTS = 10;
+const RESTARTER_RETRY_MS = 1000;
 
 export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHost> {
   const say = o.log ?? (() => {});
@@ -74,8 +76,14 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
   // The handlers and the interpreter need each other; the handlers only call it later.
   const orchestratorRef: Orchestrator = { startExecution: (name, input) => orchestrator.startExecution(name, input) };
   const restarter = createRestarterHandler(() => orchestratorRef);
-  const restart = (event: RestarterEvent) =>
-    restarter(event, lambdaContext('tributary-restarter') as never).catch((e: unknown) => log.error('Restarter failed', { error: (e as Error).message }));
+  // As Lambda retries a failed asynchronous invocation from EventBridge: an execution's end must
+  // not be lost because the store was briefly unreachable, or its task would wait for the sweep.
+  const restart = (event: RestarterEvent, attempt = 1): Promise<unknown> =>
+    restarter(event, lambdaContext('tributary-restarter') as never).catch((e: unknown) => {
+      const retry = event.source === 'aws.states' && attempt < RESTARTER_ATTEMPTS;
+      log.error('Restarter failed', { error: (e as Error).message, attempt, retrying: retry });
+      if (retry) setTimeout(() => void restart(event, attempt + 1), RESTARTER_RETRY_MS * attempt).unref();
+    });
   const lifecycle = createLifecycleHandler(() => orchestratorRef);
   const orchestrator = new LocalOrchestrator({
     lifecycle: lifecycle as never,
