@@ -10,8 +10,9 @@ import { join, resolve } from 'node:path';
 import { ensureDynamoDb } from '../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../host/kafka-launcher.ts';
 import { ensureSchemaRegistry } from '../host/schema-registry-launcher.ts';
+// eslint-disable-next-line no-restricted-imports -- the Avro peer (a Java program beside it) is still shared with its compatibility test
 import { peerPluginPath } from '../test/support/avro-peer.ts';
-import { freePort } from '../test/support/local-host-process.ts';
+import { freePort } from '../host/net-probe.ts';
 import { ratioChart } from './chart/svg-chart.ts';
 import { BenchInputs } from './support/bench-inputs.ts';
 import { BenchOptionsError, readBenchOptions, type BenchOptions, type System } from './support/bench-options.ts';

@@ -12,8 +12,8 @@ import { TaskRestarter, type RestarterEvent } from '../lib/control/task-restarte
 import type { Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
 import { StepFunctionsOrchestrator } from '../lib/orchestrator/step-functions-orchestrator.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
 import { initOnce } from '../lib/runtime/cold-start.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-restarter');

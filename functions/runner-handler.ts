@@ -6,13 +6,14 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { validEnv, type WithEnv } from '../lib/config/env-middleware.ts';
-import { runnerEnvSchema, type RunnerEnv } from '../lib/config/function-env.ts';
+import { readEnv, runnerEnvSchema, type RunnerEnv } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
+import { publishSliceMetrics } from '../lib/observability/runner-metrics.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
 import { initOnce } from '../lib/runtime/cold-start.ts';
-import { publishSliceMetrics } from '../lib/runtime/runner-metrics.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
-import { SliceRunner, type RunnerInput, type RunnerResult } from '../lib/runtime/slice-runner.ts';
+import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
+import { SliceRunner } from '../lib/runtime/slice-runner.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-runner');
@@ -22,6 +23,12 @@ let stopping = false;
 
 /** Keeps this much of the invocation's remaining time for committing and returning. */
 const SAFETY_MARGIN_MS = 20_000;
+
+/** The container's runner, built once; a build that failed (Kafka unreachable) is tried again next time. */
+function runnerFor(env: RunnerEnv, workerId: string): Promise<SliceRunner> {
+  runner ??= initOnce(async () => (started = await build(env, workerId)));
+  return runner();
+}
 
 async function build(env: RunnerEnv, workerId: string): Promise<SliceRunner> {
   return new SliceRunner({
@@ -36,11 +43,10 @@ async function build(env: RunnerEnv, workerId: string): Promise<SliceRunner> {
 export const handler = middy<RunnerInput, RunnerResult, Error, WithEnv<typeof runnerEnvSchema>>()
   .use(validEnv(runnerEnvSchema))
   .handler(async (input, context) => {
-    // A failed cold start (Kafka or Secrets Manager unreachable) is retried on the next invocation.
-    runner ??= initOnce(async () => (started = await build(context.env, context.env.WORKER_ID ?? `lambda:${context.logStreamName}`)));
+    const sliceRunner = runnerFor(context.env, context.env.WORKER_ID ?? `lambda:${context.logStreamName}`);
     const sliceStarted = Date.now();
     try {
-      const result = await (await runner()).run(input, { deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS, shouldStop: () => stopping });
+      const result = await (await sliceRunner).run(input, { deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS, shouldStop: () => stopping });
       publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - sliceStarted, failed: false });
       return result;
     } catch (e) {
@@ -53,6 +59,15 @@ export const handler = middy<RunnerInput, RunnerResult, Error, WithEnv<typeof ru
 /** Invokes the handler as Lambda would (used by the local host's runner processes). */
 export function handleRunnerInvocation(input: RunnerInput, context: Context): Promise<RunnerResult> {
   return handler(input, context as WithEnv<typeof runnerEnvSchema>);
+}
+
+/**
+ * Builds the runner before its first invocation — a spare local runner process, as Lambda's
+ * provisioned concurrency would — so a task re-run after its runner was lost starts at once.
+ */
+export async function warmUpRunner(): Promise<void> {
+  const env = readEnv(runnerEnvSchema);
+  await (await runnerFor(env, env.WORKER_ID ?? `lambda:${process.pid}`)).warmUp();
 }
 
 /** Asks running slices to commit and return (container shutdown). */

@@ -42,6 +42,8 @@ export class SinkTaskWorker implements TaskWorker {
   private consumed = new Map<string, TopicPartitionOffset>();
   private committed = new Map<string, number>();
   private lastCommit = Date.now();
+  /** Records fetched since the last commit. */
+  private sinceCommit = 0;
   private readonly watch: TargetWatch;
   private commitRequested = false;
   /** Counts the task's seeks (context.offset); a fetch begun before one is stale. */
@@ -113,14 +115,28 @@ export class SinkTaskWorker implements TaskWorker {
       }
       for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
       inflight = fetchNext();
-      if (fetched.length > 0) {
+      // A fetch can hold tens of thousands of records: put them in chunks that end where the
+      // record bound falls due, and commit there, so a lost runner replays at most the bound.
+      for (let from = 0; from < fetched.length; ) {
+        const chunk = fetched.slice(from, from + Math.max(1, opts.commitMaxRecords - this.sinceCommit));
+        from += chunk.length;
         lastData = Date.now();
-        count += fetched.length;
-        const batch = await this.pipeline.fromKafkaBatch(fetched);
+        count += chunk.length;
+        this.sinceCommit += chunk.length;
+        const batch = await this.pipeline.fromKafkaBatch(chunk);
         if (batch.length) await this.put(batch);
+        if (from < fetched.length) {
+          for (const r of chunk) this.consumed.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+          if (this.sinceCommit >= opts.commitMaxRecords && (await this.commit()) === 'commit-and-stop') {
+            await inflight.request.catch(() => {});
+            return { hint: 'stopped', records: count };
+          }
+        }
       }
       for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);
-      if (this.commitRequested || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+      // Caught up (the fetch came back empty): commit now, so a runner lost while idle replays nothing.
+      const caughtUp = fetched.length === 0 && this.sinceCommit > 0;
+      if (caughtUp || this.commitRequested || this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
         if ((await this.commit()) === 'commit-and-stop') {
           await inflight.request.catch(() => {});
           return { hint: 'stopped', records: count };
@@ -202,6 +218,7 @@ export class SinkTaskWorker implements TaskWorker {
       for (const o of changed) this.committed.set(tpKey(o.topic, o.partition), o.offset);
     }
     this.lastCommit = Date.now();
+    this.sinceCommit = 0;
     this.watch.checked();
     return gate;
   }
