@@ -20,6 +20,9 @@ export interface MavenComponent {
 
 export const KAFKA_BROKER: MavenComponent = { pom: 'kafka-broker.pom.xml', id: 'kafka-4.1.1' };
 export const DYNAMODB_LOCAL: MavenComponent = { pom: 'dynamodb-local.pom.xml', id: 'dynamodb-local-2.6.1' };
+/** S3- and SQS-compatible servers for the AWS connectors' tests. */
+export const S3MOCK: MavenComponent = { pom: 's3mock.pom.xml', id: 's3mock-4.11.0' };
+export const ELASTICMQ: MavenComponent = { pom: 'elasticmq.pom.xml', id: 'elasticmq-1.7.1' };
 
 let checked: Promise<void> | undefined;
 

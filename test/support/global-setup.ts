@@ -12,11 +12,14 @@ import { ensureDynamoDb } from '../../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../../host/kafka-launcher.ts';
 import { isPortOpen } from '../../host/net-probe.ts';
 import { freePort } from './local-host-process.ts';
+import { startElasticMq, startS3Mock } from './servers/aws-test-servers.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kafkaBootstrap: string;
     dynamoEndpoint: string;
+    s3Endpoint: string;
+    sqsEndpoint: string;
   }
 }
 
@@ -35,6 +38,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (process.env.TRIBUTARY_TEST_UNIT_ONLY === '1') {
     project.provide('kafkaBootstrap', '');
     project.provide('dynamoEndpoint', '');
+    project.provide('s3Endpoint', '');
+    project.provide('sqsEndpoint', '');
     return async () => {};
   }
   const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
@@ -43,13 +48,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { KAFKA_BOOTSTRAP_SERVERS: _kafka, DYNAMODB_ENDPOINT: _dynamo, ...env } = process.env;
   const reuse = process.env.TRIBUTARY_TEST_REUSE === '1';
   const [kafkaPort, dynamoPort] = reuse ? [REUSE_KAFKA_PORT, REUSE_DYNAMO_PORT] : [await freePortPair(), await freePort()];
-  const [kafka, dynamo] = await Promise.all([ensureKafka({ dataDir: dir, port: kafkaPort, log, env }), ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env })]);
+  const [kafka, dynamo, s3, sqs] = await Promise.all([
+    ensureKafka({ dataDir: dir, port: kafkaPort, log, env }),
+    ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env }),
+    startS3Mock(dir, log),
+    startElasticMq(dir, log),
+  ]);
   log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin})`);
   project.provide('kafkaBootstrap', kafka.bootstrapServers);
   project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('s3Endpoint', s3.endpoint);
+  project.provide('sqsEndpoint', sqs.endpoint);
   return async () => {
     // Components this run merely reused belong to whoever started them.
-    await Promise.all([kafka.stop(), dynamo.stop()]);
+    await Promise.all([kafka.stop(), dynamo.stop(), s3.stop(), sqs.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }
