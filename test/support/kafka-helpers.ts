@@ -15,7 +15,8 @@ export async function createTopics(kafka: Kafka, topics: string[], numPartitions
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })) });
+    // The loop below waits for leaders; kafkajs's own wait fails on a new topic's first UNKNOWN_TOPIC_OR_PARTITION answer.
+    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })) });
     const deadline = Date.now() + 15_000;
     for (;;) {
       try {
