@@ -3,6 +3,7 @@ import { datagenPlugins } from '../connectors/datagen/index.ts';
 import { fileStreamPlugins } from '../connectors/file-stream/index.ts';
 import { jdbcPlugins } from '../connectors/jdbc/index.ts';
 import { s3Plugins } from '../connectors/s3/index.ts';
+import { sqsPlugins } from '../connectors/sqs/index.ts';
 import { builtinConverters } from '../converters/index.ts';
 import { builtinTransforms } from '../transforms/index.ts';
 import { customPlugins } from './custom-plugins.ts';
@@ -13,7 +14,7 @@ let registry: Promise<PluginRegistry> | undefined;
 /** The process-wide registry; custom plugin packages load once, on first use. */
 export function pluginRegistry(env: NodeJS.ProcessEnv = process.env): Promise<PluginRegistry> {
   registry ??= (async () => {
-    const r = new PluginRegistry().register(...fileStreamPlugins, ...jdbcPlugins, ...datagenPlugins, ...s3Plugins, ...builtinConverters, ...builtinTransforms, ...customPlugins);
+    const r = new PluginRegistry().register(...fileStreamPlugins, ...jdbcPlugins, ...datagenPlugins, ...s3Plugins, ...sqsPlugins, ...builtinConverters, ...builtinTransforms, ...customPlugins);
     const custom = (env.TRIBUTARY_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     await r.loadPackages(custom);
     return r;

@@ -77,7 +77,8 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EN
 /** The error code of an AWS SDK v3 error (its name), or of a Node network error. */
 export function awsErrorCode(e: unknown): string {
   const x = (e ?? {}) as SdkErrorShape;
-  return x.Code ?? x.code ?? x.name ?? 'Error';
+  // JSON-protocol services send `com.amazonaws.sqs#QueueDoesNotExist`; the part after '#' is the code.
+  return (x.Code ?? x.code ?? x.name ?? 'Error').split('#').pop() as string;
 }
 
 /** The HTTP status of an AWS SDK v3 service error, if it got that far. */

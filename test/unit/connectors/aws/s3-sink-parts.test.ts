@@ -72,6 +72,8 @@ describe('AWS error mapping', () => {
     expect(denied).toBeInstanceOf(AwsAccessDeniedError);
     expect(isRetriable(denied)).toBe(false);
     expect(classifyAwsError(sdkError('QueueDoesNotExist', 400), 'queue q')).toBeInstanceOf(AwsResourceNotFoundError);
+    // Regression: JSON-protocol errors carry `com.amazonaws.sqs#QueueDoesNotExist` as their Code.
+    expect(classifyAwsError(Object.assign(sdkError('QueueDoesNotExist', 400), { Code: 'com.amazonaws.sqs#QueueDoesNotExist' }), 'queue q')).toBeInstanceOf(AwsResourceNotFoundError);
     const typeError = new TypeError('bug');
     expect(classifyAwsError(typeError, 'x')).toBe(typeError);
   });
