@@ -9,12 +9,17 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigDef } from '../../../../lib/config/config-def.ts';
 import { renderConfigTable } from '../../../../lib/config/config-docs.ts';
 import { s3SinkConfigDef } from '../../../../lib/connectors/s3/s3-sink-config.ts';
+import { sqsSinkConfigDef, sqsSourceConfigDef } from '../../../../lib/connectors/sqs/sqs-config.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const START = /<!-- config-table:start[^>]*-->\n/;
 const END = '<!-- config-table:end -->';
 
-describe.each([['docs/connectors/s3-sink.md', s3SinkConfigDef]] as const)('%s', (path, defOf: () => ConfigDef) => {
+describe.each([
+  ['docs/connectors/s3-sink.md', s3SinkConfigDef],
+  ['docs/connectors/sqs-source.md', sqsSourceConfigDef],
+  ['docs/connectors/sqs-sink.md', sqsSinkConfigDef],
+] as const)('%s', (path, defOf: () => ConfigDef) => {
   it('has the options table of its ConfigDef', () => {
     const file = join(root, path);
     const text = readFileSync(file, 'utf8');
