@@ -1,5 +1,6 @@
 /** The registry of every built-in plugin, plus custom packages named in TRIBUTARY_PLUGINS. */
 import { datagenPlugins } from '../connectors/datagen/index.ts';
+import { dynamoDbPlugins } from '../connectors/dynamodb/index.ts';
 import { fileStreamPlugins } from '../connectors/file-stream/index.ts';
 import { jdbcPlugins } from '../connectors/jdbc/index.ts';
 import { s3Plugins } from '../connectors/s3/index.ts';
@@ -14,7 +15,7 @@ let registry: Promise<PluginRegistry> | undefined;
 /** The process-wide registry; custom plugin packages load once, on first use. */
 export function pluginRegistry(env: NodeJS.ProcessEnv = process.env): Promise<PluginRegistry> {
   registry ??= (async () => {
-    const r = new PluginRegistry().register(...fileStreamPlugins, ...jdbcPlugins, ...datagenPlugins, ...s3Plugins, ...sqsPlugins, ...builtinConverters, ...builtinTransforms, ...customPlugins);
+    const r = new PluginRegistry().register(...fileStreamPlugins, ...jdbcPlugins, ...datagenPlugins, ...s3Plugins, ...sqsPlugins, ...dynamoDbPlugins, ...builtinConverters, ...builtinTransforms, ...customPlugins);
     const custom = (env.TRIBUTARY_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     await r.loadPackages(custom);
     return r;
