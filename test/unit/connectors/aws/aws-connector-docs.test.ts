@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ConfigDef } from '../../../../lib/config/config-def.ts';
 import { renderConfigTable } from '../../../../lib/config/config-docs.ts';
+import { dynamoSinkConfigDef } from '../../../../lib/connectors/dynamodb/dynamodb-sink-config.ts';
 import { s3SinkConfigDef } from '../../../../lib/connectors/s3/s3-sink-config.ts';
 import { sqsSinkConfigDef, sqsSourceConfigDef } from '../../../../lib/connectors/sqs/sqs-config.ts';
 
@@ -19,6 +20,7 @@ describe.each([
   ['docs/connectors/s3-sink.md', s3SinkConfigDef],
   ['docs/connectors/sqs-source.md', sqsSourceConfigDef],
   ['docs/connectors/sqs-sink.md', sqsSinkConfigDef],
+  ['docs/connectors/dynamodb-sink.md', dynamoSinkConfigDef],
 ] as const)('%s', (path, defOf: () => ConfigDef) => {
   it('has the options table of its ConfigDef', () => {
     const file = join(root, path);
