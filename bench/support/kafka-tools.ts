@@ -24,7 +24,8 @@ export class BenchKafka {
   async createTopic(prefix: string): Promise<string> {
     const topic = `${prefix}-${randomBytes(4).toString('hex')}`;
     const admin = await this.admin();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    // kafkajs's own wait for leaders fails on a loaded broker's first UNKNOWN_TOPIC_OR_PARTITION answer; the loop below waits instead.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: false });
     // The broker may still answer metadata without the new topic for a moment; wait until it does not.
     await eventually(async () => (await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined))?.topics[0]?.partitions.every((p) => p.leader >= 0), {
       timeoutMs: 15_000,

@@ -18,6 +18,12 @@ import { SQS_CONNECTOR_VERSION } from './sqs-version.ts';
 
 /** Received but not yet deleted messages above this make poll pause, so a commit comes before their visibility ends. */
 const MAX_UNCOMMITTED = 2000;
+/**
+ * ReceiveMessage calls in flight per poll on a standard queue: SQS returns at most 10 messages
+ * a call, so throughput is bound by round trips. A FIFO queue gets one call at a time, which
+ * keeps a group's messages in receive order.
+ */
+const STANDARD_RECEIVERS = 4;
 const log = createLogger('sqs-source');
 
 export class SqsSourceTask implements SourceTask {
@@ -43,16 +49,23 @@ export class SqsSourceTask implements SourceTask {
     if (this.backoffMs > 0) await new Promise((r) => setTimeout(r, this.backoffMs));
     let messages: Message[];
     try {
-      const r = await this.client.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.s.queueUrl,
-          MaxNumberOfMessages: this.s.maxMessages,
-          WaitTimeSeconds: this.s.waitTimeSeconds,
-          MessageAttributeNames: this.s.attributesEnabled || this.s.partitionKeyAttribute ? ['All'] : [],
-          MessageSystemAttributeNames: ['MessageGroupId', 'SentTimestamp'],
-        }),
-      );
-      messages = r.Messages ?? [];
+      const receive = () =>
+        this.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.s.queueUrl,
+            MaxNumberOfMessages: this.s.maxMessages,
+            WaitTimeSeconds: this.s.waitTimeSeconds,
+            MessageAttributeNames: this.s.attributesEnabled || this.s.partitionKeyAttribute ? ['All'] : [],
+            MessageSystemAttributeNames: ['MessageGroupId', 'SentTimestamp'],
+          }),
+        );
+      const first = await receive();
+      messages = first.Messages ?? [];
+      // Only a queue that just filled a whole receive is worth parallel calls; an idle one keeps a single long poll.
+      if (!this.s.fifo && messages.length === this.s.maxMessages && this.s.maxMessages > 1) {
+        const more = await Promise.all(Array.from({ length: STANDARD_RECEIVERS - 1 }, receive));
+        for (const r of more) messages = messages.concat(r.Messages ?? []);
+      }
       this.backoffMs = 0;
     } catch (e) {
       const err = classifyAwsError(e, `queue ${this.s.queueUrl}`);
