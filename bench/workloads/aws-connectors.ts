@@ -59,7 +59,8 @@ export const s3SinkThroughput: Workload = {
     const n = ctx.options.s3Records;
     const topic = await ctx.kafka.createTopic('bench-s3-input');
     const pad = 'x'.repeat(Math.max(0, ctx.options.recordSize - 40));
-    await ctx.kafka.produce(topic, n, (i) => JSON.stringify({ schema: SCHEMA, payload: { id: i, payload: pad } }));
+    // Smaller produce batches: with the schema envelope, 5,000 records would pass the broker's 1 MB request limit.
+    await ctx.kafka.produce(topic, n, (i) => JSON.stringify({ schema: SCHEMA, payload: { id: i, payload: pad } }), 1_000);
     try {
       const json = await s3Run(target, ctx, 'JsonFormat', topic, n);
       const parquet = await s3Run(target, ctx, 'ParquetFormat', topic, n);
