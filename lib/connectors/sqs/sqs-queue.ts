@@ -30,17 +30,26 @@ export async function checkQueue(s: SqsSettings): Promise<Record<string, string[
   }
 }
 
+/** DeleteMessageBatch calls in flight at once: a commit deletes thousands of messages, 10 per call. */
+const DELETE_CONCURRENCY = 8;
+
 /** Deletes received messages, 10 per call; returns the receipt handles SQS did not delete. */
 export async function deleteMessages(client: SQSClient, queueUrl: string, receipts: readonly string[]): Promise<{ id: string; code: string; message: string }[]> {
   const failed: { id: string; code: string; message: string }[] = [];
-  for (let i = 0; i < receipts.length; i += 10) {
-    const chunk = receipts.slice(i, i + 10);
-    try {
-      const r = await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })) }));
-      for (const f of r.Failed ?? []) failed.push({ id: chunk[Number(f.Id)] ?? '', code: f.Code ?? '', message: f.Message ?? '' });
-    } catch (e) {
-      throw classifyAwsError(e, `deleting messages from queue ${queueUrl}`);
+  const chunks: string[][] = [];
+  for (let i = 0; i < receipts.length; i += 10) chunks.push(receipts.slice(i, i + 10));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++] as string[];
+      try {
+        const r = await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })) }));
+        for (const f of r.Failed ?? []) failed.push({ id: chunk[Number(f.Id)] ?? '', code: f.Code ?? '', message: f.Message ?? '' });
+      } catch (e) {
+        throw classifyAwsError(e, `deleting messages from queue ${queueUrl}`);
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, chunks.length) }, worker));
   return failed;
 }
