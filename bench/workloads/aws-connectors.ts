@@ -5,7 +5,7 @@
  * topic, timed from the POST until the topic holds them all.
  */
 import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { testS3, testSqs } from '../../test/support/aws-test-clients.ts';
 import { uniqueName } from '../../test/support/local-host-process.ts';
 import { benchS3, benchSqs } from '../support/aws-bench-servers.ts';
@@ -71,6 +71,30 @@ export const s3SinkThroughput: Workload = {
   },
 };
 
+async function fillQueue(sqs: SQSClient, url: string, n: number): Promise<void> {
+  // 8 batches of 10 in flight at a time.
+  for (let i = 0; i < n; i += 80) {
+    await Promise.all(
+      Array.from({ length: Math.min(8, Math.ceil((n - i) / 10)) }, (_, b) =>
+        sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: Math.min(10, n - i - b * 10) }, (_, j) => ({ Id: String(j), MessageBody: `message-${i + b * 10 + j}` })) })),
+      ),
+    );
+  }
+}
+
+/** What the server allows one plain client: receive 10, delete them, repeat (the connector's ceiling here). */
+async function directReceiveDelete(sqs: SQSClient, n: number): Promise<number> {
+  const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('bench-direct') }))).QueueUrl as string;
+  await fillQueue(sqs, url, n);
+  const started = performance.now();
+  for (let got = 0; got < n; ) {
+    const m = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))).Messages ?? [];
+    got += m.length;
+    if (m.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: m.map((x, i) => ({ Id: String(i), ReceiptHandle: x.ReceiptHandle ?? '' })) }));
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
 export const sqsSourceThroughput: Workload = {
   id: 'sqs-source',
   only: 'tributary',
@@ -80,14 +104,8 @@ export const sqsSourceThroughput: Workload = {
     const server = await benchSqs(ctx.workDir, ctx.log);
     const sqs = testSqs(server.endpoint);
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('bench'), Attributes: { VisibilityTimeout: '60' } }))).QueueUrl as string;
-    // Filled before timing, 8 batches of 10 in flight at a time.
-    for (let i = 0; i < n; i += 80) {
-      await Promise.all(
-        Array.from({ length: Math.min(8, Math.ceil((n - i) / 10)) }, (_, b) =>
-          sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: Math.min(10, n - i - b * 10) }, (_, j) => ({ Id: String(j), MessageBody: `message-${i + b * 10 + j}` })) })),
-        ),
-      );
-    }
+    const direct = await directReceiveDelete(sqs, Math.min(n, 1000));
+    await fillQueue(sqs, url, n);
     const topic = await ctx.kafka.createTopic('bench-sqs');
     const name = uniqueName('bench-sqs-source');
     const started = performance.now();
@@ -105,7 +123,7 @@ export const sqsSourceThroughput: Workload = {
       let at = 0;
       const done = await waitForProgress(target, name, async () => (at = await ctx.kafka.endOffset(topic)) >= n, { deadline: ctx.deadline(), what: () => `${n} messages in the topic (${at} so far)` });
       const seconds = (done - started) / 1000;
-      return { values: { 'sqs.source.messages': n / seconds }, detail: { seconds, messages: n } };
+      return { values: { 'sqs.source.messages': n / seconds }, detail: { seconds, messages: n, directReceiveDeletePerSecond: direct } };
     } finally {
       await deleteConnector(target, name);
       await ctx.kafka.deleteTopics([topic]);

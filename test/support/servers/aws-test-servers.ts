@@ -26,6 +26,8 @@ export async function startS3Mock(dataDir: string, log: (line: string) => void):
     args: [`--server.port=${httpsPort}`, `--com.adobe.testing.s3mock.http-port=${port}`, `--com.adobe.testing.s3mock.store.root=${root}`, '--server.address=127.0.0.1'],
     jvmOptions: ['-Xms64m', '-Xmx384m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'],
     logFile: join(dataDir, 's3mock.out'),
+    // Spring Boot starts slowly on a busy 2-core machine.
+    startTimeoutMs: 180_000,
     port,
   });
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => proc.stop() };
