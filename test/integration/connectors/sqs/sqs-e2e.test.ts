@@ -73,6 +73,14 @@ describe('SQS source and sink through the local stack', () => {
     }
   }
 
+  /** Offsets are committed only after SQS took a batch: once they cover everything, all was sent. */
+  async function committedAll(name: string, total: number): Promise<void> {
+    await eventually(async () => {
+      const r = await rest<{ offsets: { offset: { kafka_offset: number } }[] }>(host.url, 'GET', `/connectors/${name}/offsets`);
+      return (r.body.offsets ?? []).reduce((n, o) => n + o.offset.kafka_offset, 0) === total;
+    }, { what: `${name} to commit all ${total} records`, timeoutMs: 180_000, intervalMs: 500 });
+  }
+
   beforeAll(async () => {
     await host.start();
   }, 120_000);
@@ -156,6 +164,7 @@ describe('SQS source and sink through the local stack', () => {
     await producer.send({ topic, messages: Array.from({ length: 1000 }, (_, i) => ({ key: `k${i % 7}`, value: `v-${i}`, headers: { origin: 'test', n: String(i) } })) });
     await producer.disconnect();
     expect((await rest(host.url, 'POST', '/connectors', { name, config: sinkConfig(url, topic, { 'sqs.message.attributes.enabled': 'true', 'sqs.message.attributes.include.list': 'origin' }) })).status).toBe(201);
+    await committedAll(name, 1000);
     const got = await drainQueue(sqs, url, 1000);
     expect(new Set(got.map((m) => m.body)).size).toBe(1000);
     expect(got.every((m) => m.attributes.origin === 'test' && m.attributes.n === undefined)).toBe(true);
@@ -183,6 +192,7 @@ describe('SQS source and sink through the local stack', () => {
       next += 1000;
     });
     await producer.disconnect();
+    await committedAll(name, total);
     const got = await drainQueue(sqs, url, total, 5000);
     const bodies = got.map((m) => m.body);
     expect(new Set(bodies).size).toBe(total);
