@@ -21,7 +21,6 @@ import { apiEnvSchema, connectorResourceEnvSchema } from '../../lib/config/funct
 import { acknowledgeRule, acknowledgeWildcardResources } from './nag-acknowledgments.ts';
 import { ConnectRestApi, type ConnectRestApiOptions } from './connect-rest-api.ts';
 import { connectorStatements } from './connector-grants.ts';
-import { acknowledgeWildcardResources } from './nag-acknowledgments.ts';
 import { ConnectorTable } from './connector-table.ts';
 import { FargateRunner, type FargateRunnerOptions } from './fargate-runner.ts';
 import { KafkaAccess, type KafkaConnectionProps } from './kafka-access.ts';

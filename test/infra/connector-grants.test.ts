@@ -7,7 +7,9 @@ import { Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { connectorStatements, queueArnOf } from '../../infra/constructs/connector-grants.ts';
-import { buildStack, logicalIdOf, resourcesOf, STUB_SERVICE_PROPS, type BuiltStack } from './infra-fixture.ts';
+import { Template } from 'aws-cdk-lib/assertions';
+import { appContextSchema, TributaryConnector, TributaryStack } from '../../infra/index.ts';
+import { buildStack, logicalIdOf, newApp, resourcesOf, STUB_SERVICE_PROPS, type BuiltStack } from './infra-fixture.ts';
 
 interface Statement {
   Action: string | string[];
@@ -70,5 +72,13 @@ describe('connector grants', () => {
     expect(() => connectorStatements(stack, { ...DDB, 'topics.regex': 'c.*' })).toThrow(/topics.regex/);
     expect(() => connectorStatements(stack, { ...S3, 's3.bucket.name': '' })).toThrow(/s3.bucket.name is missing/);
     expect(queueArnOf('https://sqs.us-east-1.amazonaws.com/123456789012/q', 'aws')).toBe('arn:aws:sqs:us-east-1:123456789012:q');
+  });
+
+  it('a TributaryConnector of an AWS connector grants its resources on its own', () => {
+    const app = newApp();
+    const stack = new TributaryStack(app, 'Tributary', { settings: appContextSchema.parse({ kafkaBootstrapServers: 'b-1:9092' }), service: STUB_SERVICE_PROPS });
+    new TributaryConnector(stack, 'Orders', { service: stack.service, name: 'orders-sqs', config: SQS });
+    const own: BuiltStack = { app, stack, template: Template.fromStack(stack) };
+    expect(actions(statementsOf(own, stack.service.runnerFunction.role as IConstruct))).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
   });
 });

@@ -92,10 +92,8 @@ describe('DynamoDB sink through the local stack', () => {
   it(`${ITEMS.toLocaleString('en')} items upserted twice and every tenth deleted, with 2 SIGKILLs of the runner: the table holds exactly the latest`, async () => {
     const name = uniqueName('ddb-sink');
     names.push(name);
-    const producer = reader.kafka.producer();
-    await producer.connect();
     const send = async (messages: { key: string; value: string | null }[]) => {
-      for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, messages: messages.slice(i, i + 500) });
+      for (let i = 0; i < messages.length; i += 500) await reader.kafka.produce(topic, messages.slice(i, i + 500));
     };
     const v1 = Array.from({ length: ITEMS }, (_, i) => message(i, 1));
     const v2 = Array.from({ length: ITEMS }, (_, i) => message(i, 2));
@@ -113,7 +111,6 @@ describe('DynamoDB sink through the local stack', () => {
       process.kill(victim.pid, 'SIGKILL');
       last = victim.pid;
     }
-    await producer.disconnect();
     const scan = async () => {
       const items: Record<string, AttributeValue>[] = [];
       let start: Record<string, AttributeValue> | undefined;

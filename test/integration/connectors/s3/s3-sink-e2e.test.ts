@@ -82,8 +82,6 @@ describe('S3 sink through the local stack', () => {
     const name = uniqueName('s3-sink-kill');
     names.push(name);
     await createTopics(reader.kafka, [topic], PARTITIONS);
-    const producer = reader.kafka.producer();
-    await producer.connect();
     const chunks = 8;
     const produceChunk = async (c: number) => {
       const from = Math.floor((PER_PARTITION * c) / chunks);
@@ -91,36 +89,32 @@ describe('S3 sink through the local stack', () => {
       for (let p = 0; p < PARTITIONS; p++) {
         for (let i = from; i < to; i += 1000) {
           const messages = Array.from({ length: Math.min(1000, to - i) }, (_, j) => ({ partition: p, key: `k${i + j}`, value: JSON.stringify({ p, i: i + j, pad: 'x'.repeat(40) }) }));
-          await producer.send({ topic, messages });
+          await reader.kafka.produce(topic, messages);
         }
       }
     };
     const started = Date.now();
-    try {
-      await produceChunk(0);
-      expect((await rest(host.url, 'POST', '/connectors', { name, config: sinkConfig(topic) })).status).toBe(201);
-      await host.running(name);
-      let kills = 0;
-      let lastVictim = -1;
-      for (let c = 1; c < chunks; c++) {
-        await produceChunk(c);
-        if (c % 2 === 0 && kills < KILLS) {
-          // The restarted runner (a new process) must be at work before it is killed again.
-          const victim = await eventually(async () => {
-            const runners = (await rest<{ connector: string; pid: number }[]>(host.url, 'GET', '/tributary/runners')).body;
-            return runners.find((r) => r.connector === name && r.pid !== lastVictim);
-          }, { what: `a new runner of ${name}`, timeoutMs: 120_000, intervalMs: 50 });
-          // Let it get into the new records, then kill it with files open and offsets uncommitted.
-          await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
-          process.kill(victim.pid, 'SIGKILL');
-          lastVictim = victim.pid;
-          kills++;
-        }
+    await produceChunk(0);
+    expect((await rest(host.url, 'POST', '/connectors', { name, config: sinkConfig(topic) })).status).toBe(201);
+    await host.running(name);
+    let kills = 0;
+    let lastVictim = -1;
+    for (let c = 1; c < chunks; c++) {
+      await produceChunk(c);
+      if (c % 2 === 0 && kills < KILLS) {
+        // The restarted runner (a new process) must be at work before it is killed again.
+        const victim = await eventually(async () => {
+          const runners = (await rest<{ connector: string; pid: number }[]>(host.url, 'GET', '/tributary/runners')).body;
+          return runners.find((r) => r.connector === name && r.pid !== lastVictim);
+        }, { what: `a new runner of ${name}`, timeoutMs: 120_000, intervalMs: 50 });
+        // Let it get into the new records, then kill it with files open and offsets uncommitted.
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
+        process.kill(victim.pid, 'SIGKILL');
+        lastVictim = victim.pid;
+        kills++;
       }
-      expect(kills).toBe(KILLS);
-    } finally {
-      await producer.disconnect();
     }
+    expect(kills).toBe(KILLS);
     await eventually(
       async () => {
         const r = await rest<{ offsets: { partition: { kafka_partition: number }; offset: { kafka_offset: number } }[] }>(host.url, 'GET', `/connectors/${name}/offsets`);
@@ -168,11 +162,8 @@ describe('S3 sink through the local stack', () => {
       ],
     };
     const base = Date.UTC(2024, 5, 1, 22, 0);
-    const producer = reader.kafka.producer();
-    await producer.connect();
     // 10 records, one every 30 minutes: days 2024-06-01 (4 records) and 2024-06-02 (6) in UTC.
-    await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: JSON.stringify({ schema, payload: { id: i, kind: i % 2 ? 'odd' : null, at: base + i * 1_800_000, tags: [`t${i}`] } }) })) });
-    await producer.disconnect();
+    await reader.kafka.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: JSON.stringify({ schema, payload: { id: i, kind: i % 2 ? 'odd' : null, at: base + i * 1_800_000, tags: [`t${i}`] } }) })));
     const config = sinkConfig(topic, {
       'format.class': 'io.confluent.connect.s3.format.parquet.ParquetFormat',
       'value.converter.schemas.enable': 'true',
@@ -211,10 +202,7 @@ describe('S3 sink through the local stack', () => {
     const name = uniqueName('s3-sink-null');
     names.push(name);
     await createTopics(reader.kafka, [topic], 1);
-    const producer = reader.kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: [{ value: '{"a":1}' }, { key: 'k', value: null }] });
-    await producer.disconnect();
+    await reader.kafka.produce(topic, [{ value: '{"a":1}' }, { key: 'k', value: null }]);
     expect((await rest(host.url, 'POST', '/connectors', { name, config: sinkConfig(topic, { 'tributary.restart.max.per.hour': '0' }) })).status).toBe(201);
     const status = await eventually(async () => {
       const r = await rest<ConnectorStatus>(host.url, 'GET', `/connectors/${name}/status`);

@@ -159,10 +159,7 @@ describe('SQS source and sink through the local stack', () => {
     const name = uniqueName('sqs-sink');
     names.push(name);
     await createTopics(reader.kafka, [topic], 2);
-    const producer = reader.kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: 1000 }, (_, i) => ({ key: `k${i % 7}`, value: `v-${i}`, headers: { origin: 'test', n: String(i) } })) });
-    await producer.disconnect();
+    await reader.kafka.produce(topic, Array.from({ length: 1000 }, (_, i) => ({ key: `k${i % 7}`, value: `v-${i}`, headers: { origin: 'test', n: String(i) } })));
     expect((await rest(host.url, 'POST', '/connectors', { name, config: sinkConfig(url, topic, { 'sqs.message.attributes.enabled': 'true', 'sqs.message.attributes.include.list': 'origin' }) })).status).toBe(201);
     await committedAll(name, 1000);
     const got = await drainQueue(sqs, url, 1000);
@@ -176,12 +173,10 @@ describe('SQS source and sink through the local stack', () => {
     const name = uniqueName('sqs-sink-fifo');
     names.push(name);
     await createTopics(reader.kafka, [topic], 2);
-    const producer = reader.kafka.producer();
-    await producer.connect();
     const total = 3000;
     const produce = async (from: number, to: number) => {
       for (let i = from; i < to; i += 500) {
-        await producer.send({ topic, messages: Array.from({ length: Math.min(500, to - i) }, (_, j) => ({ key: `k${(i + j) % 5}`, value: `${(i + j) % 5}:${i + j}` })) });
+        await reader.kafka.produce(topic, Array.from({ length: Math.min(500, to - i) }, (_, j) => ({ key: `k${(i + j) % 5}`, value: `${(i + j) % 5}:${i + j}` })));
       }
     };
     await produce(0, 1000);
@@ -191,7 +186,6 @@ describe('SQS source and sink through the local stack', () => {
       await produce(next, next + 1000);
       next += 1000;
     });
-    await producer.disconnect();
     await committedAll(name, total);
     const got = await drainQueue(sqs, url, total, 5000);
     const bodies = got.map((m) => m.body);
