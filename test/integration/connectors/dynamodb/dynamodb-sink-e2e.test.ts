@@ -137,5 +137,5 @@ describe('DynamoDB sink through the local stack', () => {
       address: { M: { city: { S: 'city-2' }, zip: { NULL: true } } },
       balance: { N: '2.56' },
     });
-  });
+  }, 600_000);
 });

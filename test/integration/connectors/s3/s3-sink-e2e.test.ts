@@ -143,7 +143,7 @@ describe('S3 sink through the local stack', () => {
     expect(seen.size).toBe(PER_PARTITION * PARTITIONS);
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
     console.info(`S3 sink e2e: ${PER_PARTITION * PARTITIONS} records in ${keys.length} objects with ${KILLS} kills in ${seconds.toFixed(1)} s; no record missing or duplicated`);
-  });
+  }, 600_000);
 
   it('Parquet with a TimeBasedPartitioner on the record field, from JSON with schemas', async () => {
     const topic = uniqueName('s3-parquet');

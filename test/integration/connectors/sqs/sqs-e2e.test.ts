@@ -129,7 +129,7 @@ describe('SQS source and sink through the local stack', () => {
     console.info(`SQS source e2e: ${MESSAGES} messages with 2 kills in ${seconds.toFixed(1)} s; 0 missing, ${duplicated} duplicated (redelivered after the kills)`);
     // Only messages received but not yet committed when a runner died come again.
     expect(duplicated).toBeLessThanOrEqual(2 * 2000 + 100);
-  });
+  }, 600_000);
 
   it('source: a FIFO queue keeps each message group in order, keyed by its group', async () => {
     const url = await createQueue(sqs, `${uniqueName('fifo')}.fifo`);
@@ -195,7 +195,7 @@ describe('SQS source and sink through the local stack', () => {
       const seq = got.filter((m) => m.groupId === `k${k}`).map((m) => Number(m.body.split(':')[1]));
       expect(seq).toEqual([...seq].sort((a, b) => a - b));
     }
-  });
+  }, 600_000);
 
   it('source: a queue deleted while running fails the task with a trace naming it', async () => {
     const url = await createQueue(sqs, uniqueName('gone'));
