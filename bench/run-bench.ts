@@ -178,7 +178,7 @@ async function cleanUp(): Promise<void> {
   for (const f of cleanups.splice(0).reverse()) await f().catch((e: unknown) => log(`cleanup: ${(e as Error).message}`));
 }
 
-// kafkajs sets negative timeouts under Node 24; `npm start` silences the same warning with a flag.
+// Some dependencies set negative timeouts under Node 24; `npm start` silences the same warning with a flag.
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
   if (w.name !== 'TimeoutNegativeWarning') console.warn(w);

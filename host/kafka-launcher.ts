@@ -26,6 +26,9 @@ export interface KafkaLaunchOptions {
   readonly controllerPort?: number;
   readonly log?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** Listeners besides PLAINTEXT (tests: TLS and SASL), and the broker properties they need. */
+  readonly extraListeners?: readonly { readonly name: string; readonly port: number; readonly protocol: 'SSL' | 'SASL_SSL' | 'SASL_PLAINTEXT' }[];
+  readonly extraProperties?: Readonly<Record<string, string>>;
 }
 
 export async function ensureKafka(o: KafkaLaunchOptions): Promise<KafkaEndpoint> {
@@ -42,7 +45,7 @@ export async function ensureKafka(o: KafkaLaunchOptions): Promise<KafkaEndpoint>
   const controllerPort = o.controllerPort ?? port + 1;
   mkdirSync(dir, { recursive: true });
   const propsFile = join(dir, 'server.properties');
-  writeFileSync(propsFile, brokerProperties({ port, controllerPort, logDir }));
+  writeFileSync(propsFile, brokerProperties({ port, controllerPort, logDir, extraListeners: o.extraListeners ?? [], extraProperties: o.extraProperties ?? {} }));
   const log4j = join(dir, 'log4j2.properties');
   writeFileSync(log4j, log4jProperties(join(dir, 'logs')));
   const classpath = `${jars}/*`;
@@ -67,15 +70,22 @@ export async function ensureKafka(o: KafkaLaunchOptions): Promise<KafkaEndpoint>
   return { bootstrapServers, origin: 'started', stop: () => proc.stop() };
 }
 
-function brokerProperties(p: { port: number; controllerPort: number; logDir: string }): string {
+function brokerProperties(p: {
+  port: number;
+  controllerPort: number;
+  logDir: string;
+  extraListeners: NonNullable<KafkaLaunchOptions['extraListeners']>;
+  extraProperties: NonNullable<KafkaLaunchOptions['extraProperties']>;
+}): string {
+  const extra = p.extraListeners.map((l) => `,${l.name}://127.0.0.1:${l.port}`).join('');
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${p.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${p.port},CONTROLLER://127.0.0.1:${p.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${p.port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${p.port},CONTROLLER://127.0.0.1:${p.controllerPort}${extra}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${p.port}${extra}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${p.extraListeners.map((l) => `,${l.name}:${l.protocol}`).join('')}`,
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${p.logDir}`,
     'num.partitions=1',
@@ -89,6 +99,7 @@ function brokerProperties(p: { port: number; controllerPort: number; logDir: str
     'share.coordinator.state.topic.min.isr=1',
     'auto.create.topics.enable=true',
     'log.retention.hours=168',
+    ...Object.entries(p.extraProperties).map(([k, v]) => `${k}=${v}`),
     '',
   ].join('\n');
 }

@@ -1,32 +1,31 @@
 /** The broker side of the benchmark: topics, end offsets, filling a topic, watching for a record. */
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Admin, Consumer, ListOffsetTimestamps, MessagesStreamModes, Producer, type BaseOptions } from '@platformatic/kafka';
 import { eventually } from '../../test/support/rest-client.ts';
 
 export class BenchKafka {
-  private readonly kafka: Kafka;
+  private readonly options: BaseOptions;
   private adminClient: Admin | undefined;
 
   constructor(readonly bootstrapServers: string) {
-    this.kafka = new Kafka({ clientId: 'tributary-bench', brokers: bootstrapServers.split(','), logLevel: logLevel.NOTHING });
+    this.options = { clientId: 'tributary-bench', bootstrapBrokers: bootstrapServers.split(','), retries: 5, retryDelay: 100 };
   }
 
   private async admin(): Promise<Admin> {
-    if (!this.adminClient) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.adminClient = admin;
-    }
+    this.adminClient ??= new Admin(this.options);
     return this.adminClient;
   }
 
-  /** A new single-partition topic with a random name, created up front so no workload pays for auto-creation. */
-  async createTopic(prefix: string): Promise<string> {
+  /** A new topic with a random name, created up front so no workload pays for auto-creation. */
+  async createTopic(prefix: string, partitions = 1): Promise<string> {
     const topic = `${prefix}-${randomBytes(4).toString('hex')}`;
     const admin = await this.admin();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
     // The broker may still answer metadata without the new topic for a moment; wait until it does not.
-    await eventually(async () => (await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined))?.topics[0]?.partitions.every((p) => p.leader >= 0), {
+    await eventually(async () => {
+      const t = (await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => undefined))?.topics.get(topic);
+      return t !== undefined && t.partitionsCount === partitions && t.partitions.every((p) => p.leader >= 0);
+    }, {
       timeoutMs: 15_000,
       intervalMs: 100,
       what: `${topic} to have a leader`,
@@ -36,8 +35,11 @@ export class BenchKafka {
 
   /** The sum of the partitions' high watermarks. */
   async endOffset(topic: string): Promise<number> {
-    const offsets = await (await this.admin()).fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    const admin = await this.admin();
+    const count = (await admin.metadata({ topics: [topic] })).topics.get(topic)?.partitionsCount ?? 0;
+    const partitions = Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp: ListOffsetTimestamps.LATEST }));
+    const listed = await admin.listOffsets({ topics: [{ name: topic, partitions }] });
+    return listed.flatMap((t) => t.partitions).reduce((sum, p) => sum + Number(p.offset), 0);
   }
 
   /** Polls the end offset until it reaches `target`; resolves with the time it was first seen there. */
@@ -51,16 +53,15 @@ export class BenchKafka {
 
   /** Produces `values` in large batches (the sink workload's input; not timed). */
   async produce(topic: string, count: number, value: (i: number) => string, batch = 5_000): Promise<void> {
-    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
+    const producer = new Producer({ ...this.options, acks: 1 });
     try {
       for (let start = 0; start < count; start += batch) {
         const messages = [];
-        for (let i = start; i < Math.min(count, start + batch); i++) messages.push({ value: value(i) });
-        await producer.send({ topic, messages, acks: 1 });
+        for (let i = start; i < Math.min(count, start + batch); i++) messages.push({ topic, value: Buffer.from(value(i)) });
+        await producer.send({ messages, acks: 1 });
       }
     } finally {
-      await producer.disconnect();
+      await producer.close();
     }
   }
 
@@ -69,11 +70,10 @@ export class BenchKafka {
    * whose value contains `text` arrived (immediately if it already had).
    */
   async watch(topic: string): Promise<{ seen(text: string, deadline: number): Promise<number>; close(): Promise<void> }> {
-    const consumer = this.kafka.consumer({ groupId: `bench-watch-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
+    const consumer = new Consumer({ ...this.options, groupId: `bench-watch-${randomBytes(4).toString('hex')}`, maxWaitTime: 50, autocommit: false });
     const arrivals: { value: string; at: number }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void arrivals.push({ value: String(message.value), at: performance.now() }) });
+    const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, autocommit: false, maxWaitTime: 50 });
+    stream.on('data', (message: { value: Buffer }) => void arrivals.push({ value: String(message.value), at: performance.now() }));
     return {
       seen: (text, deadline) =>
         eventually(async () => arrivals.find((a) => a.value.includes(text))?.at, {
@@ -81,7 +81,10 @@ export class BenchKafka {
           intervalMs: 20,
           what: `a record containing ${text} in ${topic}`,
         }),
-      close: () => consumer.disconnect(),
+      close: async () => {
+        await stream.close();
+        await consumer.close(true);
+      },
     };
   }
 
@@ -90,7 +93,7 @@ export class BenchKafka {
   }
 
   async close(): Promise<void> {
-    await this.adminClient?.disconnect();
+    await this.adminClient?.close();
     this.adminClient = undefined;
   }
 }

@@ -133,7 +133,7 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
           bundling: {
             format: nodejs.OutputFormat.ESM,
             mainFields: ['module', 'main'],
-            // kafkajs, pg and mysql2 are CommonJS and call require(); ESM output needs one.
+            // pg, mysql2 and some of their dependencies are CommonJS and call require(); ESM output needs one.
             banner:
               "import { createRequire as __tributaryCreateRequire } from 'node:module'; const require = __tributaryCreateRequire(import.meta.url);",
             minify: true,
@@ -141,6 +141,9 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
             tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
             // The runtime ships SDK v3; pg-native is an optional peer of pg that is never installed.
             externalModules: ['@aws-sdk/*', 'pg-native'],
+            // The Kafka client's WebAssembly helpers, inlined: their default entry reads a .wasm
+            // file next to itself, which a bundle does not have.
+            esbuildArgs: { '--alias:@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
           },
         });
 

@@ -1,6 +1,6 @@
 /**
  * The narrow port over a Kafka client. The runtime and control plane see only this, so
- * the kafkajs adapter can be replaced by a faster client without touching them.
+ * the client library can be replaced without touching them.
  */
 
 export interface KafkaHeader {

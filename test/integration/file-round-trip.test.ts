@@ -5,8 +5,8 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testKafka } from '../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../support/local-host-process.ts';
 import { eventually, rest } from '../support/rest-client.ts';
 
@@ -39,7 +39,7 @@ describe('FileStream source and sink through the local stack', () => {
   const snk = uniqueName('file-sink');
   let host: HostProcess;
   const start = () => startHostProcess({ kafkaBootstrap, dynamoEndpoint, dataDir, tableName, env: { IDLE_BACKOFF_MAX_MS: '2000' } });
-  const kafka = new Kafka({ brokers: [kafkaBootstrap], logLevel: logLevel.NOTHING });
+  const kafka = testKafka(kafkaBootstrap);
 
   beforeAll(async () => {
     writeFileSync(source, lines(1, 100));
@@ -47,6 +47,7 @@ describe('FileStream source and sink through the local stack', () => {
   });
 
   afterAll(async () => {
+    await kafka.close();
     await host?.stop('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -87,27 +88,24 @@ describe('FileStream source and sink through the local stack', () => {
   });
 
   it('writes source offsets in Connect\'s offsets-topic format and sink offsets as group connect-<name>', async () => {
-    const consumer = kafka.consumer({ groupId: uniqueName('offsets-reader') });
-    const seen: { key: string; value: string | null }[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'connect-offsets', fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push({ key: String(message.key), value: message.value ? String(message.value) : null }) });
     const expectedKey = JSON.stringify([src, { filename: source }]);
-    const record = await eventually(async () => seen.filter((s) => s.key === expectedKey).pop(), { what: 'the source offset record' });
-    await consumer.disconnect();
+    const record = await eventually(
+      async () => {
+        const seen = (await kafka.snapshot('connect-offsets')).map((m) => ({ key: String(m.key), value: m.value ? String(m.value) : null }));
+        return seen.filter((s) => s.key === expectedKey).pop();
+      },
+      { what: 'the source offset record' },
+    );
     expect(JSON.parse(record.value ?? 'null')).toEqual({ position: Buffer.byteLength(lines(1, 300)) });
 
-    const admin = kafka.admin();
-    await admin.connect();
     const committed = await eventually(
       async () => {
-        const offsets = await admin.fetchOffsets({ groupId: `connect-${snk}`, topics: [topic] });
-        return offsets[0]?.partitions.every((p) => Number(p.offset) === 300) ? offsets : undefined;
+        const offsets = await kafka.committedOffsets(`connect-${snk}`, topic);
+        return offsets.every((p) => p.offset === 300) ? offsets : undefined;
       },
       { what: 'the sink group to commit offset 300' },
     );
-    await admin.disconnect();
-    expect(committed[0]?.partitions).toEqual([{ partition: 0, offset: '300', metadata: null }]);
+    expect(committed).toEqual([{ partition: 0, offset: 300 }]);
   });
 
   it('resumes both connectors after SIGTERM of the host without losing or duplicating a line', async () => {

@@ -6,8 +6,8 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testKafka } from '../../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
@@ -26,8 +26,7 @@ function lines(file: string): string[] {
 
 describe('connector offsets through the REST API', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-offsets-'));
-  const kafka = new Kafka({ brokers: [kafkaBootstrap], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
+  const kafka = testKafka(kafkaBootstrap);
   let host: HostProcess;
   const url = () => host.restUrl;
   const running = (name: string) =>
@@ -40,7 +39,6 @@ describe('connector offsets through the REST API', () => {
     );
 
   beforeAll(async () => {
-    await admin.connect();
     host = await startHostProcess({ kafkaBootstrap, dynamoEndpoint, dataDir: join(dir, 'data'), tableName: uniqueName('offsets'), env: { IDLE_BACKOFF_MAX_MS: '2000' } });
   });
 
@@ -50,7 +48,7 @@ describe('connector offsets through the REST API', () => {
   });
 
   afterAll(async () => {
-    await admin.disconnect();
+    await kafka.close();
     await host?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -105,11 +103,8 @@ describe('connector offsets through the REST API', () => {
     const name = uniqueName('offsets-sink');
     const topic = uniqueName('offsets-sink');
     const out = join(dir, 'sink.txt');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: 5 }, (_, i) => ({ value: JSON.stringify(`record-${i}`) })) });
-    await producer.disconnect();
+    await kafka.createTopics([topic]);
+    await kafka.produce(topic, Array.from({ length: 5 }, (_, i) => ({ value: JSON.stringify(`record-${i}`) })));
 
     const config = { 'connector.class': 'FileStreamSink', topics: topic, file: out, 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false', 'offset.flush.interval.ms': '500' };
     expect((await rest(url(), 'POST', '/connectors', { name, config })).status).toBe(201);
@@ -151,12 +146,12 @@ describe('connector offsets through the REST API', () => {
     expect((await rest(url(), 'GET', `/connectors/${name}/offsets`)).body).toEqual({ offsets: [] });
 
     await rest(url(), 'PATCH', `/connectors/${name}/offsets`, { offsets: [{ partition, offset: { kafka_offset: 4 } }] });
-    const groupOffsets = async () => (await admin.fetchOffsets({ groupId: `connect-${name}`, topics: [topic] }))[0]?.partitions[0]?.offset;
-    expect(await groupOffsets()).toBe('4');
+    const groupOffsets = async () => (await kafka.committedOffsets(`connect-${name}`, topic))[0]?.offset;
+    expect(await groupOffsets()).toBe(4);
     const reset = await rest(url(), 'DELETE', `/connectors/${name}/offsets`);
     expect(reset).toMatchObject({ status: 200, body: { message: 'The offsets for this connector have been reset successfully' } });
-    expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain(`connect-${name}`);
-    expect(await groupOffsets()).toBe('-1');
+    expect(await kafka.listGroups()).not.toContain(`connect-${name}`);
+    expect(await groupOffsets()).toBe(-1);
     expect((await rest(url(), 'GET', `/connectors/${name}/offsets`)).body).toEqual({ offsets: [] });
   });
 

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApacheConnect, type ApacheConnectWorker } from '../../support/apache-connect.ts';
+import { testKafka, type TestKafka } from '../../support/kafka-helpers.ts';
 import { freePort, uniqueName } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
@@ -24,7 +24,7 @@ describe('Apache Kafka Connect 4.1.1 as a reference worker', () => {
   const input = join(dir, 'in.txt');
   const topic = uniqueName('apache-lines');
   const name = uniqueName('apache-file-source');
-  const kafka = new Kafka({ brokers: [kafkaBootstrap], logLevel: logLevel.NOTHING });
+  const kafka = testKafka(kafkaBootstrap);
   const workers: ApacheConnectWorker[] = [];
   let port: number;
 
@@ -35,6 +35,7 @@ describe('Apache Kafka Connect 4.1.1 as a reference worker', () => {
   });
 
   afterAll(async () => {
+    await kafka.close();
     for (const w of workers) await w.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -80,16 +81,6 @@ describe('Apache Kafka Connect 4.1.1 as a reference worker', () => {
   });
 });
 
-async function readValues(kafka: Kafka, topic: string, count: number): Promise<unknown[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('apache-connect-reader') });
-  const values: unknown[] = [];
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void values.push(JSON.parse(String(message.value))) });
-    await eventually(async () => values.length >= count, { what: `${count} records in ${topic}` });
-  } finally {
-    await consumer.disconnect();
-  }
-  return values;
+async function readValues(kafka: TestKafka, topic: string, count: number): Promise<unknown[]> {
+  return (await kafka.readAll(topic, count)).map((m) => JSON.parse(String(m.value)) as unknown);
 }

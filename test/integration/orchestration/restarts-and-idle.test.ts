@@ -31,6 +31,7 @@ describe('restart policy and idle backoff on the local host', () => {
   });
 
   afterAll(async () => {
+    await kafka.close();
     await host?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -84,11 +85,8 @@ describe('restart policy and idle backoff on the local host', () => {
     const seen = await eventually(async () => (waits().length >= 4 ? waits() : undefined), { what: 'four idle backoffs', timeoutMs: 60_000 });
     expect(seen.slice(0, 4)).toEqual([1, 2, 4, 8]);
 
-    const producer = kafka.producer();
-    await producer.connect();
     const sentAt = Date.now();
-    await producer.send({ topic, messages: [{ value: JSON.stringify({ schema: { type: 'string', optional: false }, payload: 'wake up' }) }] });
-    await producer.disconnect();
+    await kafka.produce(topic, [{ value: JSON.stringify({ schema: { type: 'string', optional: false }, payload: 'wake up' }) }]);
     await eventually(async () => existsSync(file) && readFileSync(file, 'utf8') === 'wake up\n', { what: 'the record in the sink file', intervalMs: 100, timeoutMs: 30_000 });
     const latency = Date.now() - sentAt;
     console.log(`idle sink woke and delivered after ${latency} ms (backoff bound 8000 ms)`);
@@ -103,20 +101,17 @@ describe('restart policy and idle backoff on the local host', () => {
     const file = join(dir, 'steady.txt');
     const name = uniqueName('fargate-sink');
     await rest(host.restUrl, 'POST', '/connectors', { name, config: { 'connector.class': 'FileStreamSink', file, topics: topic, 'tributary.runner': 'fargate' } });
-    const producer = kafka.producer();
-    await producer.connect();
     const envelope = (s: string) => JSON.stringify({ schema: { type: 'string', optional: false }, payload: s });
-    await producer.send({ topic, messages: [{ value: envelope('one') }] });
+    await kafka.produce(topic, [{ value: envelope('one') }]);
     await eventually(async () => existsSync(file) && readFileSync(file, 'utf8') === 'one\n', { what: 'the first record' });
     // One long slice, not a slice per idle period: no idle backoff is ever logged for it.
     await new Promise((r) => setTimeout(r, 3000));
-    await producer.send({ topic, messages: [{ value: envelope('two') }] });
+    await kafka.produce(topic, [{ value: envelope('two') }]);
     await eventually(async () => readFileSync(file, 'utf8') === 'one\ntwo\n', { what: 'the second record', timeoutMs: 5000 });
     expect(host.output().split('\n').some((l) => l.includes('"Task idle"') && l.includes(name))).toBe(false);
     expect((await rest(host.restUrl, 'PUT', `/connectors/${name}/pause`)).status).toBe(202);
     await eventually(async () => (await rest<string[]>(host.restUrl, 'GET', '/tributary/executions')).body.every((e) => !e.startsWith(name)), { what: 'the long-running execution to end' });
-    await producer.send({ topic, messages: [{ value: envelope('three') }] });
-    await producer.disconnect();
+    await kafka.produce(topic, [{ value: envelope('three') }]);
     await new Promise((r) => setTimeout(r, 2000));
     expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n');
     expect((await rest<{ tasks: { state: string }[] }>(host.restUrl, 'GET', `/connectors/${name}/status`)).body.tasks[0]?.state).toBe('PAUSED');

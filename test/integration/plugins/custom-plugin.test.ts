@@ -36,9 +36,11 @@ describe('custom connector packages', () => {
     const topic = uniqueName('numbers');
     const created = await rest(host.restUrl, 'POST', '/connectors', { name: uniqueName('counter'), config: { 'connector.class': 'Counter', topic, 'count.max': '50' } });
     expect(created.status).toBe(201);
-    const admin = testKafka(kafkaBootstrap).admin();
-    await admin.connect();
-    await eventually(async () => (await admin.fetchTopicOffsets(topic).catch(() => [])).reduce((n, p) => n + Number(p.high), 0) === 50, { what: '50 numbers in the topic' });
-    await admin.disconnect();
+    const kafka = testKafka(kafkaBootstrap);
+    try {
+      await eventually(async () => (await kafka.count(topic)) === 50, { what: '50 numbers in the topic' });
+    } finally {
+      await kafka.close();
+    }
   });
 });

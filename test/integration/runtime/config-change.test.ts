@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KafkajsAdapter } from '../../../lib/kafka/kafkajs-adapter.ts';
-import { countNumberedLines, writeNumberedLines } from '../../support/kafka-helpers.ts';
+import { countNumberedLines, testKafka, writeNumberedLines } from '../../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
@@ -20,7 +19,7 @@ const RECORDS = 300_000;
 describe('a config change during a transfer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-reconfig-'));
   const file = join(dir, 'in.txt');
-  const kafka = new KafkajsAdapter({ brokers: [kafkaBootstrap] });
+  const kafka = testKafka(kafkaBootstrap);
   let host: HostProcess;
 
   beforeAll(async () => {
@@ -39,8 +38,7 @@ describe('a config change during a transfer', () => {
     const topic = uniqueName('reconfigured');
     const config = { 'connector.class': 'FileStreamSource', file, topic, 'offset.flush.interval.ms': '60000' };
     expect((await rest(host.restUrl, 'POST', '/connectors', { name, config })).status).toBe(201);
-    const admin = await kafka.admin();
-    const produced = async () => (await admin.watermarks(topic).catch(() => [])).reduce((n, w) => n + w.high, 0);
+    const produced = async () => (await kafka.watermarks(topic).catch(() => [])).reduce((n, w) => n + w.high, 0);
     await eventually(async () => (await produced()) >= RECORDS / 4, { what: 'a quarter of the file produced', intervalMs: 20 });
     const changed = await rest(host.restUrl, 'PUT', `/connectors/${name}/config`, { ...config, 'batch.size': '1000' });
     expect(changed.status).toBe(200);

@@ -6,7 +6,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { createTopics, testKafka } from '../../support/kafka-helpers.ts';
@@ -21,16 +20,13 @@ describe('errors.tolerance and the dead letter queue', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-dlq-'));
   const kafka = testKafka(kafkaBootstrap);
   let host: HostProcess;
-  let producer: Producer;
 
   beforeAll(async () => {
     host = await startHostProcess({ kafkaBootstrap, dynamoEndpoint, dataDir: join(dir, 'data'), tableName: uniqueName('t'), env: { IDLE_BACKOFF_MAX_MS: '2000' } });
-    producer = kafka.producer();
-    await producer.connect();
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
+    await kafka.close();
     await host?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -41,7 +37,7 @@ describe('errors.tolerance and the dead letter queue', () => {
     const file = join(dir, 'tolerant.txt');
     // The DLQ topic is left for the runner to create.
     await createTopics(kafka, [topic]);
-    await producer.send({ topic, messages: [{ value: envelope('good-1') }, { value: 'this is not json', headers: { origin: 'test' } }, { value: envelope('good-2') }] });
+    await kafka.produce(topic, [{ value: envelope('good-1') }, { value: 'this is not json', headers: { origin: 'test' } }, { value: envelope('good-2') }]);
     const name = uniqueName('tolerant-sink');
     const created = await rest(host.restUrl, 'POST', '/connectors', {
       name,
@@ -58,23 +54,8 @@ describe('errors.tolerance and the dead letter queue', () => {
     expect(created.status).toBe(201);
     await eventually(async () => existsSync(file) && readFileSync(file, 'utf8') === 'good-1\ngood-2\n', { what: 'the good records in the sink file' });
 
-    const admin = kafka.admin();
-    await admin.connect();
-    await eventually(async () => (await admin.listTopics()).includes(dlq), { what: 'the DLQ topic' });
-    await admin.disconnect();
-    const consumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
-    await consumer.connect();
-    await consumer.subscribe({ topic: dlq, fromBeginning: true });
-    const got: { value: string; headers: Record<string, string> }[] = [];
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-        got.push({ value: String(message.value), headers });
-      },
-    });
-    await eventually(async () => got.length >= 1, { what: 'the DLQ record' });
-    await consumer.disconnect();
+    await eventually(async () => (await kafka.listTopics()).includes(dlq), { what: 'the DLQ topic' });
+    const got = (await kafka.readAll(dlq, 1)).map((m) => ({ value: String(m.value), headers: m.headers }));
     expect(got).toHaveLength(1);
     const [record] = got;
     expect(record?.value).toBe('this is not json');
@@ -98,7 +79,7 @@ describe('errors.tolerance and the dead letter queue', () => {
   it('fails the task with a trace naming the stage when tolerance is none', async () => {
     const topic = uniqueName('payments');
     await createTopics(kafka, [topic]);
-    await producer.send({ topic, messages: [{ value: envelope('ok') }, { value: '{not json' }] });
+    await kafka.produce(topic, [{ value: envelope('ok') }, { value: '{not json' }]);
     const name = uniqueName('strict-sink');
     await rest(host.restUrl, 'POST', '/connectors', {
       name,
@@ -115,10 +96,7 @@ describe('errors.tolerance and the dead letter queue', () => {
     expect(task.trace).toMatch(/VALUE_CONVERTER/);
     expect(task.trace).toMatch(/JsonConverter/);
     // Nothing was committed past the poison record: a restart will meet it again rather than skip it.
-    const admin = kafka.admin();
-    await admin.connect();
-    const committed = await admin.fetchOffsets({ groupId: `connect-${name}`, topics: [topic] });
-    await admin.disconnect();
-    expect(Number(committed[0]?.partitions[0]?.offset ?? -1)).toBeLessThanOrEqual(1);
+    const committed = await kafka.committedOffsets(`connect-${name}`, topic);
+    expect(committed[0]?.offset ?? -1).toBeLessThanOrEqual(1);
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectorService } from '../../../lib/control/connector-service.ts';
-import { KafkajsAdapter } from '../../../lib/kafka/kafkajs-adapter.ts';
+import { PlatformaticKafka } from '../../../lib/kafka/platformatic-adapter.ts';
 import type { Orchestrator } from '../../../lib/orchestrator/orchestrator-port.ts';
 import { pluginRegistry } from '../../../lib/catalog/builtin-plugins.ts';
 import { createLogger } from '../../../lib/runtime/runtime-logger.ts';
@@ -27,7 +27,7 @@ describe('lease fencing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-fencing-'));
   const file = join(dir, 'in.txt');
   const name = uniqueName('fenced-source');
-  const kafka = new KafkajsAdapter({ brokers: [kafkaBootstrap] });
+  const kafka = new PlatformaticKafka({ clientId: 'tributary-test', bootstrapBrokers: [kafkaBootstrap] });
   const log = createLogger('fencing-test', 'ERROR');
   let store: DynamoConnectorStore;
   let older: SliceRunner;

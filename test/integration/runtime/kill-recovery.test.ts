@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KafkajsAdapter } from '../../../lib/kafka/kafkajs-adapter.ts';
-import { countNumberedLines, writeNumberedLines } from '../../support/kafka-helpers.ts';
+import { countNumberedLines, testKafka, writeNumberedLines } from '../../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
@@ -22,7 +21,7 @@ const COMMIT_INTERVAL_MS = 1000;
 describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfer`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-kill-'));
   const file = join(dir, 'in.txt');
-  const kafka = new KafkajsAdapter({ brokers: [kafkaBootstrap] });
+  const kafka = testKafka(kafkaBootstrap);
   let host: HostProcess;
 
   beforeAll(async () => {
@@ -31,6 +30,7 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
   });
 
   afterAll(async () => {
+    await kafka.close();
     await host?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -44,10 +44,9 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
       config: { 'connector.class': 'FileStreamSource', file, topic, 'offset.flush.interval.ms': String(COMMIT_INTERVAL_MS), 'tributary.restart.max.per.hour': '100', ...extra },
     });
     expect(created.status).toBe(201);
-    const admin = await kafka.admin();
     const samples: [number, number][] = [];
     const produced = async () => {
-      const n = (await admin.watermarks(topic).catch(() => [])).reduce((sum, w) => sum + w.high, 0);
+      const n = (await kafka.watermarks(topic).catch(() => [])).reduce((sum, w) => sum + w.high, 0);
       samples.push([Date.now(), n]);
       return n;
     };
@@ -68,7 +67,6 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
       { what: 'the whole file to be committed', timeoutMs: 600_000, intervalMs: 500 },
     );
     const seconds = (Date.now() - started) / 1000;
-    await admin.close();
     await rest(host.restUrl, 'DELETE', `/connectors/${name}`);
     // The most records produced within any one commit interval: what a kill can replay at most.
     let peakPerInterval = 0;
@@ -88,7 +86,7 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
     console.log(`exactly-once: ${RECORDS} records with ${KILLS} kills in ${seconds.toFixed(1)} s: ${missing} missing, ${duplicated} duplicated`);
     expect(missing).toBe(0);
     expect(duplicated).toBe(0);
-  });
+  }, 300_000);
 
   it('loses nothing and duplicates at most about a commit interval per kill at least once', async () => {
     const { counts, seconds, peakPerInterval } = await transferWithKills({});
@@ -98,5 +96,5 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
     expect(missing).toBe(0);
     // Each kill replays what was sent since the last commit: at most one interval's worth, plus the batch in flight.
     expect(duplicated).toBeLessThanOrEqual(KILLS * (peakPerInterval + 16_384));
-  });
+  }, 300_000);
 });

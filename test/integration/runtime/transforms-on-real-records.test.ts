@@ -6,9 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTopics, testKafka } from '../../support/kafka-helpers.ts';
+import { createTopics, testKafka, type TestKafka } from '../../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
@@ -24,22 +23,10 @@ interface Out {
 }
 
 /** Reads every record of the topics, parsing JSON keys and values (schemas disabled below). */
-async function readAll(kafka: Kafka, topics: string[], expected: number): Promise<Out[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('smt-reader') });
-  const out: Out[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-      const parse = (b: Buffer | null) => (b === null ? null : (JSON.parse(b.toString()) as unknown));
-      out.push({ topic, key: parse(message.key), value: parse(message.value), headers });
-    },
-  });
-  await eventually(async () => out.length >= expected, { what: `${expected} records in ${topics.join(',')}`, timeoutMs: 30_000 });
-  await consumer.disconnect();
-  return out;
+async function readAll(kafka: TestKafka, topics: string[], expected: number): Promise<Out[]> {
+  const parse = (b: Buffer | null) => (b === null ? null : (JSON.parse(b.toString()) as unknown));
+  const records = await kafka.readAll(topics, expected, { timeoutMs: 30_000 });
+  return records.map((m) => ({ topic: m.topic, key: parse(m.key), value: parse(m.value), headers: m.headers }));
 }
 
 const hoist = { transforms: 'hoist', 'transforms.hoist.type': `${T}HoistField$Value`, 'transforms.hoist.field': 'line' };
@@ -172,6 +159,7 @@ describe('single message transforms on real records', () => {
   });
 
   afterAll(async () => {
+    await kafka.close();
     await host?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -221,21 +209,15 @@ describe('single message transforms on real records', () => {
     await eventually(async () => (await rest<{ offsets: { offset: { position: number } }[] }>(host.restUrl, 'GET', `/connectors/${name}/offsets`)).body.offsets[0]?.offset.position === 4, {
       what: 'the filtered lines committed',
     });
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.disconnect();
-    expect(offsets.map((o) => Number(o.high))).toEqual([0]);
+    const offsets = await kafka.watermarks(topic);
+    expect(offsets.map((o) => o.high)).toEqual([0]);
     await rest(host.restUrl, 'DELETE', `/connectors/${name}`);
   });
 
   it('applies TimestampRouter on the way out of Kafka (records there have timestamps)', async () => {
     const topic = uniqueName('smt-ts');
     await createTopics(kafka, [topic]);
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: [{ value: '"v"', timestamp: String(Date.UTC(2025, 4, 6)) }] });
-    await producer.disconnect();
+    await kafka.produce(topic, [{ value: '"v"', timestamp: Date.UTC(2025, 4, 6) }]);
     const file = join(dir, `${topic}.out`);
     const name = uniqueName('smt-sink');
     await rest(host.restUrl, 'POST', '/connectors', {

@@ -1,15 +1,14 @@
 /**
  * Helpers for the JDBC end-to-end tests through the local host (REST → state machine →
  * runner processes → Kafka): sizes from the environment, a host per test file, an
- * independent kafkajs reader that takes a snapshot of a whole topic, and the JsonConverter
+ * independent Kafka reader that takes a snapshot of a whole topic, and the JsonConverter
  * envelope's Decimal encoding.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
 import { startHostProcess, uniqueName, type HostProcess } from '../../../support/local-host-process.ts';
-import { testKafka } from '../../../support/kafka-helpers.ts';
+import { testKafka, type TestKafka } from '../../../support/kafka-helpers.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 
 /** A positive integer from the environment, or the default; a bad value fails loudly. */
@@ -108,9 +107,9 @@ export interface TopicMessage {
   readonly value: Buffer | null;
 }
 
-/** Reads Kafka with plain kafkajs, independently of Tributary's own client code. */
+/** Reads Kafka with its own client, independently of Tributary's own client code. */
 export class TopicReader {
-  readonly kafka: Kafka;
+  readonly kafka: TestKafka;
 
   constructor(bootstrap: string) {
     this.kafka = testKafka(bootstrap);
@@ -118,16 +117,7 @@ export class TopicReader {
 
   /** Messages in the topic now (sum of high watermarks minus low ones). */
   async count(topic: string): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
-    } catch {
-      return 0; // not created yet
-    } finally {
-      await admin.disconnect();
-    }
+    return this.kafka.count(topic);
   }
 
   /** Waits until the topic holds at least `n` messages; returns how many it holds. */
@@ -159,40 +149,11 @@ export class TopicReader {
 
   /** Every message in the topic up to its high watermarks when called, in offset order per partition. */
   async snapshot(topic: string): Promise<TopicMessage[]> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const marks = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-    const high = new Map(marks.map((m) => [m.partition, Number(m.high)]));
-    const remaining = new Set(marks.filter((m) => Number(m.high) > Number(m.low)).map((m) => m.partition));
-    const out: TopicMessage[] = [];
-    if (remaining.size === 0) return out;
-    const consumer = this.kafka.consumer({ groupId: uniqueName('jdbc-e2e-reader'), maxBytes: 50 * 1024 * 1024 });
-    await consumer.connect();
-    try {
-      let done!: () => void;
-      const finished = new Promise<void>((r) => (done = r));
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const limit = high.get(batch.partition) ?? 0;
-          for (const m of batch.messages) {
-            const offset = Number(m.offset);
-            if (offset >= limit) continue;
-            out.push({ partition: batch.partition, offset, key: m.key, value: m.value });
-            if (offset === limit - 1) remaining.delete(batch.partition);
-          }
-          if (remaining.size === 0) done();
-        },
-      });
-      await Promise.race([
-        finished,
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`reading ${topic} timed out with ${out.length} messages`)), 120_000).unref()),
-      ]);
-    } finally {
-      await consumer.disconnect();
-    }
-    return out.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+    return (await this.kafka.snapshot(topic)).map((m) => ({ partition: m.partition, offset: m.offset, key: m.key, value: m.value }));
+  }
+
+  async close(): Promise<void> {
+    await this.kafka.close();
   }
 }
 

@@ -46,6 +46,7 @@ describe('a MariaDB table to Kafka with one POST /connectors', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await reader.close();
     await host.deleteConnectors(name);
     await host.close();
     await db?.drop(table);

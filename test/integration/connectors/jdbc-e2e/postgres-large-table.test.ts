@@ -48,6 +48,7 @@ describe(`a PostgreSQL table of ${ROWS.toLocaleString('en')} rows through the wh
   }, 120_000);
 
   afterAll(async () => {
+    await reader.close();
     await host.deleteConnectors(name);
     await host.close();
     await db?.drop(table);

@@ -42,6 +42,7 @@ describe(`stopping a JDBC source in the middle of a ${ROWS.toLocaleString('en')}
   }, 120_000);
 
   afterAll(async () => {
+    await reader.close();
     await host.deleteConnectors(name);
     await host.close();
     await db?.drop(table);

@@ -93,9 +93,7 @@ describe(`JDBC sinks upserting ${KEYS.toLocaleString('en')} keys per topic, ever
       `CREATE TABLE ${db.q(primitiveTopic)} (id BIGINT PRIMARY KEY, name TEXT NOT NULL, balance NUMERIC(12,2), updated_at TIMESTAMP(3) NOT NULL, version INT NOT NULL)`,
     );
     await createTopics(reader.kafka, [structTopic, primitiveTopic], PARTITIONS);
-    const producer = reader.kafka.producer();
-    await producer.connect();
-    try {
+    {
       for (const [topic, kind] of [
         [structTopic, 'struct'],
         [primitiveTopic, 'primitive'],
@@ -104,16 +102,15 @@ describe(`JDBC sinks upserting ${KEYS.toLocaleString('en')} keys per topic, ever
         const v1 = Array.from({ length: KEYS }, (_, i) => message(i, 1, kind));
         const v2 = Array.from({ length: KEYS }, (_, i) => message(i, 2, kind));
         for (const run of [v1.flatMap((m) => [m, m]), v2, v2]) {
-          for (let i = 0; i < run.length; i += 1000) await producer.send({ topic, messages: run.slice(i, i + 1000) });
+          for (let i = 0; i < run.length; i += 1000) await reader.kafka.produce(topic, run.slice(i, i + 1000));
         }
       }
-    } finally {
-      await producer.disconnect();
     }
     await host.start();
   }, 120_000);
 
   afterAll(async () => {
+    await reader.close();
     await host.deleteConnectors(structSink, primitiveSink);
     await host.close();
     await db?.drop(structTopic, primitiveTopic);
@@ -146,11 +143,9 @@ describe(`JDBC sinks upserting ${KEYS.toLocaleString('en')} keys per topic, ever
       return row?.n === KEYS && row.latest === KEYS;
     }, { what: `${KEYS} rows at version 2 in ${table}`, timeoutMs: 120_000, intervalMs: 100 });
     const rowsDone = performance.now();
-    const admin = reader.kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets(table).finally(() => admin.disconnect());
+    const ends = await reader.kafka.watermarks(table);
     const expected = ends
-      .map((e) => ({ partition: { kafka_topic: table, kafka_partition: e.partition }, offset: { kafka_offset: Number(e.high) } }))
+      .map((e) => ({ partition: { kafka_topic: table, kafka_partition: e.partition }, offset: { kafka_offset: e.high } }))
       .sort((a, b) => a.partition.kafka_partition - b.partition.kafka_partition);
     await eventually(
       async () => {
