@@ -2,7 +2,7 @@
  * Resolves the jars of a Java component (Kafka broker, DynamoDB Local) from Maven Central
  * with `mvn`, into a cache reused by later runs.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,10 +16,12 @@ export interface MavenComponent {
   readonly pom: string;
   /** Cache folder name; include the version so upgrades resolve anew. */
   readonly id: string;
+  /** About how many bytes its jars take, for the first run's percentage (measured from a resolved cache). */
+  readonly approxBytes?: number;
 }
 
-export const KAFKA_BROKER: MavenComponent = { pom: 'kafka-broker.pom.xml', id: 'kafka-4.1.1' };
-export const DYNAMODB_LOCAL: MavenComponent = { pom: 'dynamodb-local.pom.xml', id: 'dynamodb-local-2.6.1' };
+export const KAFKA_BROKER: MavenComponent = { pom: 'kafka-broker.pom.xml', id: 'kafka-4.1.1', approxBytes: 56_100_000 };
+export const DYNAMODB_LOCAL: MavenComponent = { pom: 'dynamodb-local.pom.xml', id: 'dynamodb-local-2.6.1', approxBytes: 53_100_000 };
 
 let checked: Promise<void> | undefined;
 
@@ -58,18 +60,60 @@ export async function resolveJars(component: MavenComponent, log: (line: string)
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
-    await run(
-      'mvn',
-      ['-q', '-B', '-f', join(projectRoot, 'host', 'maven', component.pom), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`],
-      { maxBuffer: 16 * 1024 * 1024 },
-    );
+    await mavenCopyDependencies(component, staging, log);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
-    const out = (e as { stdout?: string }).stdout ?? '';
-    throw new LocalHostError(`Maven could not resolve ${component.id}: ${out.slice(-2000)}`, { cause: e });
+    throw e;
   }
   // A concurrent resolver may have won the race; either copy is complete.
   if (!existsSync(target)) renameSync(staging, target);
   else rmSync(staging, { recursive: true, force: true });
   return target;
+}
+
+const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9 };
+
+/**
+ * Runs Maven's copy-dependencies and turns its transfer log ("Downloaded from central: … (1.2 MB
+ * at …)") into one progress line: bytes so far and, where the component's size is known, a percentage.
+ */
+function mavenCopyDependencies(component: MavenComponent, outputDir: string, log: (line: string) => void): Promise<void> {
+  // In batch mode Maven logs one line per finished download, which is all the progress needs.
+  const args = ['-B', '-f', join(projectRoot, 'host', 'maven', component.pom), 'dependency:copy-dependencies', `-DoutputDirectory=${outputDir}`];
+  return new Promise((resolve, reject) => {
+    const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    let pending = '';
+    let bytes = 0;
+    let files = 0;
+    let lastReport = 0;
+    const report = (force: boolean) => {
+      if (files === 0 || (!force && Date.now() - lastReport < 1000)) return;
+      lastReport = Date.now();
+      const mb = (bytes / 1e6).toFixed(1);
+      const pct = component.approxBytes ? ` (${Math.min(99, Math.floor((bytes / component.approxBytes) * 100))}%)` : '';
+      log(`Downloading ${component.id}: ${mb} MB in ${files} files${force ? ', done' : pct}`);
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      const text = pending + d.toString();
+      const lines = text.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        tail = (tail + line + '\n').slice(-4000);
+        const m = /Downloaded from [^:]+: \S+ \(([\d.]+) (B|kB|KB|MB|GB)/.exec(line);
+        if (!m) continue;
+        files++;
+        bytes += Number(m[1]) * (UNITS[m[2] ?? 'B'] ?? 1);
+        report(false);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-4000)));
+    child.once('error', (e) => reject(new LocalHostError(`Maven could not be started: ${e.message}`, { cause: e })));
+    child.once('exit', (code) => {
+      if (code === 0) {
+        report(true);
+        resolve();
+      } else reject(new LocalHostError(`Maven could not resolve ${component.id}: ${tail.slice(-2000)}`));
+    });
+  });
 }

@@ -3,6 +3,7 @@
  * service; the smaller constructs are exported for those who compose their own.
  */
 export { TributaryService, type TributaryServiceProps } from './constructs/tributary-service.ts';
+export { TributaryConnector, ConnectorSecret, type TributaryConnectorProps, type ConnectorTargetState } from './constructs/tributary-connector.ts';
 export { TributaryStack, type TributaryStackProps } from './tributary-stack.ts';
 export { readAppContext, appContextSchema, type AppContext } from './app-context.ts';
 export { ConnectRestApi, type ConnectRestApiOptions, type ConnectRestApiProps } from './constructs/connect-rest-api.ts';

@@ -15,8 +15,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { apiEnvSchema } from '../../lib/config/function-env.ts';
+import { apiEnvSchema, connectorResourceEnvSchema } from '../../lib/config/function-env.ts';
+import { acknowledgeRule, acknowledgeWildcardResources } from './nag-acknowledgments.ts';
 import { ConnectRestApi, type ConnectRestApiOptions } from './connect-rest-api.ts';
 import { ConnectorTable } from './connector-table.ts';
 import { FargateRunner, type FargateRunnerOptions } from './fargate-runner.ts';
@@ -77,6 +79,10 @@ export class TributaryService extends Construct {
   readonly securityGroups: ec2.ISecurityGroup[];
   readonly alarms: cloudwatch.Alarm[];
   readonly dashboard: cloudwatch.Dashboard;
+  /** Every principal that resolves connector configs (config providers): the API, runners and restarter. */
+  readonly configReaders: iam.IGrantable[];
+  private readonly functionDefaults: { logLevel: LogLevel; logRetention: logs.RetentionDays; logRemovalPolicy: RemovalPolicy; code: lambda.Code | undefined };
+  private provider: cr.Provider | undefined;
 
   constructor(scope: Construct, id: string, props: TributaryServiceProps) {
     super(scope, id);
@@ -84,6 +90,7 @@ export class TributaryService extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logLevel = props.logLevel ?? 'INFO';
     const functionDefaults = { logLevel, logRetention, logRemovalPolicy: removalPolicy, code: props.functionCode };
+    this.functionDefaults = functionDefaults;
 
     const store = new ConnectorTable(this, 'Store', {
       removalPolicy,
@@ -186,6 +193,7 @@ export class TributaryService extends Construct {
     });
     this.restarterFunction = restarter.restarterFunction.fn;
     this.alarms = restarter.alarms;
+    this.configReaders = [this.apiFunction, this.runnerFunction, fargate.taskDefinition.taskRole, this.restarterFunction];
 
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       api: this.restApi,
@@ -212,6 +220,37 @@ export class TributaryService extends Construct {
       actions: ['execute-api:Invoke'],
       resourceArns: [this.restApi.arnForExecuteApi('*', '/*', this.restApi.deploymentStage.stageName)],
     });
+  }
+
+  /**
+   * The custom resource provider that applies `TributaryConnector`s through the API function,
+   * created with the first connector and shared by all of them.
+   */
+  connectorProvider(): cr.Provider {
+    if (this.provider) return this.provider;
+    const onEvent = new TributaryFunction(this, 'ConnectorResourceFunction', {
+      ...this.functionDefaults,
+      entry: 'functions/connector-resource-handler.ts',
+      description: 'Tributary connectors declared in CDK, applied through the REST API function',
+      envSchema: connectorResourceEnvSchema,
+      environment: { API_FUNCTION_NAME: this.apiFunction.functionName, LOG_LEVEL: this.functionDefaults.logLevel },
+      timeout: Duration.minutes(2),
+      memorySize: 256,
+    });
+    // The unqualified function only: the handler never calls a version or alias.
+    onEvent.role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.apiFunction.functionArn] }));
+    const provider = new cr.Provider(this, 'ConnectorProvider', {
+      onEventHandler: onEvent.fn,
+      logGroup: new logs.LogGroup(this, 'ConnectorProviderLogs', { retention: this.functionDefaults.logRetention, removalPolicy: this.functionDefaults.logRemovalPolicy }),
+    });
+    acknowledgeRule(
+      provider,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The custom resource framework function that aws-cdk-lib provides writes its own logs through this managed policy.',
+    );
+    acknowledgeWildcardResources(provider, [`${onEvent.fn.functionArn}:*`], 'The custom resource framework may invoke the versions of its own onEvent function.');
+    this.provider = provider;
+    return provider;
   }
 
   /** A small VPC for trying Tributary out; production deployments pass the VPC that reaches Kafka. */

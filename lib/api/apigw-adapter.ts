@@ -20,3 +20,21 @@ export function toProxyResult(r: ApiResponse): APIGatewayProxyResult {
     body: hasBody ? JSON.stringify(r.body) : '',
   };
 }
+
+/** An API Gateway REST proxy event for one call, as the deployed API would send it to the API function. */
+export function proxyEvent(method: string, path: string, body?: unknown): APIGatewayProxyEvent {
+  return {
+    httpMethod: method,
+    path,
+    resource: '/{proxy+}',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+  };
+}

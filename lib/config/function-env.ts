@@ -51,6 +51,11 @@ export const restarterEnvSchema = storeEnvSchema.merge(logEnvSchema).extend({
   STALE_AFTER_MS: z.coerce.number().int().positive().default(900_000),
 });
 
+export const connectorResourceEnvSchema = logEnvSchema.extend({
+  /** The API function that connectors declared in CDK are applied through. */
+  API_FUNCTION_NAME: z.string().min(1),
+});
+
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 export type LifecycleEnv = z.infer<typeof lifecycleEnvSchema>;
 export type RunnerEnv = z.infer<typeof runnerEnvSchema>;

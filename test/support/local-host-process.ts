@@ -45,7 +45,7 @@ export function uniqueName(prefix: string): string {
 export async function startHostProcess(s: HostSettings): Promise<HostProcess> {
   const port = s.port ?? (await freePort());
   let out = '';
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', join(projectRoot, 'cli', 'tributary-cli.ts'), 'start'], {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(projectRoot, 'cli', 'tributary.mjs'), 'start'], {
     cwd: projectRoot,
     env: {
       ...process.env,
