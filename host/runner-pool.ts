@@ -92,7 +92,7 @@ export class RunnerPool {
 
   private fork(): ChildProcess {
     return fork(join(projectRoot, 'host', 'runner-process.ts'), [], {
-      execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx'],
+      execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', ...profileArgs(this.env)],
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // Ctrl-C goes to the host, which stops runners in order
@@ -131,6 +131,12 @@ export class RunnerPool {
     this.runners.set(key, runner);
     return runner;
   }
+}
+
+/** TRIBUTARY_RUNNER_CPU_PROF_DIR: each runner writes a V8 CPU profile there when it exits (profiling the record pipeline). */
+function profileArgs(env: NodeJS.ProcessEnv): string[] {
+  const dir = env.TRIBUTARY_RUNNER_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 function splitKey(key: string): string[] {

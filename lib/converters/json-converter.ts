@@ -10,7 +10,7 @@ import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../plugi
 import { PLUGIN_VERSION, newConverterConfigDef, oneOf, resolveConverterType, withConverterType } from './converter-config.ts';
 import { asConnectSchema, asJsonSchema, convertToConnect, convertToJson } from './json-data.ts';
 import type { JsonCodecOptions } from './json-data.ts';
-import { isJsonObject, jsonObject, parseJsonTree, writeJson } from './json-text.ts';
+import { isJsonObject, parseJsonTree, writeJson } from './json-text.ts';
 import type { JsonNode } from './json-text.ts';
 
 export const SCHEMAS_ENABLE_CONFIG = 'schemas.enable';
@@ -83,6 +83,7 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   private schemasEnabled = true;
   private codec: JsonCodecOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
+  private schemaTexts = new WeakMap<Schema, string>();
 
   version(): string {
     return PLUGIN_VERSION;
@@ -100,26 +101,33 @@ export class JsonConverter implements Converter, HeaderConverter {
       decimalFormat: String(parsed[DECIMAL_FORMAT_CONFIG]).toUpperCase() === 'NUMERIC' ? 'NUMERIC' : 'BASE64',
       replaceNullWithDefault: parsed[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean,
     };
+    this.schemaTexts = new WeakMap();
   }
 
   fromConnectData(_topic: string, schema: Schema | null | undefined, value: unknown, _headers?: ConnectHeader[]): Buffer | null {
     const s = schema ?? null;
     if (s === null && (value === null || value === undefined)) return null;
-    const payload = convertToJson(s, value, this.codec);
-    const node: JsonNode = this.schemasEnabled
-      ? jsonObject([
-          ['schema', s ? asJsonSchema(s, this.codec) : null],
-          ['payload', payload],
-        ])
-      : payload;
-    return Buffer.from(writeJson(node), 'utf8');
+    // A plain string needs no tree: JSON.stringify is what writeJson would write for it.
+    const payload = typeof value === 'string' && s !== null && s.type === 'STRING' && s.name === undefined ? JSON.stringify(value) : writeJson(convertToJson(s, value, this.codec));
+    if (!this.schemasEnabled) return Buffer.from(payload, 'utf8');
+    return Buffer.from(`{"schema":${s ? this.schemaText(s) : 'null'},"payload":${payload}}`, 'utf8');
+  }
+
+  /** The envelope's schema text, written once per schema: records of one source share a schema object. */
+  private schemaText(schema: Schema): string {
+    let text = this.schemaTexts.get(schema);
+    if (text === undefined) {
+      text = writeJson(asJsonSchema(schema, this.codec));
+      this.schemaTexts.set(schema, text);
+    }
+    return text;
   }
 
   toConnectData(_topic: string, value: Buffer | null, _headers?: readonly ConnectHeader[]): SchemaAndValue {
     if (value === null || value === undefined) return { schema: null, value: null };
     let node: JsonNode | undefined;
     try {
-      node = parseJsonTree(Buffer.from(value).toString('utf8'));
+      node = parseJsonTree((Buffer.isBuffer(value) ? value : Buffer.from(value)).toString('utf8'));
     } catch (e) {
       throw new DataError(`Converting byte[] to Kafka Connect data failed due to serialization error: ${(e as Error).message}`, { cause: e });
     }
