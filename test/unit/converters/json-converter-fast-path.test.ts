@@ -45,3 +45,32 @@ describe('JsonConverter.fromConnectData shortcuts', () => {
     expect(c.fromConnectData('t', null, null)).toBeNull();
   });
 });
+
+describe('JsonConverter.toConnectData shortcut for string envelopes', () => {
+  const head = '{"schema":{"type":"string","optional":false},"payload":';
+  const general = (text: string) => {
+    // The same text with a space before the payload takes the general path.
+    return converter(true).toConnectData('t', Buffer.from(text.replace(head, `${head} `)));
+  };
+
+  it('reads any string envelope as the general path does', () => {
+    const c = converter(true);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u0000', 'é€😀', '"}')), (s) => {
+        const text = c.fromConnectData('t', Schemas.STRING, s)!.toString('utf8');
+        expect(text.startsWith(head)).toBe(true);
+        const fast = c.toConnectData('t', Buffer.from(text));
+        expect(fast.value).toBe(s);
+        expect(fast).toEqual(general(text));
+      }),
+    );
+  });
+
+  it('leaves anything but exactly one string payload to the general path and its errors', () => {
+    const c = converter(true);
+    expect(() => c.toConnectData('t', Buffer.from(`${head}"a","extra":1}`))).toThrow(/requires "schema" and "payload" fields/);
+    expect(() => c.toConnectData('t', Buffer.from(`${head}"a"`))).toThrow(/serialization error/);
+    expect(() => c.toConnectData('t', Buffer.from(`${head}1}`))).toThrow();
+    expect(() => c.toConnectData('t', Buffer.from(`${head}null}`))).toThrow(/Invalid null value for required STRING field/);
+  });
+});
