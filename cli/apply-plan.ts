@@ -4,9 +4,8 @@
  * never printed, and cannot be compared: the API answers them as `[hidden]`.
  */
 import type { ConnectorConfig, ExpandedConnector } from './connect-client.ts';
+import { HIDDEN } from '../lib/control/config-secrets.ts';
 import type { ConnectorManifest, TargetState } from './connector-manifests.ts';
-
-export const HIDDEN = '[hidden]';
 
 export type ConfigChange =
   | { readonly kind: 'add'; readonly key: string; readonly to: string }

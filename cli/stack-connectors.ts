@@ -9,7 +9,7 @@ import type { AwsSettings } from './cli-context.ts';
 import { UsageError } from './cli-errors.ts';
 import type { ConnectorManifest, TargetState } from './connector-manifests.ts';
 
-import { HIDDEN } from './apply-plan.ts';
+import { HIDDEN } from '../lib/control/config-secrets.ts';
 
 interface TemplateResource {
   readonly Type?: string;

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../lib/api/request-parsing.ts';
 import { errorBody } from '../lib/api/http-types.ts';
+import { parseQuery, splitTarget } from '../lib/api/request-target.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: ReturnType<typeof lambdaContext>) => Promise<APIGatewayProxyResult>;
@@ -20,16 +21,21 @@ export interface HttpServerOptions {
   readonly extraRoutes?: Readonly<Record<string, () => unknown>>;
 }
 
-export function toProxyEvent(req: IncomingMessage, body: string): APIGatewayProxyEvent {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const multi: Record<string, string[]> = {};
-  for (const [k, v] of url.searchParams) (multi[k] ??= []).push(v);
+/**
+ * The request as API Gateway's REST proxy would hand it over. The target is split, never
+ * resolved (the API's request-target parser judges it); a body that is not well-formed
+ * UTF-8 travels base64-encoded so the API can refuse it instead of storing U+FFFD.
+ */
+export function toProxyEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
+  const { path, query } = splitTarget(req.url ?? '/');
+  const multi = parseQuery(query);
+  const text = wellFormedUtf8(body);
   const single = Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v[v.length - 1] as string]));
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
   return {
     httpMethod: req.method ?? 'GET',
-    path: url.pathname,
+    path,
     resource: '/{proxy+}',
     headers,
     multiValueHeaders: {},
@@ -37,15 +43,30 @@ export function toProxyEvent(req: IncomingMessage, body: string): APIGatewayProx
     multiValueQueryStringParameters: Object.keys(multi).length ? multi : null,
     pathParameters: null,
     stageVariables: null,
-    body: body === '' ? null : body,
-    isBase64Encoded: false,
+    body: body.length === 0 ? null : (text ?? body.toString('base64')),
+    isBase64Encoded: body.length > 0 && text === undefined,
     requestContext: {} as APIGatewayProxyEvent['requestContext'],
   };
 }
 
+function wellFormedUtf8(body: Buffer): string | undefined {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...headers, ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) });
-  res.end(body);
+  try {
+    res.writeHead(status, { ...headers, ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) });
+    res.end(body);
+  } catch {
+    // A header Node refuses to write (or a closed socket): drop the connection, never the host.
+    res.destroy();
+  }
 }
 
 export function startHttpServer(o: HttpServerOptions): Promise<Server> {
@@ -58,19 +79,32 @@ export function startHttpServer(o: HttpServerOptions): Promise<Server> {
       if (size > MAX_BODY_BYTES) tooLarge = true;
       else chunks.push(c);
     });
+    req.on('error', () => res.destroy());
     req.on('end', () => {
+      try {
+        answer();
+      } catch (e) {
+        // Nothing a client sends may take the host down.
+        send(res, 500, JSON.stringify(errorBody(500, `Internal server error: ${(e as Error).name}`)), { 'Content-Type': 'application/json' });
+      }
+    });
+    const answer = () => {
       const json = { 'Content-Type': 'application/json' };
       if (tooLarge) return send(res, 413, JSON.stringify(errorBody(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`)), json);
       if (o.token && req.headers.authorization !== `Bearer ${o.token}`) {
         return send(res, 401, JSON.stringify(errorBody(401, 'Missing or wrong bearer token (set by TRIBUTARY_API_TOKEN)')), json);
       }
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const extra = req.method === 'GET' ? o.extraRoutes?.[path] : undefined;
+      const { path } = splitTarget(req.url ?? '/');
+      const extra = req.method === 'GET' && Object.hasOwn(o.extraRoutes ?? {}, path) ? o.extraRoutes?.[path] : undefined;
       if (extra) return send(res, 200, JSON.stringify(extra()), json);
-      o.handler(toProxyEvent(req, Buffer.concat(chunks).toString('utf8')), lambdaContext('tributary-api', 29_000))
+      o.handler(toProxyEvent(req, Buffer.concat(chunks)), lambdaContext('tributary-api', 29_000))
         .then((r) => send(res, r.statusCode, r.body, Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, String(v)]))))
         .catch((e: unknown) => send(res, 500, JSON.stringify(errorBody(500, `Internal server error: ${(e as Error).name}`)), json));
-    });
+    };
+  });
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {

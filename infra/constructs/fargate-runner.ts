@@ -4,6 +4,8 @@
  * it with `ecs:runTask.sync` (RunFargateTask in the ASL) and passes the runner input in
  * TRIBUTARY_RUNNER_INPUT; the task role holds only what a runner needs.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IgnoreMode } from 'aws-cdk-lib';
@@ -50,8 +52,13 @@ export interface FargateRunnerProps extends FargateRunnerOptions {
   readonly logRemovalPolicy: RemovalPolicy;
 }
 
-/** Builds the default runner image from the repository; only the sources it needs are staged. */
+/**
+ * The default runner image: an installed package carries the runner prebuilt (runner-image/,
+ * made by scripts/build-package.ts); a checkout builds it from the sources it needs, staged alone.
+ */
 export function runnerImageFromRepository(): ecs.ContainerImage {
+  const prebuilt = path.join(REPO_ROOT, 'runner-image');
+  if (existsSync(path.join(prebuilt, 'fargate-runner.mjs'))) return ecs.ContainerImage.fromAsset(prebuilt, { platform: Platform.LINUX_ARM64 });
   return ecs.ContainerImage.fromAsset(REPO_ROOT, {
     file: 'infra/runner-image/Dockerfile',
     platform: Platform.LINUX_ARM64,

@@ -10,6 +10,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { namedAsSecret } from '../../lib/control/config-secrets.ts';
 import { InfraConfigError } from '../errors.ts';
 import type { TributaryService } from './tributary-service.ts';
 
@@ -54,8 +55,6 @@ export interface TributaryConnectorProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Key names that hold credentials: such a key must come through `secrets`, never as a plain value. */
-const SECRET_KEY = /(password|secret|api[._-]?key|token|private[._-]?key|user\.info)$/i;
 
 export class TributaryConnector extends Construct {
   readonly connectorName: string;
@@ -66,7 +65,8 @@ export class TributaryConnector extends Construct {
     const secrets = props.secrets ?? {};
     for (const [key, value] of Object.entries(props.config)) {
       if (key in secrets) throw new InfraConfigError(`Connector ${props.name}: ${key} is given both as config and as a secret`);
-      if (SECRET_KEY.test(key) && !value.startsWith('${')) {
+      // The service's one secret rule, by name (the plugin definitions live in the runners).
+      if (namedAsSecret(key) && !value.startsWith('${')) {
         throw new InfraConfigError(`Connector ${props.name}: ${key} looks like a secret; pass it through "secrets" (Secrets Manager or SSM), not as a plain value in the template`);
       }
     }

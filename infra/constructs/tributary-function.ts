@@ -4,6 +4,7 @@
  * to run (its log group, X-Ray, VPC ENIs), and types `environment` from the handler's zod
  * schema so a missing variable is a compile error.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
@@ -25,6 +26,9 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** CloudFormation metadata key naming a function's entry point (e.g. `functions/api-handler.ts`). */
+export const ENTRY_METADATA = 'tributary:entry';
 
 /**
  * The variables a function must be given, from its zod schema: every key of EnvInput, and
@@ -120,8 +124,12 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
       securityGroups: props.vpc ? props.securityGroups : undefined,
     };
 
-    this.fn = props.code
-      ? new lambda.Function(this, 'Function', { ...common, runtime: FUNCTION_RUNTIME, code: props.code, handler: 'index.handler' })
+    // An installed package carries each function prebundled (bundles/<entry>/, made by
+    // scripts/build-package.ts from this very construct's output); a checkout bundles the sources.
+    const prebuilt = path.join(REPO_ROOT, 'bundles', path.basename(props.entry, '.ts'));
+    const code = props.code ?? (existsSync(prebuilt) ? lambda.Code.fromAsset(prebuilt) : undefined);
+    this.fn = code
+      ? new lambda.Function(this, 'Function', { ...common, runtime: FUNCTION_RUNTIME, code, handler: 'index.handler', environment: props.code ? environment : { ...environment, NODE_OPTIONS: '--enable-source-maps' } })
       : new nodejs.NodejsFunction(this, 'Function', {
           ...common,
           runtime: FUNCTION_RUNTIME,
@@ -146,6 +154,9 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
             esbuildArgs: { '--alias:@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
           },
         });
+
+    // Which entry point this function runs: the package build and the assembly test read it back.
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA, props.entry);
 
     acknowledgeWildcardResources(
       this.role,

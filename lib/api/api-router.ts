@@ -6,6 +6,7 @@
  */
 import { BadInputError, MethodNotAllowedError, NotAcceptableError, RouteNotFoundError } from './api-errors.ts';
 import type { ApiRequest, ApiResponse } from './http-types.ts';
+import { isWellFormed, parseRequestTarget, printable } from './request-target.ts';
 
 export type RouteHandler = (req: ApiRequest, params: Readonly<Record<string, string>>) => Promise<ApiResponse>;
 
@@ -13,18 +14,30 @@ interface Route {
   readonly method: string;
   readonly segments: readonly string[];
   readonly handler: RouteHandler;
+  readonly opts: RouteOptions;
+}
+
+export interface RouteOptions {
+  /**
+   * Admit path parameters that are not well-formed Unicode (lone surrogates): only for
+   * deleting a connector stored under such a name before names were checked.
+   */
+  readonly illFormedNames?: boolean;
 }
 
 export class ApiRouter {
   private readonly routes: Route[] = [];
 
-  on(method: string, template: string, handler: RouteHandler): this {
-    this.routes.push({ method, segments: split(template), handler });
+  on(method: string, template: string, handler: RouteHandler, opts: RouteOptions = {}): this {
+    this.routes.push({ method, segments: split(template), handler, opts });
     return this;
   }
 
   async dispatch(req: ApiRequest): Promise<ApiResponse> {
-    const segments = split(req.path);
+    const target = parseRequestTarget(req.path, req.query);
+    if (target.kind === 'not-found') throw new RouteNotFoundError();
+    if (target.kind === 'bad-request') throw new BadInputError(target.message);
+    const segments = target.segments;
     const allowed = new Set<string>();
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     for (const r of this.routes) {
@@ -32,7 +45,7 @@ export class ApiRouter {
       allowed.add(r.method);
       if (r.method !== method) continue;
       if (!acceptsJson(req.headers.accept)) throw new NotAcceptableError();
-      const res = await r.handler(req, params(r.segments, segments));
+      const res = await r.handler(req, params(r.segments, segments, r.opts));
       return req.method === 'HEAD' ? { status: res.status, headers: res.headers ?? {} } : res;
     }
     if (allowed.size === 0) throw new RouteNotFoundError();
@@ -42,12 +55,9 @@ export class ApiRouter {
   }
 }
 
-/** Path segments; a trailing slash is ignored, as Connect ignores it. */
-function split(path: string): string[] {
-  const parts = path.split('/');
-  if (parts[0] === '') parts.shift();
-  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  return parts;
+/** Template segments. */
+function split(template: string): string[] {
+  return template.split('/').filter((s) => s !== '');
 }
 
 function fits(template: readonly string[], actual: readonly string[]): boolean {
@@ -59,21 +69,15 @@ function isParam(segment: string): boolean {
   return segment.startsWith('{') && segment.endsWith('}');
 }
 
-/** Decoded path parameters; malformed percent-encoding or control characters are a 400. */
-function params(template: readonly string[], actual: readonly string[]): Record<string, string> {
+/** Path parameters (already decoded); control characters are a 400. */
+function params(template: readonly string[], actual: readonly string[], opts: RouteOptions): Record<string, string> {
   const out: Record<string, string> = {};
   template.forEach((t, i) => {
     if (!isParam(t)) return;
-    const raw = actual[i] as string;
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(raw);
-    } catch {
-      throw new BadInputError(`Malformed percent-encoding in path segment '${raw}'`);
-    }
-     
-    if (/[\u0000-\u001f\u007f]/.test(decoded)) throw new BadInputError(`Path segment '${raw}' contains control characters`);
-    out[t.slice(1, -1)] = decoded;
+    const value = actual[i] as string;
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) throw new BadInputError(`Path segment '${printable(value)}' contains control characters`);
+    if (!opts.illFormedNames && !isWellFormed(value)) throw new BadInputError(`Path segment '${printable(value)}' is not well-formed Unicode (a lone surrogate)`);
+    out[t.slice(1, -1)] = value;
   });
   return out;
 }

@@ -2,14 +2,25 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ApiRequest, ApiResponse } from './http-types.ts';
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export function fromProxyEvent(e: APIGatewayProxyEvent): ApiRequest {
   const query: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(e.multiValueQueryStringParameters ?? {})) if (v) query[k] = v;
   for (const [k, v] of Object.entries(e.queryStringParameters ?? {})) if (v !== undefined && !query[k]) query[k] = [v];
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(e.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
-  const body = e.body === null || e.body === undefined ? null : e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body;
-  return { method: e.httpMethod.toUpperCase(), path: e.path, query, headers, body };
+  let body: string | null = e.body ?? null;
+  let bodyError: string | undefined;
+  if (body !== null && e.isBase64Encoded) {
+    try {
+      body = utf8.decode(Buffer.from(body, 'base64'));
+    } catch {
+      body = null;
+      bodyError = 'Request body is not well-formed UTF-8';
+    }
+  }
+  return { method: (e.httpMethod ?? 'GET').toUpperCase(), path: e.path ?? '/', query, headers, body, ...(bodyError ? { bodyError } : {}) };
 }
 
 export function toProxyResult(r: ApiResponse): APIGatewayProxyResult {

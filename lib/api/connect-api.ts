@@ -5,7 +5,7 @@
 import type { ConnectorService } from '../control/connector-service.ts';
 import { ControlError } from '../control/control-errors.ts';
 import type { OffsetsService } from '../control/offsets-service.ts';
-import { StoreUnavailableError } from '../store/store-errors.ts';
+import { ConfigTooLargeError, StoreUnavailableError } from '../store/store-errors.ts';
 import { registerAdminRoutes, type AdminDeps } from './admin-routes.ts';
 import { ApiError, MethodNotAllowedError } from './api-errors.ts';
 import { ApiRouter } from './api-router.ts';
@@ -48,6 +48,7 @@ export function errorResponse(e: unknown, req: ApiRequest, onUnexpected?: (e: un
     const headers = e instanceof MethodNotAllowedError ? { Allow: e.allowed.join(', ') } : undefined;
     return { status: e.status, body: errorBody(e.status, e.message), ...(headers ? { headers } : {}) };
   }
+  if (e instanceof ConfigTooLargeError) return { status: 413, body: errorBody(413, e.message) };
   onUnexpected?.(e, req);
   if (e instanceof StoreUnavailableError) return { status: 503, body: errorBody(503, 'The connector store is unavailable; try again') };
   return { status: 500, body: errorBody(500, 'Internal server error: the request could not be completed; see the API logs for details') };

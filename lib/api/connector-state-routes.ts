@@ -4,7 +4,7 @@ import { ApiError } from './api-errors.ts';
 import type { ApiRouter } from './api-router.ts';
 import type { ApiResponse } from './http-types.ts';
 import { boolParam, taskIdParam } from './request-parsing.ts';
-import { hideSecrets } from './secret-masking.ts';
+import { hideSecrets } from '../control/config-secrets.ts';
 import { instanceBody, statusBody } from './status-format.ts';
 
 export function registerConnectorStateRoutes(router: ApiRouter, control: ConnectorService, workerId: string): void {

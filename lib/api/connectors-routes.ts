@@ -5,7 +5,7 @@ import { ApiError } from './api-errors.ts';
 import type { ApiRouter } from './api-router.ts';
 import type { ApiResponse } from './http-types.ts';
 import { checkName, configMap, createRequest, expandParam, fullConfig, jsonBody } from './request-parsing.ts';
-import { hideSecrets } from './secret-masking.ts';
+import { hideSecrets } from '../control/config-secrets.ts';
 import { statusBody } from './status-format.ts';
 
 /** How many connectors `?expand=` reads from the store at once. */
@@ -40,10 +40,11 @@ export function registerConnectorRoutes(router: ApiRouter, control: ConnectorSer
   });
 
   router.on('POST', '/connectors', async (req) => {
-    const { name, config, initialState } = createRequest(jsonBody(req));
+    const { name, config, initialState } = createRequest(jsonBody(req, { numbersAsText: true }));
     checkName(name);
     const included = config.name;
-    if (included !== undefined && included.trim() !== name) throw nameMismatch(included, name);
+    // Connect trims the request's name, never the config's: ` x ` against `x` is a 400.
+    if (included !== undefined && included !== name) throw nameMismatch(included, name);
     return created(await control.create(name, { ...config, name }, initialState));
   });
 
@@ -56,10 +57,10 @@ export function registerConnectorRoutes(router: ApiRouter, control: ConnectorSer
 
   router.on('PUT', '/connectors/{name}/config', async (req, p) => {
     const name = p.name as string;
-    const config = fullConfig(jsonBody(req));
+    const config = fullConfig(jsonBody(req, { numbersAsText: true }));
     checkName(name);
     const included = config.name;
-    if (included !== undefined && included.trim() !== name.trim()) throw nameMismatch(included, name);
+    if (included !== undefined && included !== name) throw nameMismatch(included, name);
     const result = await control.putConfig(name, { ...config, name });
     return result.created ? created(result.info) : { status: 200, body: shown(result.info) };
   });
@@ -67,14 +68,20 @@ export function registerConnectorRoutes(router: ApiRouter, control: ConnectorSer
   // Connect 4.1 stores a PATCHed `name` that differs from the URL; Tributary keeps name and URL in step (400).
   router.on('PATCH', '/connectors/{name}/config', async (req, p) => {
     const name = p.name as string;
-    const patch = configMap(jsonBody(req));
+    const patch = configMap(jsonBody(req, { numbersAsText: true }));
     const included = patch.name;
     if (typeof included === 'string' && included !== name) throw nameMismatch(included, name);
     return { status: 200, body: shown(await control.patchConfig(name, patch)) };
   });
 
-  router.on('DELETE', '/connectors/{name}', async (_req, p) => {
-    await control.delete(p.name as string);
-    return { status: 204 };
-  });
+  // A connector stored under an ill-formed name before names were checked can still be deleted.
+  router.on(
+    'DELETE',
+    '/connectors/{name}',
+    async (_req, p) => {
+      await control.delete(p.name as string);
+      return { status: 204 };
+    },
+    { illFormedNames: true },
+  );
 }

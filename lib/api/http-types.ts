@@ -7,6 +7,8 @@ export interface ApiRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | null;
+  /** Why the body could not be read as text (bytes that are not UTF-8); answered with a 400. */
+  readonly bodyError?: string;
 }
 
 export interface ApiResponse {

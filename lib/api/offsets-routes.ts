@@ -13,6 +13,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** The body of PATCH offsets, Connect's ConnectorOffsets: `{"offsets": [{"partition": {...}, "offset": {...} | null}]}`. */
 export function offsetsBody(body: unknown): OffsetEntry[] {
   if (!isObject(body)) throw new BadInputError('The request body must be a JSON object: {"offsets": [{"partition": {...}, "offset": {...}}]}');
+  for (const k of Object.keys(body)) if (k !== 'offsets') throw new BadInputError(`Unrecognized field "${k}" (known properties: "offsets")`);
   const { offsets } = body;
   if (offsets === undefined || offsets === null) throw new BadInputError(NONE_GIVEN);
   if (!Array.isArray(offsets)) throw new BadInputError('"offsets" must be a JSON array of {"partition": {...}, "offset": {...}} objects');

@@ -44,7 +44,7 @@ export function registerPluginRoutes(router: ApiRouter, control: ConnectorServic
   // 200 even when the config is invalid: the errors are in the body, per key.
   router.on('PUT', '/connector-plugins/{plugin}/config/validate', async (req, p) => {
     const plugin = p.plugin as string;
-    const config = fullConfig(jsonBody(req));
+    const config = fullConfig(jsonBody(req, { numbersAsText: true }));
     const included = config['connector.class'];
     if (included !== undefined && !normalized(included).endsWith(normalized(plugin))) {
       throw new ApiError(400, `Included connector type ${included} does not match request type ${plugin}`);

@@ -6,32 +6,74 @@ import { invalidConfigMessage } from '../control/connector-validator.ts';
 import type { TargetState } from '../store/store-model.ts';
 import { ApiError, BadInputError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError } from './api-errors.ts';
 import type { ApiRequest } from './http-types.ts';
+import { isWellFormed } from './request-target.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Longest connector name: it becomes part of a consumer group, DynamoDB keys and execution names. */
 export const MAX_NAME_LENGTH = 249;
 
-/** Parses the JSON body; 415 for a non-JSON media type, 413 when too large, 400 when empty or malformed. */
-export function jsonBody(req: ApiRequest): unknown {
+/**
+ * A JSON number in a config map, kept as written: Connect's Jackson reads a number into a
+ * `Map<String, String>` as its source text, so `1.0` stays `"1.0"` (not an int) and `1e0`
+ * stays `"1e0"`.
+ */
+export class JsonNumberText {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Parses the JSON body; 415 for a non-JSON media type, 413 when too large, 400 when empty,
+ * malformed, not well-formed UTF-8 or holding a string with a lone surrogate (it could be
+ * neither stored nor named in a URL). With `numbersAsText`, numbers come back as
+ * JsonNumberText (for config maps).
+ */
+export function jsonBody(req: ApiRequest, opts: { numbersAsText?: boolean } = {}): unknown {
   const type = req.headers['content-type'];
   if (type !== undefined && type.trim() !== '' && !/^\s*application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) throw new UnsupportedMediaTypeError();
+  if (req.bodyError !== undefined) throw new BadInputError(req.bodyError);
   if (req.body === null || req.body.trim() === '') throw new BadInputError('Request body is empty: a JSON body is required');
   if (Buffer.byteLength(req.body) > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  let value: unknown;
   try {
-    return JSON.parse(req.body) as unknown;
+    value = opts.numbersAsText
+      ? (JSON.parse(req.body, (_k, v: unknown, context?: { source?: string }) => (typeof v === 'number' ? new JsonNumberText(context?.source ?? String(v)) : v)) as unknown)
+      : (JSON.parse(req.body) as unknown);
   } catch (e) {
     throw new BadInputError(`Request body is not valid JSON: ${(e as Error).message}`);
   }
+  // The string itself is not echoed: it may be a secret.
+  if (illFormedString(value) !== undefined) throw new BadInputError('Request body holds a string that is not well-formed Unicode (a lone surrogate such as \\ud800)');
+  return value;
+}
+
+/** The first string (key or value) in a parsed JSON value that holds a lone surrogate; iterative, as bodies may nest deeply. */
+function illFormedString(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (!isWellFormed(v)) return v;
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (typeof v === 'object' && v !== null && !(v instanceof JsonNumberText)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (!isWellFormed(k)) return k;
+        stack.push(x);
+      }
+    }
+  }
+  return undefined;
 }
 
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'Array';
+  if (v instanceof JsonNumberText) return 'Number';
   return typeof v === 'object' ? 'Object' : typeof v === 'string' ? 'String' : typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : typeof v;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumberText);
 }
 
 /**
@@ -44,6 +86,7 @@ export function configMap(value: unknown, where = 'the request body'): Record<st
   const out: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === null || typeof v === 'string') out[k] = v;
+    else if (v instanceof JsonNumberText) out[k] = v.text;
     else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
     else throw new BadInputError(`Cannot read config value "${k}" in ${where}: expected a string, got ${jsonType(v)} value`);
   }
@@ -94,7 +137,9 @@ export function checkName(name: string): string {
   const invalid = (why: string) => new ApiError(400, invalidConfigMessage([`Invalid value ${printable(shown)} for configuration name: ${why}`]));
   if (name.trim() === '') throw invalid('String may not be empty');
    
-  const control = [...name].filter((c) => /[\u0000-\u001f\u007f]/.test(c)).map((c) => c.charCodeAt(0));
+  if (!isWellFormed(name)) throw invalid('String must be well-formed Unicode (it holds a lone surrogate)');
+  // Connect's rule is Java's Character.isISOControl: C0, DEL and C1.
+  const control = [...name].filter((c) => /[\u0000-\u001f\u007f-\u009f]/.test(c)).map((c) => c.charCodeAt(0));
   if (control.length) throw invalid(`String may not contain control sequences but had the following ASCII chars: ${control.join(', ')}`);
   if (name.length > MAX_NAME_LENGTH) throw invalid(`String must be at most ${MAX_NAME_LENGTH} characters long`);
   if (/[/\\]/.test(name)) throw invalid("String may not contain '/' or '\\' (a connector name is part of its REST path)");
@@ -104,7 +149,7 @@ export function checkName(name: string): string {
 
 function printable(s: string): string {
    
-  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A boolean query parameter: true/false in any case, absent or empty is `fallback`; anything else is a 400. */
@@ -129,9 +174,14 @@ export function expandParam(req: ApiRequest): Set<'status' | 'info'> | undefined
   return out;
 }
 
-/** A task id path segment: a 32-bit integer, else the route does not exist (Connect's 404). */
+/**
+ * A task id path segment as Java's Integer.parseInt reads it (`+0`, `007` and `-1` parse),
+ * else the route does not exist (Connect's 404). A negative id parses but names no task:
+ * callers answer it as an unknown task.
+ */
 export function taskIdParam(raw: string): number {
+  if (!/^[-+]?\d{1,10}$/.test(raw)) throw new RouteNotFoundError();
   const n = Number(raw);
-  if (!/^-?\d{1,10}$/.test(raw) || n > 2 ** 31 - 1 || n < -(2 ** 31)) throw new RouteNotFoundError();
-  return n;
+  if (n > 2 ** 31 - 1 || n < -(2 ** 31)) throw new RouteNotFoundError();
+  return n === 0 ? 0 : n;
 }

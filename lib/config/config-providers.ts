@@ -8,7 +8,11 @@ import { ConfigError } from './config-def.ts';
 
 const PLACEHOLDER = /\$\{([a-zA-Z][\w.-]*):([^}]*)\}/g;
 
-export type ProviderResolver = (path: string, key: string | undefined) => Promise<string>;
+/** Loads a provider's value (a secret, a file, a parameter) at most once for the resolver it belongs to. */
+export type FetchOnce = (id: string, load: () => Promise<string>) => Promise<string>;
+
+/** Resolves one placeholder; `fetchOnce` lets it share what it loads with the other placeholders of the same request. */
+export type ProviderResolver = (path: string, key: string | undefined, fetchOnce: FetchOnce) => Promise<string>;
 
 export class ConfigProviderError extends ConfigError {
   override readonly name = 'ConfigProviderError';
@@ -20,8 +24,8 @@ const builtin: Record<string, ProviderResolver> = {
     if (v === undefined) throw new ConfigProviderError(`Environment variable ${name} is not set`);
     return v;
   },
-  file: async (path, key) => {
-    const text = await readFile(path, 'utf8');
+  file: async (path, key, fetchOnce) => {
+    const text = await fetchOnce(`file:${path}`, () => readFile(path, 'utf8'));
     if (key === undefined) return text.trim();
     for (const line of text.split(/\r?\n/)) {
       const m = /^\s*([^#!=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line);
@@ -29,26 +33,30 @@ const builtin: Record<string, ProviderResolver> = {
     }
     throw new ConfigProviderError(`Key ${key} not found in ${path}`);
   },
-  secretsmanager: async (secretId, key) => {
-    const sdk = (await import('@aws-sdk/client-secrets-manager' as string)) as {
-      SecretsManagerClient: new () => { send(c: unknown): Promise<{ SecretString?: string }> };
-      GetSecretValueCommand: new (i: unknown) => unknown;
-    };
-    const out = await new sdk.SecretsManagerClient().send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
-    const s = out.SecretString ?? '';
+  secretsmanager: async (secretId, key, fetchOnce) => {
+    // One GetSecretValue per secret and request, whichever and however many keys are read from it.
+    const s = await fetchOnce(`secretsmanager:${secretId}`, async () => {
+      const sdk = (await import('@aws-sdk/client-secrets-manager' as string)) as {
+        SecretsManagerClient: new () => { send(c: unknown): Promise<{ SecretString?: string }> };
+        GetSecretValueCommand: new (i: unknown) => unknown;
+      };
+      const out = await new sdk.SecretsManagerClient().send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
+      return out.SecretString ?? '';
+    });
     if (key === undefined) return s;
     const v = (JSON.parse(s) as Record<string, unknown>)[key];
     if (v === undefined) throw new ConfigProviderError(`Key ${key} not found in secret ${secretId}`);
     return String(v);
   },
-  ssm: async (name) => {
-    const sdk = (await import('@aws-sdk/client-ssm' as string)) as {
-      SSMClient: new () => { send(c: unknown): Promise<{ Parameter?: { Value?: string } }> };
-      GetParameterCommand: new (i: unknown) => unknown;
-    };
-    const out = await new sdk.SSMClient().send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }));
-    return out.Parameter?.Value ?? '';
-  },
+  ssm: async (name, _key, fetchOnce) =>
+    fetchOnce(`ssm:${name}`, async () => {
+      const sdk = (await import('@aws-sdk/client-ssm' as string)) as {
+        SSMClient: new () => { send(c: unknown): Promise<{ Parameter?: { Value?: string } }> };
+        GetParameterCommand: new (i: unknown) => unknown;
+      };
+      const out = await new sdk.SSMClient().send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }));
+      return out.Parameter?.Value ?? '';
+    }),
 };
 
 /** Whether a value holds a provider placeholder. */
@@ -64,8 +72,37 @@ function split(provider: string, spec: string): [string, string | undefined] {
   return idx > 0 ? [spec.slice(0, idx), spec.slice(idx + 1)] : [spec, undefined];
 }
 
+/**
+ * Resolves placeholders for one request: validation and task planning share it, so each
+ * secret, file or parameter is fetched once per request (a cache of what it loaded), not once
+ * per placeholder and step. A failed load is not kept, so a retry fetches again.
+ */
+export class ConfigResolver {
+  private readonly loaded = new Map<string, Promise<string>>();
+
+  constructor(private readonly providers: Readonly<Record<string, ProviderResolver>> = builtin) {}
+
+  resolve(config: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+    return resolveConfig(config, this.providers, this.fetchOnce);
+  }
+
+  readonly fetchOnce: FetchOnce = (id, load) => {
+    let value = this.loaded.get(id);
+    if (!value) {
+      value = load();
+      this.loaded.set(id, value);
+      value.catch(() => this.loaded.delete(id));
+    }
+    return value;
+  };
+}
+
 /** Resolves every placeholder in a config. Unknown providers are left as written, as Connect does. */
-export async function resolveConfig(config: Readonly<Record<string, string>>, providers: Record<string, ProviderResolver> = builtin): Promise<Record<string, string>> {
+export async function resolveConfig(
+  config: Readonly<Record<string, string>>,
+  providers: Readonly<Record<string, ProviderResolver>> = builtin,
+  fetchOnce: FetchOnce = new ConfigResolver(providers).fetchOnce,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) {
     if (!hasPlaceholder(v)) {
@@ -78,7 +115,7 @@ export async function resolveConfig(config: Readonly<Record<string, string>>, pr
     for (let m = PLACEHOLDER.exec(v); m; m = PLACEHOLDER.exec(v)) {
       const [whole, provider = '', spec = ''] = m;
       const resolver = providers[provider];
-      result += v.slice(last, m.index) + (resolver ? await resolver(...split(provider, spec)) : whole);
+      result += v.slice(last, m.index) + (resolver ? await resolver(...split(provider, spec), fetchOnce) : whole);
       last = m.index + whole.length;
     }
     out[k] = result + v.slice(last);

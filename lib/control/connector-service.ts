@@ -11,6 +11,7 @@
  * when the budget runs out does the caller get the 409 Connect answers for a stale config,
  * which Connect clients already retry.
  */
+import { ConfigResolver, type ProviderResolver } from '../config/config-providers.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { adoptOrStartTasks, startTaskExecution } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
@@ -19,7 +20,9 @@ import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { StoreConflictError } from '../store/store-errors.ts';
 import type { ConnectorConfig, ConnectorState, ConnectorType, TargetState } from '../store/store-model.ts';
 import { AlreadyExistsError, BadRequestError, ConflictError, InvalidConfigError, NotFoundError } from './control-errors.ts';
-import { HIDDEN, secretKeys, validateConnectorConfig, validationMessage, type ConfigInfos } from './connector-validator.ts';
+import { keepStoredSecrets, renderConfig } from './config-secrets.ts';
+import { validateConnectorConfig, validationMessage, type ConfigInfos } from './connector-validator.ts';
+import { sameConfigs, statusCount, traceOf, undoneOnFailure } from './lifecycle-steps.ts';
 import { planTasks } from './task-planner.ts';
 
 export interface ControlDeps {
@@ -30,6 +33,8 @@ export interface ControlDeps {
   readonly workerId: string;
   /** How long a request that keeps losing races is retried before it answers 409; default 10 s. */
   readonly retryBudgetMs?: number;
+  /** Config providers for placeholders (`${secretsmanager:...}`); default the built-in ones. */
+  readonly configProviders?: Readonly<Record<string, ProviderResolver>>;
 }
 
 export interface ConnectorInfo {
@@ -136,14 +141,20 @@ export class ConnectorService {
   }
 
   async validate(config: ConnectorConfig): Promise<ConfigInfos> {
-    return validateConnectorConfig(this.deps.registry, this.connectorPlugin(config), config);
+    return validateConnectorConfig(this.deps.registry, this.connectorPlugin(config), config, this.resolver());
+  }
+
+  /** A resolver for one request: each secret it names is fetched once, for validation and planning together. */
+  private resolver(): ConfigResolver {
+    return new ConfigResolver(this.deps.configProviders);
   }
 
   /** POST /connectors: validates, plans tasks (when RUNNING) and stores; 400 on invalid config, 409 if the name is taken. */
   async create(name: string, config: ConnectorConfig, initialState: TargetState = 'RUNNING'): Promise<ConnectorInfo> {
-    const descriptor = await this.validated(config);
+    const resolver = this.resolver();
+    const descriptor = await this.validated(config, resolver);
     if (await this.deps.store.getConnector(name)) throw new AlreadyExistsError(`Connector ${name} already exists`);
-    const { taskConfigs } = await this.prepare(config, initialState === 'RUNNING', descriptor);
+    const { taskConfigs } = await this.prepare(config, initialState === 'RUNNING', descriptor, undefined, resolver);
     try {
       await this.insert(name, config, descriptor, initialState, taskConfigs);
     } catch (e) {
@@ -158,24 +169,26 @@ export class ConnectorService {
    * its tasks. A `[hidden]` value of a secret key keeps the stored secret.
    */
   async putConfig(name: string, requested: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }> {
-    const descriptor = await this.validated(requested);
+    const resolver = this.resolver();
+    const descriptor = await this.validated(requested, resolver);
     const cache: PrepareCache = new Map();
     return this.retrying(async () => {
       const current = await this.deps.store.getState(name);
-      const config = this.withStoredSecrets(requested, current?.connector.config);
+      const config = keepStoredSecrets(this.deps.registry, requested, current?.connector.config);
       const known = config === requested ? descriptor : undefined;
       if (!current) {
-        const p = await this.prepare(config, true, known, cache);
+        const p = await this.prepare(config, true, known, cache, resolver);
         await this.insert(name, config, p.descriptor, 'RUNNING', p.taskConfigs);
         return { created: true, info: { name, config, tasks: p.taskConfigs.map((_, task) => ({ connector: name, task })), type: p.descriptor.type as ConnectorType } };
       }
-      return { created: false, info: await this.update(current, config, known, cache) };
+      return { created: false, info: await this.update(current, config, known, cache, resolver) };
     });
   }
 
   /** PATCH config: merges into the current config, a null deletes a key; 404 when absent (it never creates). */
   async patchConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo> {
     const cache: PrepareCache = new Map();
+    const resolver = this.resolver();
     return this.retrying(async () => {
       const current = await this.state(name);
       const merged: ConnectorConfig = { ...current.connector.config };
@@ -183,7 +196,7 @@ export class ConnectorService {
         if (v === null) delete merged[k];
         else merged[k] = v;
       }
-      return this.update(current, this.withStoredSecrets(merged, current.connector.config), undefined, cache);
+      return this.update(current, keepStoredSecrets(this.deps.registry, merged, current.connector.config), undefined, cache, resolver);
     });
   }
 
@@ -216,7 +229,7 @@ export class ConnectorService {
   /** Restarts one task: a new execution with a new epoch fences the old runner. */
   async restartTask(name: string, task: number): Promise<void> {
     const s = await this.state(name, `Unknown connector: ${name}`);
-    if (task >= (s.tasks?.configs.length ?? 0)) throw new NotFoundError(`Unknown task: ${name}-${task}`);
+    if (!Number.isInteger(task) || task < 0 || task >= (s.tasks?.configs.length ?? 0)) throw new NotFoundError(`Unknown task: ${name}-${task}`);
     if (s.connector.targetState !== 'RUNNING') return;
     await this.deps.store.putTaskStatus(name, task, { state: 'RESTARTING', workerId: this.deps.workerId, generation: s.connector.generation });
     await this.startTask(name, task);
@@ -262,7 +275,7 @@ export class ConnectorService {
     const { name, config } = s.connector;
     let configs: ConnectorConfig[];
     try {
-      configs = await planTasks(this.connectorPlugin(config), config);
+      configs = await planTasks(this.connectorPlugin(config), config, this.resolver());
     } catch (e) {
       await this.deps.store.putConnectorStatus(name, { state: 'FAILED', workerId: this.deps.workerId, generation: s.connector.generation, trace: traceOf(e) }, { expectedVersion: s.connector.version });
       return false;
@@ -284,20 +297,32 @@ export class ConnectorService {
     return true;
   }
 
+  /** Stores a new connector and starts its tasks; if they cannot be started, the connector is removed again (a 5xx leaves nothing). */
   private async insert(name: string, config: ConnectorConfig, descriptor: PluginDescriptor, target: TargetState, taskConfigs: ConnectorConfig[]): Promise<void> {
-    await this.deps.store.createConnector({ name, config, type: descriptor.type as ConnectorType, targetState: target, taskConfigs, workerId: this.deps.workerId });
-    if (target === 'RUNNING') await this.startTasks(name, taskConfigs.length);
+    const record = await this.deps.store.createConnector({ name, config, type: descriptor.type as ConnectorType, targetState: target, taskConfigs, workerId: this.deps.workerId });
+    if (target !== 'RUNNING') return;
+    await undoneOnFailure(
+      () => this.startTasks(name, taskConfigs.length),
+      () => this.deps.store.deleteConnector(name, record.version),
+    );
   }
 
   /** Stores `config` as the connector's next generation (StoreConflictError if it changed meanwhile) and restarts its tasks. */
-  private async update(current: ConnectorState, config: ConnectorConfig, validated?: PluginDescriptor, cache?: PrepareCache): Promise<ConnectorInfo> {
+  private async update(current: ConnectorState, config: ConnectorConfig, validated: PluginDescriptor | undefined, cache: PrepareCache, resolver: ConfigResolver): Promise<ConnectorInfo> {
     const name = current.connector.name;
     const target = current.connector.targetState;
     // A paused connector created without tasks keeps none until it is resumed, as in Connect.
     const plan = target === 'RUNNING' || (target === 'PAUSED' && (current.tasks?.configs.length ?? 0) > 0);
-    const { descriptor, taskConfigs } = await this.prepare(config, plan, validated, cache);
-    const next = await this.deps.store.updateConfig(current.connector, { config, taskConfigs, previousTaskCount: statusCount(current), workerId: this.deps.workerId });
-    if (next.targetState === 'RUNNING') await adoptOrStartTasks(this.deps.store, this.deps.orchestrator, name, current, taskConfigs.length);
+    const { descriptor, taskConfigs } = await this.prepare(config, plan, validated, cache, resolver);
+    const previousTaskCount = statusCount(current);
+    const next = await this.deps.store.updateConfig(current.connector, { config, taskConfigs, previousTaskCount, workerId: this.deps.workerId });
+    if (next.targetState === 'RUNNING') {
+      // Tasks that cannot be started take the change back: the previous config and task configs return as the next generation.
+      await undoneOnFailure(
+        () => adoptOrStartTasks(this.deps.store, this.deps.orchestrator, name, current, taskConfigs.length),
+        () => this.deps.store.updateConfig(next, { config: current.connector.config, taskConfigs: current.tasks?.configs ?? [], previousTaskCount: Math.max(previousTaskCount, taskConfigs.length), workerId: this.deps.workerId }),
+      );
+    }
     return { name, config, tasks: taskConfigs.map((_, task) => ({ connector: name, task })), type: descriptor.type as ConnectorType };
   }
 
@@ -311,7 +336,7 @@ export class ConnectorService {
       let failure: unknown;
       if (replan) {
         try {
-          taskConfigs = await planTasks(this.connectorPlugin(s.connector.config), s.connector.config);
+          taskConfigs = await planTasks(this.connectorPlugin(s.connector.config), s.connector.config, this.resolver());
         } catch (e) {
           failure = e;
           taskConfigs = [];
@@ -322,14 +347,19 @@ export class ConnectorService {
         // Connect shows a connector that cannot start as FAILED with its trace; a restart tries again.
         await this.deps.store.putConnectorStatus(name, { state: 'FAILED', workerId: this.deps.workerId, generation: next.generation, trace: traceOf(failure) }, { expectedVersion: next.version });
       }
-      if (target === 'RUNNING') await this.startTasks(name, taskConfigs?.length ?? taskCount);
+      if (target !== 'RUNNING') return;
+      const started = taskConfigs?.length ?? taskCount;
+      await undoneOnFailure(
+        () => this.startTasks(name, started),
+        () => this.deps.store.setTargetState(next, s.connector.targetState, { taskCount: Math.max(statusCount(s), started), liveTasks: started, workerId: this.deps.workerId }),
+      );
     });
   }
 
   /** Validates a config; InvalidConfigError with Connect's message when it has errors. */
-  private async validated(config: ConnectorConfig): Promise<PluginDescriptor> {
+  private async validated(config: ConnectorConfig, resolver: ConfigResolver): Promise<PluginDescriptor> {
     const descriptor = this.connectorPlugin(config);
-    const infos = await validateConnectorConfig(this.deps.registry, descriptor, config);
+    const infos = await validateConnectorConfig(this.deps.registry, descriptor, config, resolver);
     if (infos.error_count > 0) throw new InvalidConfigError(validationMessage(infos), infos.configs.flatMap((c) => c.value.errors));
     return descriptor;
   }
@@ -339,15 +369,15 @@ export class ConnectorService {
    * request the result is reused while it retries with the same config; a new request always
    * plans afresh (a connector's tasks may depend on the outside world, e.g. its tables).
    */
-  private async prepare(config: ConnectorConfig, plan: boolean, validated?: PluginDescriptor, cache?: PrepareCache): Promise<Prepared> {
+  private async prepare(config: ConnectorConfig, plan: boolean, validated: PluginDescriptor | undefined, cache: PrepareCache | undefined, resolver: ConfigResolver): Promise<Prepared> {
     const key = JSON.stringify([config, plan]);
     const cached = cache?.get(key);
     if (cached) return cached;
-    const descriptor = validated ?? (await this.validated(config));
+    const descriptor = validated ?? (await this.validated(config, resolver));
     let taskConfigs: ConnectorConfig[] = [];
     if (plan) {
       try {
-        taskConfigs = await planTasks(descriptor, config);
+        taskConfigs = await planTasks(descriptor, config, resolver);
       } catch (e) {
         if (e instanceof BadRequestError) throw e;
         throw new BadRequestError(`Connector ${config.name ?? ''} could not plan its tasks: ${(e as Error).message}`, { cause: e });
@@ -356,18 +386,6 @@ export class ConnectorService {
     const value = { descriptor, taskConfigs };
     cache?.set(key, value);
     return value;
-  }
-
-  /** `[hidden]` is what GET showed for a secret: sending it back means "keep the stored secret". */
-  private withStoredSecrets(config: ConnectorConfig, stored: ConnectorConfig | undefined): ConnectorConfig {
-    if (!stored || !Object.values(config).includes(HIDDEN)) return config;
-    const secrets = secretKeys(this.deps.registry, config);
-    const out = { ...config };
-    for (const [k, v] of Object.entries(config)) {
-      const kept = stored[k];
-      if (v === HIDDEN && secrets.has(k) && kept !== undefined) out[k] = kept;
-    }
-    return out;
   }
 
   private async retrying<T>(op: () => Promise<T>): Promise<T> {
@@ -382,27 +400,4 @@ export class ConnectorService {
       }
     }
   }
-}
-
-/** How many task status items may exist: beyond the task configs when tasks were removed. */
-function statusCount(s: ConnectorState): number {
-  return Math.max(s.tasks?.configs.length ?? 0, ...s.taskStatuses.map((t) => t.id + 1));
-}
-
-/** Equal task configs, whatever order their keys come back from the store in. */
-function sameConfigs(a: readonly ConnectorConfig[], b: readonly ConnectorConfig[]): boolean {
-  const canonical = (list: readonly ConnectorConfig[]) => JSON.stringify(list.map((c) => Object.entries(c).sort(([x], [y]) => x.localeCompare(y))));
-  return canonical(a) === canonical(b);
-}
-
-function traceOf(e: unknown): string {
-  return e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
-}
-
-/** The config as Connect prints it in errors, with secrets hidden. */
-function renderConfig(registry: PluginRegistry, config: ConnectorConfig): string {
-  const secrets = secretKeys(registry, config);
-  return `{${Object.entries(config)
-    .map(([k, v]) => `${k}=${secrets.has(k) || /password|secret|token|credential/i.test(k) ? HIDDEN : v}`)
-    .join(', ')}}`;
 }

@@ -5,14 +5,18 @@
  * The result has the shape of Connect's ConfigInfos. Placeholders (`${env:..}`) are resolved
  * for checking only: values are shown as written, and secrets never appear in clear.
  */
-import type { ConfigDef, ConfigKey, ConfigValueType } from '../config/config-def.ts';
+import type { ConfigKey, ConfigValueType } from '../config/config-def.ts';
 import { NO_DEFAULT } from '../config/config-def.ts';
-import { hasPlaceholder, resolveConfig } from '../config/config-providers.ts';
-import { sinkConnectorConfigDef, sourceConnectorConfigDef } from '../config/connector-config-def.ts';
-import { withConverterType, type ConverterType } from '../converters/converter-config.ts';
+import { ConfigResolver, hasPlaceholder } from '../config/config-providers.ts';
+import { withConverterType } from '../converters/converter-config.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
-import type { Connector, PluginDescriptor, PluginType, Predicate, Transformation } from '../plugins/plugin-types.ts';
+import type { Connector, PluginDescriptor, Predicate, Transformation } from '../plugins/plugin-types.ts';
 import { validateTransformConfig } from '../transforms/transform-chain.ts';
+import { HIDDEN, secretKeys, shownValue } from './config-secrets.ts';
+import { aliasList, connectorDefinition, CONVERTERS, pluginDef } from './plugin-definitions.ts';
+
+export { HIDDEN, secretKeys } from './config-secrets.ts';
+export { connectorDefinition } from './plugin-definitions.ts';
 
 export interface ConfigKeyInfo {
   name: string;
@@ -40,19 +44,8 @@ export interface ConfigInfos {
   configs: ConfigInfo[];
 }
 
-export const HIDDEN = '[hidden]';
-
 /** The last line of Connect's 400 for an invalid config; Connect prints `{connectorType}` literally. */
 export const VALIDATE_HINT = 'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`';
-
-const CONVERTERS: readonly [string, PluginType, ConverterType][] = [
-  ['key.converter', 'converter', 'key'],
-  ['value.converter', 'converter', 'value'],
-  ['header.converter', 'header_converter', 'header'],
-];
-
-/** Kafka client settings of PASSWORD type, under any prefix (`producer.override.`, a converter's, ...). */
-const CLIENT_SECRET = /(^|\.)(ssl\.(key|keystore|truststore)\.password|ssl\.keystore\.key|ssl\.keystore\.certificate\.chain|ssl\.truststore\.certificates|sasl\.jaas\.config|sasl\.oauthbearer\.client\.credentials\.client\.secret|basic\.auth\.user\.info)$/;
 
 /** Connect's ConfigKeyInfo for a key (the plugin config endpoint's entries). */
 export function keyInfo(k: ConfigKey, overrides: Partial<ConfigKeyInfo> = {}): ConfigKeyInfo {
@@ -72,56 +65,15 @@ export function keyInfo(k: ConfigKey, overrides: Partial<ConfigKeyInfo> = {}): C
   };
 }
 
-function renderValue(v: ConfigValueType): string | null {
-  if (v === null) return null;
-  return Array.isArray(v) ? v.join(',') : String(v);
-}
-
-/** The full definition of a connector: common keys for its type, then its own. */
-export function connectorDefinition(descriptor: PluginDescriptor, connector: Connector): ConfigDef {
-  const base = descriptor.type === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
-  return base.merge(connector.config());
-}
-
-function aliasList(raw: string | undefined): string[] {
-  return [...new Set((raw ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
-}
-
 function withPrefix(config: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
   return out;
 }
 
-/** A plugin's own definition (transform, predicate, converter), or undefined when it has none. */
-function pluginDef(registry: PluginRegistry, className: string | undefined, types: readonly PluginType[]): ConfigDef | undefined {
-  if (!className) return undefined;
-  const d = registry.find(className, types);
-  if (!d) return undefined;
-  try {
-    return (d.create() as { config?: () => ConfigDef }).config?.();
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The keys of `config` whose values are secret: PASSWORD keys of the connector, of its
- * transforms, predicates and converters, and Kafka client secrets under any prefix.
- */
-export function secretKeys(registry: PluginRegistry, config: Readonly<Record<string, string>>): Set<string> {
-  const out = new Set<string>();
-  const addFrom = (def: ConfigDef | undefined, prefix: string) => {
-    for (const k of def?.configKeys() ?? []) if (k.type === 'PASSWORD') out.add(prefix + k.name);
-  };
-  const cls = config['connector.class'];
-  const connector = cls ? registry.find(cls, ['source', 'sink']) : undefined;
-  if (connector) addFrom(connectorDefinition(connector, connector.create() as Connector), '');
-  for (const alias of aliasList(config.transforms)) addFrom(pluginDef(registry, config[`transforms.${alias}.type`], ['transformation']), `transforms.${alias}.`);
-  for (const alias of aliasList(config.predicates)) addFrom(pluginDef(registry, config[`predicates.${alias}.type`], ['predicate']), `predicates.${alias}.`);
-  for (const [key, type] of CONVERTERS) addFrom(pluginDef(registry, config[key], [type]), `${key}.`);
-  for (const k of Object.keys(config)) if (CLIENT_SECRET.test(k)) out.add(k);
-  return out;
+function renderValue(v: ConfigValueType): string | null {
+  if (v === null) return null;
+  return Array.isArray(v) ? v.join(',') : String(v);
 }
 
 interface Entry {
@@ -157,13 +109,13 @@ function plainKey(name: string, group: string | null = null, order = -1): Config
 }
 
 /** Resolves placeholders for checking; a placeholder that does not resolve is an error on its key. */
-async function resolveForValidation(config: Readonly<Record<string, string>>): Promise<{ resolved: Record<string, string>; failures: Map<string, string> }> {
+async function resolveForValidation(config: Readonly<Record<string, string>>, resolver: ConfigResolver): Promise<{ resolved: Record<string, string>; failures: Map<string, string> }> {
   const resolved: Record<string, string> = { ...config };
   const failures = new Map<string, string>();
   for (const [k, v] of Object.entries(config)) {
     if (!hasPlaceholder(v)) continue;
     try {
-      resolved[k] = (await resolveConfig({ [k]: v }))[k] ?? v;
+      resolved[k] = (await resolver.resolve({ [k]: v }))[k] ?? v;
     } catch (e) {
       failures.set(k, `Failed to resolve the config provider placeholder in ${k}: ${(e as Error).message}`);
     }
@@ -171,15 +123,17 @@ async function resolveForValidation(config: Readonly<Record<string, string>>): P
   return { resolved, failures };
 }
 
-export async function validateConnectorConfig(registry: PluginRegistry, descriptor: PluginDescriptor, config: Readonly<Record<string, string>>): Promise<ConfigInfos> {
-  const { resolved, failures } = await resolveForValidation(config);
+/** Validates a config; `resolver` is the request's, so planning after it fetches no secret again. */
+export async function validateConnectorConfig(registry: PluginRegistry, descriptor: PluginDescriptor, config: Readonly<Record<string, string>>, resolver = new ConfigResolver()): Promise<ConfigInfos> {
+  const { resolved, failures } = await resolveForValidation(config, resolver);
   const connector = descriptor.create() as Connector;
   const def = connectorDefinition(descriptor, connector);
   const report = new Report();
+  // Values are shown by the one secret rule (config-secrets.ts), decided once for the whole answer.
+  const secrets = secretKeys(registry, config);
   const shown = (k: ConfigKey, parsed: ConfigValueType) => {
     const raw = config[k.name];
-    const value = raw === undefined ? renderValue(parsed) : raw;
-    return k.type === 'PASSWORD' && value !== null && !hasPlaceholder(value) ? HIDDEN : value;
+    return shownValue(secrets, k.name, raw === undefined ? renderValue(parsed) : raw);
   };
 
   for (const r of def.validate(resolved)) {
@@ -193,7 +147,7 @@ export async function validateConnectorConfig(registry: PluginRegistry, descript
 
   validateConverters(registry, resolved, report);
   if (descriptor.type === 'sink') validateSinkTopics(resolved, report);
-  defineTransformSections(registry, config, report);
+  defineTransformSections(registry, config, report, secrets);
   for (const [key, messages] of Object.entries(validateTransformConfig(resolved, (name) => registry.find(name, ['transformation', 'predicate'])))) {
     for (const m of messages) report.error(key, m);
   }
@@ -205,12 +159,11 @@ export async function validateConnectorConfig(registry: PluginRegistry, descript
     }
   }
 
-  const secrets = secretKeys(registry, config);
   const configs: ConfigInfo[] = [...report.entries.values()].map((e) => ({
     definition: e.key,
     value: {
       name: e.key.name,
-      value: secrets.has(e.key.name) && e.value !== null && !hasPlaceholder(e.value) ? HIDDEN : e.value,
+      value: shownValue(secrets, e.key.name, e.value),
       recommended_values: e.recommended,
       errors: e.errors.map((m) => sanitize(m, e.key.name, config, resolved, secrets)),
       visible: true,
@@ -229,7 +182,7 @@ function sanitize(message: string, key: string, raw: Readonly<Record<string, str
   const value = resolved[key];
   if (value === undefined || value === '') return message;
   const written = raw[key] ?? value;
-  const replacement = secrets.has(key) && !hasPlaceholder(written) ? HIDDEN : written;
+  const replacement = shownValue(secrets, key, written);
   if (replacement === value) return message;
   let out = message.split(`Invalid value ${value} `).join(`Invalid value ${replacement} `);
   // Short values would also match unrelated words; long ones are replaced wherever they appear.
@@ -289,7 +242,7 @@ function validateSinkTopics(config: Readonly<Record<string, string>>, report: Re
  * One group per transform and predicate alias, as Connect's validate answer has them
  * (`Transforms: x`, `Predicates: p`): the `type` key first, then the alias's other keys by name.
  */
-function defineTransformSections(registry: PluginRegistry, config: Readonly<Record<string, string>>, report: Report): void {
+function defineTransformSections(registry: PluginRegistry, config: Readonly<Record<string, string>>, report: Report, secrets: ReadonlySet<string>): void {
   const sections = [
     { list: 'transforms', label: 'Transforms', type: 'transformation' as const },
     { list: 'predicates', label: 'Predicates', type: 'predicate' as const },
@@ -314,7 +267,7 @@ function defineTransformSections(registry: PluginRegistry, config: Readonly<Reco
       for (const k of def?.configKeys() ?? []) {
         const raw = config[prefix + k.name];
         const value = raw ?? (k.defaultValue === NO_DEFAULT ? null : renderValue(k.defaultValue));
-        keys.push({ info: keyInfo(k, { name: prefix + k.name, group }), value: k.type === 'PASSWORD' && value !== null && !hasPlaceholder(value) ? HIDDEN : value });
+        keys.push({ info: keyInfo(k, { name: prefix + k.name, group }), value: shownValue(secrets, prefix + k.name, value) });
       }
       keys.sort((a, b) => a.info.name.localeCompare(b.info.name));
       keys.forEach((k, i) => report.define({ ...k.info, order: i + 1 }, k.value));

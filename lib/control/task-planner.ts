@@ -4,13 +4,14 @@
  * Connect's worker, it adds `task.class` to each task config. Secrets resolved for planning
  * are put back as placeholders before anything is stored.
  */
-import { resolveConfig, unresolve } from '../config/config-providers.ts';
+import { ConfigResolver, unresolve } from '../config/config-providers.ts';
 import type { Connector, PluginDescriptor } from '../plugins/plugin-types.ts';
 import type { ConnectorConfig } from '../store/store-model.ts';
 import { BadRequestError } from './control-errors.ts';
 
-export async function planTasks(descriptor: PluginDescriptor, config: ConnectorConfig): Promise<ConnectorConfig[]> {
-  const resolved = await resolveConfig(config);
+/** Plans a connector's tasks; `resolver` is the request's, so secrets validation fetched are not fetched again. */
+export async function planTasks(descriptor: PluginDescriptor, config: ConnectorConfig, resolver = new ConfigResolver()): Promise<ConnectorConfig[]> {
+  const resolved = await resolver.resolve(config);
   const connector = descriptor.create() as Connector;
   const parsed = Number.parseInt(config['tasks.max'] ?? '1', 10);
   const maxTasks = Number.isFinite(parsed) && parsed > 0 ? parsed : 1;

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoRunnerStore, ignoreConditionFailure, INDEX_PK, key, LOGGERS_PK, MAX_TRANSACTION_ITEMS, pkOf, SK, status, toConnector, unavailable, type Item } from './dynamo-runner-store.ts';
+import { decodeConfig, decodeTaskConfigs, encodeConfig, encodeTaskConfigs } from './large-config-items.ts';
 import { StoreConflictError } from './store-errors.ts';
 import type { ConnectorConfig, ConnectorRecord, ConnectorState, ConnectorType, InstanceStatus, Lease, TargetState, TaskStatus } from './store-model.ts';
 
@@ -82,19 +83,23 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
 
   async getConnector(name: string): Promise<ConnectorRecord | undefined> {
     const out = await this.call(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key(pkOf(name), SK.config), ConsistentRead: true })));
-    return out.Item ? toConnector(unmarshall(out.Item)) : undefined;
+    if (!out.Item) return undefined;
+    const item = unmarshall(out.Item);
+    const parts = item.configParts ? await this.queryItems(pkOf(name), 'CONFIG#PART#') : [];
+    return { ...toConnector(item), config: decodeConfig(item, parts) };
   }
 
-  /** Reads every item of a connector in one strongly consistent query. */
-  async getState(name: string): Promise<ConnectorState | undefined> {
+  /** Every item of a partition (whose sort key starts with `prefix`), strongly consistent, page after page. */
+  private async queryItems(pk: string, prefix?: string, projection?: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Item | undefined;
     do {
       const out = await this.call(this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: pkOf(name) } },
+          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: pk }, ...(prefix ? { ':prefix': { S: prefix } } : {}) },
+          ...(projection ? { ProjectionExpression: projection } : {}),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
@@ -102,8 +107,15 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
       for (const item of out.Items ?? []) items.push(unmarshall(item));
       start = out.LastEvaluatedKey;
     } while (start);
+    return items;
+  }
+
+  /** Reads every item of a connector in one strongly consistent query. */
+  async getState(name: string): Promise<ConnectorState | undefined> {
+    const items = await this.queryItems(pkOf(name));
     const config = items.find((i) => i.sk === SK.config);
     if (!config) return undefined;
+    const connector = { ...toConnector(config), config: decodeConfig(config, items) };
     const tasks = items.find((i) => i.sk === SK.tasks);
     const status = items.find((i) => i.sk === SK.status);
     const topics = items.find((i) => i.sk === SK.topics);
@@ -118,8 +130,8 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
     }
     taskStatuses.sort((a, b) => a.id - b.id);
     return {
-      connector: toConnector(config),
-      tasks: tasks ? { generation: Number(tasks.generation), configs: tasks.configs as ConnectorConfig[] } : undefined,
+      connector,
+      tasks: tasks ? { generation: Number(tasks.generation), configs: decodeTaskConfigs(tasks, items, connector.config) } : undefined,
       status: status?.status as InstanceStatus | undefined,
       taskStatuses,
       leases,
@@ -133,13 +145,18 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
    */
   async createConnector(c: NewConnector): Promise<ConnectorRecord> {
     const now = Date.now();
-    const record: ConnectorRecord = { name: c.name, config: c.config, type: c.type, targetState: c.targetState, generation: 1, version: 1, createdAt: now, updatedAt: now };
+    const pk = pkOf(c.name);
     const tasks = c.targetState === 'STOPPED' ? [] : c.taskConfigs;
+    const config = encodeConfig(this.tableName, pk, c.config);
+    const taskConfigs = encodeTaskConfigs(this.tableName, pk, tasks, c.config);
+    const record: ConnectorRecord = { name: c.name, config: c.config, type: c.type, targetState: c.targetState, generation: 1, version: 1, createdAt: now, updatedAt: now, ...parts(config.parts, taskConfigs.parts) };
     const items: TransactWriteItem[] = [
-      { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(c.name), sk: SK.config, ...record }), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.config, ...record, ...config.attrs }, { removeUndefinedValues: true }), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.tableName, Item: marshall({ pk: INDEX_PK, sk: c.name, createdAt: now }) } },
-      { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(c.name), sk: SK.tasks, generation: 1, configs: tasks }) } },
-      { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(c.name), sk: SK.status, status: status(c.targetState, c.workerId, 1) }) } },
+      { Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.tasks, generation: 1, ...taskConfigs.attrs }) } },
+      { Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.status, status: status(c.targetState, c.workerId, 1) }) } },
+      ...config.writes,
+      ...taskConfigs.writes,
     ];
     await this.transact(items, `Connector ${c.name} already exists`);
     return record;
@@ -155,11 +172,16 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
     change: { config: ConnectorConfig; taskConfigs: readonly ConnectorConfig[]; previousTaskCount: number; workerId: string },
   ): Promise<ConnectorRecord> {
     const now = Date.now();
-    const next: ConnectorRecord = { ...current, config: change.config, generation: current.generation + 1, version: current.version + 1, updatedAt: now };
+    const pk = pkOf(current.name);
     const tasks = current.targetState === 'STOPPED' ? [] : change.taskConfigs;
+    const config = encodeConfig(this.tableName, pk, change.config, current.configParts);
+    const taskConfigs = encodeTaskConfigs(this.tableName, pk, tasks, change.config, current.taskConfigParts);
+    const next: ConnectorRecord = { ...current, config: change.config, generation: current.generation + 1, version: current.version + 1, updatedAt: now, ...parts(config.parts, taskConfigs.parts) };
     const items: TransactWriteItem[] = [
-      this.conditionalConfigPut(current, next),
-      { Put: { TableName: this.tableName, Item: marshall({ pk: pkOf(current.name), sk: SK.tasks, generation: next.generation, configs: tasks }) } },
+      this.conditionalConfigPut(current, next, config.attrs),
+      { Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.tasks, generation: next.generation, ...taskConfigs.attrs }) } },
+      ...config.writes,
+      ...taskConfigs.writes,
     ];
     for (let id = tasks.length; id < change.previousTaskCount; id++) {
       items.push({ Delete: { TableName: this.tableName, Key: key(pkOf(current.name), SK.taskStatus(id)) } });
@@ -186,17 +208,19 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
   ): Promise<ConnectorRecord> {
     const now = Date.now();
     const generation = opts.taskConfigs ? current.generation + 1 : current.generation;
-    const next: ConnectorRecord = { ...current, targetState: target, generation, version: current.version + 1, updatedAt: now };
     const pk = pkOf(current.name);
+    const newTasks = target === 'STOPPED' ? [] : opts.taskConfigs;
+    const taskConfigs = newTasks ? encodeTaskConfigs(this.tableName, pk, newTasks, current.config, current.taskConfigParts) : undefined;
+    const next: ConnectorRecord = { ...current, targetState: target, generation, version: current.version + 1, updatedAt: now, ...parts(current.configParts ?? 0, taskConfigs ? taskConfigs.parts : (current.taskConfigParts ?? 0)) };
     const items: TransactWriteItem[] = [
-      this.conditionalConfigPut(current, next),
+      // The config is unchanged: its part items (if any) stay as they are.
+      this.conditionalConfigPut(current, next, current.configParts ? { config: {} } : {}),
       { Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.status, status: status(target, opts.workerId, generation) }) } },
+      ...(taskConfigs ? [{ Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.tasks, generation, ...taskConfigs.attrs }) } }, ...taskConfigs.writes] : []),
     ];
     if (target === 'STOPPED') {
-      items.push({ Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.tasks, generation, configs: [] }) } });
       for (let id = 0; id < opts.taskCount; id++) items.push({ Delete: { TableName: this.tableName, Key: key(pk, SK.taskStatus(id)) } });
     } else {
-      if (opts.taskConfigs) items.push({ Put: { TableName: this.tableName, Item: marshall({ pk, sk: SK.tasks, generation, configs: opts.taskConfigs }) } });
       const count = opts.taskConfigs?.length ?? opts.liveTasks ?? opts.taskCount;
       const taskState = target === 'PAUSED' ? 'PAUSED' : 'UNASSIGNED';
       for (let id = 0; id < count; id++) items.push(this.taskStatusUpdate(current.name, id, status(taskState, opts.workerId, generation)));
@@ -208,6 +232,8 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
 
   /** Replaces the task configs, if the connector is still at `generation` (StoreConflictError otherwise). */
   async putTaskConfigs(name: string, generation: number, configs: readonly ConnectorConfig[]): Promise<void> {
+    // Inline only (no connector config at hand to differ from); ConfigTooLargeError beyond.
+    encodeTaskConfigs(this.tableName, pkOf(name), configs, undefined);
     await this.transact(
       [
         {
@@ -232,16 +258,8 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
    * `expectedVersion`, when given).
    */
   async deleteConnector(name: string, expectedVersion?: number): Promise<void> {
-    const out = await this.call(this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pkOf(name) } },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-      }),
-    ));
-    const keys = (out.Items ?? []).map((i) => ({ pk: i.pk?.S ?? '', sk: i.sk?.S ?? '' })).filter((k) => !k.sk.startsWith('OFFSETS#') && !/#LEASE$/.test(k.sk));
+    const keys = (await this.queryItems(pkOf(name), undefined, 'pk, sk'))
+      .map((i) => ({ pk: String(i.pk), sk: String(i.sk) })).filter((k) => !k.sk.startsWith('OFFSETS#') && !/#LEASE$/.test(k.sk));
     const condition =
       expectedVersion === undefined
         ? { ConditionExpression: 'attribute_exists(pk)' }
@@ -307,11 +325,12 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
     await this.call(this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: LOGGERS_PK, sk: name, level, lastModified: Date.now() }) })));
   }
 
-  private conditionalConfigPut(current: ConnectorRecord, next: ConnectorRecord): TransactWriteItem {
+  /** The conditional write of the CONFIG item; `configAttrs` replace the config when it lives in part items. */
+  private conditionalConfigPut(current: ConnectorRecord, next: ConnectorRecord, configAttrs: Record<string, unknown>): TransactWriteItem {
     return {
       Put: {
         TableName: this.tableName,
-        Item: marshall({ pk: pkOf(current.name), sk: SK.config, ...next }),
+        Item: marshall({ pk: pkOf(current.name), sk: SK.config, ...next, ...configAttrs }, { removeUndefinedValues: true }),
         ConditionExpression: 'version = :v',
         ExpressionAttributeValues: { ':v': { N: String(current.version) } },
       },
@@ -352,3 +371,8 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
 
 }
 
+
+/** The part counts a record carries (absent when zero, so small configs keep their old item shape). */
+function parts(configParts: number, taskConfigParts: number): Pick<ConnectorRecord, 'configParts' | 'taskConfigParts'> {
+  return { configParts: configParts || undefined, taskConfigParts: taskConfigParts || undefined };
+}

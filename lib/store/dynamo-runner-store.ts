@@ -279,6 +279,8 @@ export function toConnector(i: Record<string, unknown>): ConnectorRecord {
     version: Number(i.version),
     createdAt: Number(i.createdAt),
     updatedAt: Number(i.updatedAt),
+    ...(i.configParts ? { configParts: Number(i.configParts) } : {}),
+    ...(i.taskConfigParts ? { taskConfigParts: Number(i.taskConfigParts) } : {}),
   };
 }
 

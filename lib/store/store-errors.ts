@@ -19,3 +19,14 @@ export class StoreUnavailableError extends StoreError {
   override readonly name = 'StoreUnavailableError';
   override readonly retriable = true;
 }
+
+/** A connector config (or its task configs) is larger than the store keeps; answered with a 413 stating the limit. */
+export class ConfigTooLargeError extends StoreError {
+  override readonly name = 'ConfigTooLargeError';
+  constructor(
+    message: string,
+    readonly limitBytes: number,
+  ) {
+    super(message);
+  }
+}

@@ -16,6 +16,10 @@ export interface ConnectorRecord {
   readonly version: number;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** How many part items hold the config, when it is too large for its item (see large-config-items.ts). */
+  readonly configParts?: number | undefined;
+  /** How many part items hold the task configs, likewise. */
+  readonly taskConfigParts?: number | undefined;
 }
 
 export interface TaskConfigs {

@@ -5,6 +5,7 @@
 import type { ConfigDef, ConfigValueType } from '../../config/config-def.ts';
 import type { Props, SourceConnector, SourceTask } from '../../plugins/plugin-types.ts';
 import { datagenConfigDef, datagenCrossKeyErrors, parseDatagenSettings, TASK_ID_CONFIG } from './datagen-config.ts';
+import { integerValue, InvalidOffsetError, onlyKeys, type OffsetChange } from '../offset-checks.ts';
 import { DatagenTask } from './datagen-task.ts';
 import { DATAGEN_VERSION } from './datagen-version.ts';
 
@@ -35,6 +36,25 @@ export class DatagenConnector implements SourceConnector {
 
   taskConfigs(maxTasks: number): Props[] {
     return Array.from({ length: Math.max(1, maxTasks) }, (_, i) => ({ ...this.props, [TASK_ID_CONFIG]: String(i) }));
+  }
+
+  /**
+   * Accepts offsets in the shape the task writes: partition `{"task.id"}`, offset
+   * `{"task.generation", "random.seed", "current.iteration"}` of whole numbers.
+   */
+  alterOffsets(_config: Props, offsets: readonly OffsetChange[]): boolean {
+    for (const { partition, offset } of offsets) {
+      if (!('task.id' in partition)) throw new InvalidOffsetError(`Partition objects must contain the key 'task.id'`);
+      onlyKeys('Partition', partition, ['task.id']);
+      integerValue('partition', 'task.id', partition['task.id'], { min: 0 });
+      if (offset === null) continue;
+      onlyKeys('Offset', offset, ['task.generation', 'random.seed', 'current.iteration']);
+      if (!('current.iteration' in offset)) throw new InvalidOffsetError(`Offset objects must contain the key 'current.iteration'`);
+      integerValue('offset', 'current.iteration', offset['current.iteration'], { min: 0 });
+      if ('task.generation' in offset) integerValue('offset', 'task.generation', offset['task.generation'], { min: 0 });
+      if ('random.seed' in offset) integerValue('offset', 'random.seed', offset['random.seed']);
+    }
+    return false;
   }
 
   createTask(): SourceTask {

@@ -3,6 +3,7 @@
  * FileStreamSourceConnector (same class name, options and offsets `{filename}` → `{position}`).
  */
 import { ConfigDef, ConfigError, Validators } from '../../config/config-def.ts';
+import { integerValue, InvalidOffsetError, onlyKeys, type OffsetChange } from '../offset-checks.ts';
 import type { Props, SourceConnector, SourceTask } from '../../plugins/plugin-types.ts';
 import { FileStreamSourceTask } from './file-stream-source-task.ts';
 
@@ -44,15 +45,15 @@ export class FileStreamSourceConnector implements SourceConnector {
   exactlyOnceSupport(): 'SUPPORTED' {
     return 'SUPPORTED';
   }
-  /** Accepts offsets shaped as this connector writes them: `{filename}` → `{position}` (a byte count). */
-  alterOffsets(_config: Props, offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]): boolean {
+  /** Accepts offsets shaped as this connector writes them: `{filename}` → `{position}` (a byte count, a safe integer). */
+  alterOffsets(_config: Props, offsets: readonly OffsetChange[]): boolean {
     for (const { partition, offset } of offsets) {
-      if (typeof partition.filename !== 'string') throw new ConfigError(`Partition objects must contain the key 'filename'`);
+      if (typeof partition.filename !== 'string') throw new InvalidOffsetError(`Partition objects must contain the key 'filename'`);
+      onlyKeys('Partition', partition, ['filename']);
       if (offset === null) continue;
-      const position = offset.position;
-      if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
-        throw new ConfigError(`The value for the 'position' key in the offset must be a non-negative integer, but was ${JSON.stringify(position)}`);
-      }
+      if (!('position' in offset)) throw new InvalidOffsetError(`Offset objects must contain the key 'position'`);
+      onlyKeys('Offset', offset, ['position']);
+      integerValue('offset', 'position', offset.position, { min: 0 });
     }
     return true;
   }

@@ -11,7 +11,9 @@ import { JdbcError } from './errors.ts';
 import { dialectFor, openJdbcClient } from './jdbc-client.ts';
 import { jdbcLogger } from './jdbc-logger.ts';
 import { jdbcSourceConfigDef, parseSourceSettings, sourceCrossKeyErrors, TABLES_CONFIG, type JdbcSourceSettings } from './jdbc-source-config.ts';
+import { integerValue, InvalidOffsetError, onlyKeys, type OffsetChange } from '../offset-checks.ts';
 import { JdbcSourceTask } from './jdbc-source-task.ts';
+import { OFFSET_PROTOCOL_VERSION_KEY, PROTOCOL_VERSION_ONE, QUERY_NAME_KEY, QUERY_NAME_VALUE, TABLE_NAME_KEY } from './source-offsets.ts';
 import { JDBC_CONNECTOR_VERSION } from './jdbc-version.ts';
 import type { TableId } from './sql-dialect.ts';
 import { discoverTables, encodeTableList, groupRoundRobin, sameTables } from './table-discovery.ts';
@@ -65,6 +67,35 @@ export class JdbcSourceConnector implements SourceConnector {
     if (settings.query !== '' || this.tables.length === 0) return [{ ...this.props, [TABLES_CONFIG]: '' }];
     const dialect = dialectFor(settings.client);
     return groupRoundRobin(this.tables, maxTasks).map((group) => ({ ...this.props, [TABLES_CONFIG]: encodeTableList(dialect, group) }));
+  }
+
+  /**
+   * Accepts offsets in Confluent's JDBC source shape only (see source-offsets.ts): partition
+   * `{"protocol": "1", "table"}`, `{"table"}` or `{"query": "query"}`; offset of whole-number
+   * `timestamp_nanos` (0..999,999,999), `incrementing` and `timestamp`.
+   */
+  alterOffsets(_config: Props, offsets: readonly OffsetChange[]): boolean {
+    for (const { partition, offset } of offsets) {
+      if (QUERY_NAME_KEY in partition) {
+        onlyKeys('Partition', partition, [QUERY_NAME_KEY]);
+        if (partition[QUERY_NAME_KEY] !== QUERY_NAME_VALUE) throw new InvalidOffsetError(`A query partition must be {"${QUERY_NAME_KEY}": "${QUERY_NAME_VALUE}"}`);
+      } else {
+        onlyKeys('Partition', partition, [OFFSET_PROTOCOL_VERSION_KEY, TABLE_NAME_KEY]);
+        const table = partition[TABLE_NAME_KEY];
+        if (typeof table !== 'string' || table.trim() === '') throw new InvalidOffsetError(`Partition objects must contain the key '${TABLE_NAME_KEY}' with a table name, or be {"${QUERY_NAME_KEY}": "${QUERY_NAME_VALUE}"}`);
+        const protocol = partition[OFFSET_PROTOCOL_VERSION_KEY];
+        if (protocol !== undefined && protocol !== PROTOCOL_VERSION_ONE) throw new InvalidOffsetError(`The '${OFFSET_PROTOCOL_VERSION_KEY}' of a table partition must be "${PROTOCOL_VERSION_ONE}"`);
+      }
+      if (offset === null) continue;
+      onlyKeys('Offset', offset, ['timestamp_nanos', 'incrementing', 'timestamp']);
+      if ('incrementing' in offset) integerValue('offset', 'incrementing', offset.incrementing);
+      if ('timestamp' in offset) integerValue('offset', 'timestamp', offset.timestamp);
+      if ('timestamp_nanos' in offset) {
+        if (!('timestamp' in offset)) throw new InvalidOffsetError(`An offset with 'timestamp_nanos' must also contain 'timestamp'`);
+        integerValue('offset', 'timestamp_nanos', offset.timestamp_nanos, { min: 0, max: 999_999_999 });
+      }
+    }
+    return false;
   }
 
   createTask(): SourceTask {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hideSecrets } from '../../../lib/api/secret-masking.ts';
+import { hideSecrets } from '../../../lib/control/config-secrets.ts';
 import { statusBody } from '../../../lib/api/status-format.ts';
 import { HIDDEN, secretKeys, validateConnectorConfig, validationMessage } from '../../../lib/control/connector-validator.ts';
 import type { ConnectorState } from '../../../lib/store/store-model.ts';
