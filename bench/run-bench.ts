@@ -9,6 +9,9 @@ import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureDynamoDb } from '../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../host/kafka-launcher.ts';
+import { ensureSchemaRegistry } from '../host/schema-registry-launcher.ts';
+import { peerPluginPath } from '../test/support/avro-peer.ts';
+import { freePort } from '../test/support/local-host-process.ts';
 import { ratioChart } from './chart/svg-chart.ts';
 import { BenchInputs } from './support/bench-inputs.ts';
 import { BenchOptionsError, readBenchOptions, type BenchOptions, type System } from './support/bench-options.ts';
@@ -22,13 +25,14 @@ import { controlPlaneLatency } from './workloads/control-plane-latency.ts';
 import { CEILING_METRICS, measureCeiling } from './workloads/kafka-ceiling.ts';
 import { recovery } from './workloads/recovery.ts';
 import { restLatency } from './workloads/rest-latency.ts';
+import { avroSinkThroughput, avroSourceThroughput } from './workloads/avro-throughput.ts';
 import { sinkThroughput } from './workloads/sink-throughput.ts';
 import { sourceThroughput } from './workloads/source-throughput.ts';
 import { exactlyOnceSource, smtChain, sourceScaling } from './workloads/throughput-variants.ts';
 import type { Workload, WorkloadContext } from './workloads/workload.ts';
 
 /** In this order on each system: memory is read during the first, and recovery replaces Connect's worker, so it comes last. */
-const WORKLOADS: readonly Workload[] = [sourceThroughput, sinkThroughput, sourceScaling, smtChain, exactlyOnceSource, controlPlaneLatency, restLatency, recovery];
+const WORKLOADS: readonly Workload[] = [sourceThroughput, sinkThroughput, sourceScaling, smtChain, exactlyOnceSource, avroSourceThroughput, avroSinkThroughput, controlPlaneLatency, restLatency, recovery];
 
 type Outcome = { ok: true; m: Measurement } | { ok: false; error: string };
 
@@ -49,7 +53,15 @@ async function main(options: BenchOptions): Promise<void> {
   cleanups.push(() => kafka.close());
   const inputs = new BenchInputs(dataDir, options.recordSize, kafka);
   const deadline = () => Date.now() + options.timeoutSeconds * 1000;
-  const shared = { options, kafka, inputs, log, deadline };
+  const avro = options.workloads.some((w) => w.startsWith('avro-'));
+  let schemaRegistry: { url: string; apicurioUrl: string } | undefined;
+  if (avro) {
+    const registry = await ensureSchemaRegistry({ dataDir, port: await freePort(), log, env: {} });
+    cleanups.push(() => registry.stop());
+    schemaRegistry = { url: registry.url, apicurioUrl: registry.apicurioUrl ?? '' };
+    log(`Schema Registry ${registry.url} (${registry.origin})`);
+  }
+  const shared = { options, kafka, inputs, log, deadline, schemaRegistry };
 
   const outcomes = new Map<string, Outcome>(); // `${system}/${workloadId}`, and `ceiling`
   if (options.workloads.includes('ceiling')) {
@@ -65,7 +77,7 @@ async function main(options: BenchOptions): Promise<void> {
     log(`Starting ${label(system)}...`);
     let target: BenchTarget;
     try {
-      target = await startTarget(system, options, kafkaEndpoint.bootstrapServers, workDir);
+      target = await startTarget(system, options, kafkaEndpoint.bootstrapServers, workDir, avro);
     } catch (e) {
       const error = `${label(system)} did not start: ${(e as Error).message.slice(0, 1500)}`;
       log(error);
@@ -103,9 +115,13 @@ async function main(options: BenchOptions): Promise<void> {
   log(`Wrote ${join(resultsDir, 'latest.json')} and latest.svg`);
 }
 
-function startTarget(system: System, o: BenchOptions, bootstrapServers: string, workDir: string): Promise<BenchTarget> {
+function startTarget(system: System, o: BenchOptions, bootstrapServers: string, workDir: string, avro: boolean): Promise<BenchTarget> {
   if (system === 'connect') {
-    return startConnectTarget({ bootstrapServers, workDir, xmx: o.connectXmx, offsetFlushIntervalMs: o.connectOffsetFlushMs, log });
+    return (async () => {
+      // The Avro workloads give Connect Apicurio's AvroConverter (Confluent wire format) as a plugin.
+      const workerProperties = avro ? { 'plugin.path': await peerPluginPath(workDir) } : undefined;
+      return startConnectTarget({ bootstrapServers, workDir, xmx: o.connectXmx, offsetFlushIntervalMs: o.connectOffsetFlushMs, log, workerProperties });
+    })();
   }
   return (async () => {
     const dynamo = await ensureDynamoDb({ dataDir: workDir, port: o.dynamoPort, log });

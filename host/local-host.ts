@@ -18,6 +18,7 @@ import { createStore } from '../lib/store/store-factory.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
 import { startHttpServer } from './http-server.ts';
 import { ensureKafka, type KafkaEndpoint } from './kafka-launcher.ts';
+import { ensureSchemaRegistry, type SchemaRegistryEndpoint } from './schema-registry-launcher.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LocalOrchestrator } from './local-orchestrator.ts';
 import { dataDir } from './local-paths.ts';
@@ -35,8 +36,17 @@ export interface LocalHost {
   readonly restUrl: string;
   readonly bootstrapServers: string;
   readonly dynamoEndpoint: string;
+  /** The Confluent-compatible Schema Registry URL, when TRIBUTARY_SCHEMA_REGISTRY=1 started one (or SCHEMA_REGISTRY_URL names one). */
+  readonly schemaRegistryUrl: string | undefined;
   readonly runners: RunnerPool;
   stop(): Promise<void>;
+}
+
+/** A Schema Registry only on request: it is a JVM of its own, which most laptops running Tributary do not need. */
+function maybeSchemaRegistry(dir: string, say: (line: string) => void): Promise<SchemaRegistryEndpoint | undefined> {
+  const wanted = process.env.TRIBUTARY_SCHEMA_REGISTRY === '1' || Boolean(process.env.SCHEMA_REGISTRY_URL);
+  if (!wanted) return Promise.resolve(undefined);
+  return ensureSchemaRegistry({ dataDir: dir, port: Number(process.env.TRIBUTARY_SCHEMA_REGISTRY_PORT ?? 8081), log: say });
 }
 
 const SWEEP_INTERVAL_MS = 15_000;
@@ -46,7 +56,11 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
   const dir = o.dataDir ?? dataDir();
   const port = o.port ?? Number(process.env.TRIBUTARY_PORT ?? 8083);
   const host = o.host ?? '127.0.0.1';
-  const [kafka, dynamo]: [KafkaEndpoint, DynamoEndpoint] = await Promise.all([ensureKafka({ dataDir: dir, log: say }), ensureDynamoDb({ dataDir: dir, log: say })]);
+  const [kafka, dynamo, registry]: [KafkaEndpoint, DynamoEndpoint, SchemaRegistryEndpoint | undefined] = await Promise.all([
+    ensureKafka({ dataDir: dir, log: say }),
+    ensureDynamoDb({ dataDir: dir, log: say }),
+    maybeSchemaRegistry(dir, say),
+  ]);
   const tableName = o.tableName ?? process.env.TABLE_NAME ?? 'tributary';
   const restUrl = `http://${host}:${port}`;
 
@@ -96,7 +110,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator.executions() },
     });
   } catch (e) {
-    await Promise.all([kafka.stop(), dynamo.stop()]);
+    await Promise.all([kafka.stop(), dynamo.stop(), registry?.stop()]);
     throw e;
   }
 
@@ -118,6 +132,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
     restUrl,
     bootstrapServers: kafka.bootstrapServers,
     dynamoEndpoint: dynamo.endpoint,
+    schemaRegistryUrl: registry?.url,
     runners,
     stop: () => {
       stopped ??= (async () => {
@@ -127,7 +142,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
         await runners.shutdown();
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();
-        await Promise.all([kafka.stop(), dynamo.stop()]);
+        await Promise.all([kafka.stop(), dynamo.stop(), registry?.stop()]);
       })();
       return stopped;
     },

@@ -3,7 +3,7 @@
  * with `mvn`, into a cache reused by later runs.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LocalHostError, PrerequisiteError } from './local-errors.ts';
@@ -18,10 +18,13 @@ export interface MavenComponent {
   readonly id: string;
   /** About how many bytes its jars take, for the first run's percentage (measured from a resolved cache). */
   readonly approxBytes?: number;
+  /** A settings file under host/maven/, when resolution must not follow a parent POM's repositories. */
+  readonly settings?: string;
 }
 
 export const KAFKA_BROKER: MavenComponent = { pom: 'kafka-broker.pom.xml', id: 'kafka-4.1.1', approxBytes: 56_100_000 };
 export const DYNAMODB_LOCAL: MavenComponent = { pom: 'dynamodb-local.pom.xml', id: 'dynamodb-local-2.6.1', approxBytes: 53_100_000 };
+export const APICURIO_AVRO_CONVERTER: MavenComponent = { pom: 'apicurio-avro-converter.pom.xml', id: 'apicurio-converter-2.1.5', settings: 'central-only.settings.xml' };
 
 let checked: Promise<void> | undefined;
 
@@ -79,7 +82,8 @@ const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9
  */
 function mavenCopyDependencies(component: MavenComponent, outputDir: string, log: (line: string) => void): Promise<void> {
   // In batch mode Maven logs one line per finished download, which is all the progress needs.
-  const args = ['-B', '-f', join(projectRoot, 'host', 'maven', component.pom), 'dependency:copy-dependencies', `-DoutputDirectory=${outputDir}`];
+  const settings = component.settings ? ['-s', join(projectRoot, 'host', 'maven', component.settings)] : [];
+  const args = ['-B', ...settings, '-f', join(projectRoot, 'host', 'maven', component.pom), 'dependency:copy-dependencies', `-DoutputDirectory=${outputDir}`];
   return new Promise((resolve, reject) => {
     const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
@@ -116,4 +120,38 @@ function mavenCopyDependencies(component: MavenComponent, outputDir: string, log
       } else reject(new LocalHostError(`Maven could not resolve ${component.id}: ${tail.slice(-2000)}`));
     });
   });
+}
+
+/** A Java application that Maven builds (`mvn package`) from Maven Central artifacts, e.g. a Quarkus app. */
+export interface MavenBuiltApp {
+  readonly pom: string;
+  readonly id: string;
+  /** A settings file under host/maven/, when the build must not follow a parent POM's repositories. */
+  readonly settings?: string;
+}
+
+export const SCHEMA_REGISTRY: MavenBuiltApp = { pom: 'schema-registry.pom.xml', id: 'apicurio-registry-2.0.2', settings: 'central-only.settings.xml' };
+
+/** Returns the folder of the built app (its `target/`: runner jar and lib/), building it on first use. */
+export async function buildMavenApp(app: MavenBuiltApp, log: (line: string) => void = () => {}): Promise<string> {
+  const target = join(cacheDir(), 'maven', app.id);
+  if (existsSync(target) && readdirSync(target).some((f) => f.endsWith('-runner.jar'))) return target;
+  await checkJavaAndMaven();
+  log(`Building ${app.id} from Maven Central into ${target} (first run only)...`);
+  const staging = `${target}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const maven = join(projectRoot, 'host', 'maven');
+  try {
+    copyFileSync(join(maven, app.pom), join(staging, 'pom.xml'));
+    const settings = app.settings ? ['-s', join(maven, app.settings)] : [];
+    await run('mvn', ['-q', '-B', ...settings, '-f', join(staging, 'pom.xml'), 'package', '-DskipTests'], { maxBuffer: 16 * 1024 * 1024, cwd: staging });
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    const out = (e as { stdout?: string }).stdout ?? '';
+    throw new LocalHostError(`Maven could not build ${app.id}: ${out.slice(-2000)}`, { cause: e });
+  }
+  if (!existsSync(target)) renameSync(join(staging, 'target'), target);
+  rmSync(staging, { recursive: true, force: true });
+  return target;
 }

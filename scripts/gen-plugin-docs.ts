@@ -59,7 +59,21 @@ const converterIntro =
   '**Differences from Kafka Connect.** JsonConverter rejects JSON whose type does not fit the schema (Connect would coerce, e.g. ' +
   'a string in an int32 field to 0) and rejects out-of-range integers instead of wrapping them; numbers written with leading ' +
   'zeros, which Connect\'s parser tolerates, are rejected as malformed JSON. StringConverter supports UTF-8, UTF-16 (BE/LE), ISO-8859-1 and US-ASCII. SimpleHeaderConverter unescapes `\\"` ' +
-  'inside quoted strings, formats dates in UTC, and returns a null schema for lists and maps whose elements share no schema.';
+  'inside quoted strings, formats dates in UTC, and returns a null schema for lists and maps whose elements share no schema.\n\n' +
+  '**Schema Registry converters** (`io.confluent.connect.avro.AvroConverter`, `io.confluent.connect.json.JsonSchemaConverter`, `io.confluent.connect.protobuf.ProtobufConverter`) take Confluent\'s keys and wire format (magic byte 0, ' +
+  '4-byte schema id) and work with any registry that speaks Confluent\'s REST API; `schema.registry.url` may list several URLs, tried in ' +
+  'turn when one does not answer. Lookups are cached per schema id and per subject, so after the first record of a schema a converter ' +
+  'asks the registry nothing. Connect schemas map to Avro as Confluent\'s AvroData maps them (`connect.name`, `connect.version`, ' +
+  '`connect.doc`, `connect.parameters`, `connect.type` int8/int16, decimals as bytes with `logicalType` decimal and precision/scale, ' +
+  'Date/Time/Timestamp as Avro logical types, optional schemas as unions with null, field defaults, maps with string keys as Avro maps and ' +
+  'others as arrays of `MapEntry` records); Avro enums, fixed and general unions read as Confluent reads them. A wrong magic byte or an ' +
+  'unknown schema id is a DataException (so `errors.tolerance=all` sends the record to the DLQ); an unreachable registry is retriable ' +
+  'and, out of retries, fails the task with the URLs in its trace; a 409 from the registry is an error naming the incompatibility. ' +
+  'Differences: `basic.auth.credentials.source=SASL_INHERIT`, bearer auth, schema references and `mock://` URLs are not supported; ' +
+  '`latest.compatibility.strict` checks locally that the latest version can read the record\'s schema; records with a null schema are rejected. ' +
+  'ProtobufConverter writes STRUCT schemas only, as proto3 messages without Confluent\'s metadata options: logical types travel as their ' +
+  'Connect representation and read back as plain INT32/INT64/STRING, INT8/INT16 read back as INT32, and nested messages get Protobuf\'s nested names; ' +
+  'general oneofs and schema references are not supported. JsonSchemaConverter supports unions with null only.';
 
 const transformIntro =
   'Configure them exactly as in Kafka Connect: `transforms=a,b`, `transforms.a.type=<class or alias>`, `transforms.a.<option>=...`, ' +

@@ -52,7 +52,7 @@ export class BenchKafka {
   }
 
   /** Produces `values` in large batches (the sink workload's input; not timed). */
-  async produce(topic: string, count: number, value: (i: number) => string, batch = 5_000): Promise<void> {
+  async produce(topic: string, count: number, value: (i: number) => string | Buffer, batch = 5_000): Promise<void> {
     const producer = new Producer({ ...this.options, acks: 1 });
     try {
       for (let start = 0; start < count; start += batch) {

@@ -12,6 +12,8 @@ export interface WorkloadContext {
   /** A folder of this system's own, for files its connectors read or write. */
   readonly workDir: string;
   readonly log: (line: string) => void;
+  /** The Schema Registry of the Avro workloads: its Confluent-compatible API and Apicurio's own (for Connect's converter). */
+  readonly schemaRegistry?: { readonly url: string; readonly apicurioUrl: string };
   /** Epoch ms after which a wait gives up (`timeoutSeconds` from now). */
   deadline(): number;
 }

@@ -24,6 +24,7 @@ export function startCommand(program: Command): void {
       say(`Data directory: ${dataDir()}`);
       say(`Kafka bootstrap servers: ${host.bootstrapServers}`);
       say(`DynamoDB endpoint: ${host.dynamoEndpoint}`);
+      if (host.schemaRegistryUrl) say(`Schema Registry (Confluent-compatible, for schema.registry.url): ${host.schemaRegistryUrl}`);
       say(`REST API (Kafka Connect compatible): ${host.restUrl}`);
       say('Ready. Press Ctrl-C to stop.');
       const signal = await new Promise<string>((resolve) => {

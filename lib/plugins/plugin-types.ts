@@ -113,11 +113,15 @@ export interface SchemaAndValue {
   readonly value: unknown;
 }
 
-/** Connect's Converter: between Connect data and Kafka bytes. */
+/**
+ * Connect's Converter: between Connect data and Kafka bytes. A converter may answer with a
+ * promise when it must first ask a remote service (a schema registry); it should answer
+ * synchronously whenever it can, since the runtime then converts without a promise per record.
+ */
 export interface Converter {
   configure(props: Props, isKey: boolean): void;
-  fromConnectData(topic: string, schema: Schema | null | undefined, value: unknown, headers?: ConnectHeader[]): Buffer | null;
-  toConnectData(topic: string, value: Buffer | null, headers?: readonly ConnectHeader[]): SchemaAndValue;
+  fromConnectData(topic: string, schema: Schema | null | undefined, value: unknown, headers?: ConnectHeader[]): Buffer | null | Promise<Buffer | null>;
+  toConnectData(topic: string, value: Buffer | null, headers?: readonly ConnectHeader[]): SchemaAndValue | Promise<SchemaAndValue>;
   config?(): ConfigDef;
 }
 

@@ -89,10 +89,23 @@ export class ErrorHandler {
     }
   }
 
-  /** Runs a stage, synchronously when it succeeds or fails for good, with retries otherwise. */
-  run<T>(stage: Stage, className: string, fn: () => T, original?: OriginalRecord): Outcome<T> | Promise<Outcome<T>> {
+  /**
+   * Runs a stage, synchronously when it succeeds or fails for good, with retries otherwise.
+   * A stage that answers with a promise (a converter asking its schema registry) is awaited
+   * with the same error handling.
+   */
+  run<T>(stage: Stage, className: string, fn: () => T | Promise<T>, original?: OriginalRecord): Outcome<T> | Promise<Outcome<T>> {
     const r = this.attempt(stage, className, fn, original);
-    return r === RETRY ? this.execute(stage, className, fn, original) : r;
+    if (r === RETRY) return this.execute(stage, className, fn, original);
+    if (r.ok && isPromiseLike(r.value)) {
+      let first: Promise<T> | undefined = r.value;
+      return this.execute(stage, className, () => {
+        const p = first;
+        first = undefined;
+        return p ?? fn();
+      }, original);
+    }
+    return r as Outcome<T>;
   }
 
   private fail(stage: Stage, className: string, error: Error, original: OriginalRecord | undefined, attempts: number): { ok: false } {
@@ -144,6 +157,11 @@ export class ErrorHandler {
     }
     this.dlqPending.push({ topic: this.cfg.dlqTopic, key: original.key, value: original.value, headers });
   }
+}
+
+/** Whether a stage answered with a promise rather than a value. */
+export function isPromiseLike<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
 
 /** Connect tools expect Java class names; data errors map to DataException, others keep their name. */

@@ -8,7 +8,7 @@ import type { ConnectHeader, SinkRecord, SourceRecord } from '../plugins/connect
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { Converter, HeaderConverter } from '../plugins/plugin-types.ts';
 import { buildTransformChain, type TransformChain } from '../transforms/transform-chain.ts';
-import { RETRY, type ErrorHandler, type OriginalRecord } from './error-handler.ts';
+import { RETRY, isPromiseLike, type ErrorHandler, type OriginalRecord } from './error-handler.ts';
 import { TaskConfigError } from './runtime-errors.ts';
 
 export const DEFAULT_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
@@ -110,6 +110,8 @@ export class RecordPipeline {
     const value = this.errors.attempt('VALUE_CONVERTER', this.names.value, () => this.valueConverter.fromConnectData(r.topic, r.valueSchema, r.value));
     if (value === RETRY) return RETRY;
     if (!value.ok) return null;
+    // A converter waiting on its schema registry: take the awaiting path (it caches the pending lookup).
+    if (pending(key.value) || pending(value.value)) return RETRY;
     return { topic: r.topic, partition: r.kafkaPartition ?? undefined, key: key.value, value: value.value, headers, timestamp: r.timestamp ?? undefined };
   }
 
@@ -165,6 +167,8 @@ export class RecordPipeline {
     const value = this.errors.attempt('VALUE_CONVERTER', this.names.value, () => this.valueConverter.toConnectData(f.topic, f.value), f);
     if (value === RETRY) return RETRY;
     if (!value.ok) return null;
+    // A converter waiting on its schema registry: take the awaiting path (it caches the pending lookup).
+    if (pending(key.value) || pending(value.value)) return RETRY;
     let headers: ConnectHeader[] = [];
     if (f.headers.length) {
       const h = this.errors.attempt('HEADER_CONVERTER', this.names.header, () => f.headers.map((hd): ConnectHeader => {
@@ -199,6 +203,13 @@ export class RecordPipeline {
   close(): void {
     this.transforms.close();
   }
+}
+
+/** True for a promise, which is then left to settle quietly: the awaiting path asks again. */
+function pending<T>(v: T | Promise<T>): v is Promise<T> {
+  if (!isPromiseLike(v)) return false;
+  (v as Promise<T>).catch(() => {});
+  return true;
 }
 
 function create<T>(registry: PluginRegistry, className: string, type: 'converter' | 'header_converter'): T {

@@ -34,7 +34,8 @@ describe('the installable construct library', { timeout: 600_000 }, () => {
         "import { App, Stack } from 'aws-cdk-lib';",
         "import { TributaryConnector, TributaryService, type TributaryConnectorProps } from 'tributary/infra';",
         "import type { SourceTask } from 'tributary/plugins';",
-        'const app = new App({ outdir: process.argv[2] });',
+        '// cdk.out comes from CDK_OUTDIR, as the CDK CLI passes it.',
+        'const app = new App();',
         "const stack = new Stack(app, 'Consumer');",
         "const service = new TributaryService(stack, 'Connect', { kafka: { bootstrapServers: 'b-1.example:9092', auth: { mode: 'plaintext' } } });",
         "const props: TributaryConnectorProps = { service, name: 'orders-archive', config: { 'connector.class': 'FileStreamSink', topics: 'orders', file: '/tmp/orders' }, state: 'PAUSED' };",
@@ -65,7 +66,7 @@ describe('the installable construct library', { timeout: 600_000 }, () => {
   });
 
   it('synthesizes the service and a declared connector, every function from its prebuilt bundle', () => {
-    run(process.execPath, ['--experimental-strip-types', '--no-warnings', `${app}.ts`, cdkOut], dir);
+    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', `${app}.ts`], { cwd: dir, env: { ...process.env, CDK_OUTDIR: cdkOut }, stdio: 'pipe' });
     template = JSON.parse(readFileSync(join(cdkOut, 'Consumer.template.json'), 'utf8'));
     const connectors = Object.values(template.Resources).filter((r) => r.Type === 'Custom::TributaryConnector');
     expect(connectors.map((c) => c.Properties.Name)).toEqual(['orders-archive']);

@@ -1,7 +1,7 @@
 /**
  * Starts the real components integration tests need, once per run: an Apache Kafka broker
- * (KRaft) and DynamoDB Local, on free ports of their own so neither a running `npm start` nor
- * another test run can interfere (TRIBUTARY_TEST_REUSE=1 reuses ones on 19092 / 18000
+ * (KRaft), DynamoDB Local and a Confluent-compatible Schema Registry (Apicurio), on free ports of their own so neither a running `npm start` nor
+ * another test run can interfere (TRIBUTARY_TEST_REUSE=1 reuses ones on 19092 / 18000 / 18081
  * instead, for quick iterations). Unit-only runs (TRIBUTARY_TEST_UNIT_ONLY=1) skip this.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,17 +11,23 @@ import type { TestProject } from 'vitest/node';
 import { ensureDynamoDb } from '../../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../../host/kafka-launcher.ts';
 import { isPortOpen } from '../../host/net-probe.ts';
+import { ensureSchemaRegistry } from '../../host/schema-registry-launcher.ts';
 import { freePort } from './local-host-process.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kafkaBootstrap: string;
     dynamoEndpoint: string;
+    /** Confluent-compatible Schema Registry API (Apicurio's ccompat). */
+    schemaRegistryUrl: string;
+    /** The same registry's own API, for Apicurio's converters in the peer Connect. */
+    apicurioRegistryUrl: string;
   }
 }
 
 const REUSE_KAFKA_PORT = 19092;
 const REUSE_DYNAMO_PORT = 18000;
+const REUSE_REGISTRY_PORT = 18081;
 
 /** A free port whose successor is free too (Kafka's controller listens there). */
 async function freePortPair(): Promise<number> {
@@ -35,21 +41,30 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (process.env.TRIBUTARY_TEST_UNIT_ONLY === '1') {
     project.provide('kafkaBootstrap', '');
     project.provide('dynamoEndpoint', '');
+    project.provide('schemaRegistryUrl', '');
+    project.provide('apicurioRegistryUrl', '');
     return async () => {};
   }
   const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const log = (line: string) => console.log(`[test stack] ${line}`);
   // The suite always runs its own components, whatever the shell points at.
-  const { KAFKA_BOOTSTRAP_SERVERS: _kafka, DYNAMODB_ENDPOINT: _dynamo, ...env } = process.env;
+  const { KAFKA_BOOTSTRAP_SERVERS: _kafka, DYNAMODB_ENDPOINT: _dynamo, SCHEMA_REGISTRY_URL: _registry, ...env } = process.env;
   const reuse = process.env.TRIBUTARY_TEST_REUSE === '1';
   const [kafkaPort, dynamoPort] = reuse ? [REUSE_KAFKA_PORT, REUSE_DYNAMO_PORT] : [await freePortPair(), await freePort()];
-  const [kafka, dynamo] = await Promise.all([ensureKafka({ dataDir: dir, port: kafkaPort, log, env }), ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env })]);
-  log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin})`);
+  const registryPort = reuse ? REUSE_REGISTRY_PORT : await freePort();
+  const [kafka, dynamo, registry] = await Promise.all([
+    ensureKafka({ dataDir: dir, port: kafkaPort, log, env }),
+    ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env }),
+    ensureSchemaRegistry({ dataDir: dir, port: registryPort, log, env }),
+  ]);
+  log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin}), Schema Registry ${registry.url} (${registry.origin})`);
   project.provide('kafkaBootstrap', kafka.bootstrapServers);
   project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('schemaRegistryUrl', registry.url);
+  project.provide('apicurioRegistryUrl', registry.apicurioUrl ?? '');
   return async () => {
     // Components this run merely reused belong to whoever started them.
-    await Promise.all([kafka.stop(), dynamo.stop()]);
+    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }

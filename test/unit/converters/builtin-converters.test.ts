@@ -16,6 +16,9 @@ describe('builtinConverters', () => {
       'org.apache.kafka.connect.converters.IntegerConverter',
       'org.apache.kafka.connect.converters.LongConverter',
       'org.apache.kafka.connect.converters.ShortConverter',
+      'io.confluent.connect.avro.AvroConverter',
+      'io.confluent.connect.protobuf.ProtobufConverter',
+      'io.confluent.connect.json.JsonSchemaConverter',
     ]);
   });
 
@@ -32,7 +35,8 @@ describe('builtinConverters', () => {
       const instance = d.create() as Converter & HeaderConverter;
       expect(instance.config?.()).toBeDefined();
       if (d.type === 'converter') {
-        instance.configure({}, false);
+        // Schema Registry converters need their one required key.
+        instance.configure(d.className.startsWith('io.confluent.') ? { 'schema.registry.url': 'http://127.0.0.1:1' } : {}, false);
         expect(instance.fromConnectData('t', null, null)).toBeNull();
       } else {
         instance.configure({});

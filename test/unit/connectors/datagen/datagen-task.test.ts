@@ -135,7 +135,7 @@ describe('Datagen connector', () => {
     const c = new DatagenConnector();
     c.start(base);
     expect(c.taskConfigs(3).map((p) => p['task.id'])).toEqual(['0', '1', '2']);
-    expect(c.validate({ 'kafka.topic': 't' })).toEqual({ quickstart: ['Set either quickstart or schema.string'] });
+    expect(c.validate({ 'kafka.topic': 't' })).toEqual({ quickstart: ['Set either quickstart, schema.string or schema.filename'] });
     expect(c.validate({ 'kafka.topic': 't', 'schema.string': '{"type":"object","properties":{"a":{"type":"date"}}}' })['schema.string']?.[0]).toMatch(
       /\$\.properties\.a: unsupported or missing "type"/,
     );
