@@ -9,4 +9,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Arrows point one way: benchmarks sit beside the tests, not on top of them.
+    files: ['bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/test/**'], message: 'bench/ must not import test code; shared launchers live in host/, the REST client in cli/.' }] }] },
+  },
 );

@@ -10,8 +10,9 @@ import { join, resolve } from 'node:path';
 import { ensureDynamoDb } from '../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../host/kafka-launcher.ts';
 import { ensureSchemaRegistry } from '../host/schema-registry-launcher.ts';
+// eslint-disable-next-line no-restricted-imports -- the Avro peer (a Java program beside it) is still shared with its compatibility test
 import { peerPluginPath } from '../test/support/avro-peer.ts';
-import { freePort } from '../test/support/local-host-process.ts';
+import { freePort } from '../host/net-probe.ts';
 import { ratioChart } from './chart/svg-chart.ts';
 import { BenchInputs } from './support/bench-inputs.ts';
 import { BenchOptionsError, readBenchOptions, type BenchOptions, type System } from './support/bench-options.ts';
@@ -22,7 +23,9 @@ import { BenchKafka } from './support/kafka-tools.ts';
 import { round } from './support/stats.ts';
 import { startTributaryTarget } from './support/tributary-target.ts';
 import { controlPlaneLatency } from './workloads/control-plane-latency.ts';
+import { httpSinkThroughput } from './workloads/http-sink-throughput.ts';
 import { CEILING_METRICS, measureCeiling } from './workloads/kafka-ceiling.ts';
+import { mqttSourceThroughput } from './workloads/mqtt-source-throughput.ts';
 import { recovery } from './workloads/recovery.ts';
 import { restLatency } from './workloads/rest-latency.ts';
 import { avroSinkThroughput, avroSourceThroughput } from './workloads/avro-throughput.ts';
@@ -32,7 +35,7 @@ import { exactlyOnceSource, smtChain, sourceScaling } from './workloads/throughp
 import type { Workload, WorkloadContext } from './workloads/workload.ts';
 
 /** In this order on each system: memory is read during the first, and recovery replaces Connect's worker, so it comes last. */
-const WORKLOADS: readonly Workload[] = [sourceThroughput, sinkThroughput, sourceScaling, smtChain, exactlyOnceSource, avroSourceThroughput, avroSinkThroughput, controlPlaneLatency, restLatency, recovery];
+const WORKLOADS: readonly Workload[] = [sourceThroughput, sinkThroughput, sourceScaling, smtChain, exactlyOnceSource, avroSourceThroughput, avroSinkThroughput, controlPlaneLatency, restLatency, recovery, httpSinkThroughput, mqttSourceThroughput];
 
 type Outcome = { ok: true; m: Measurement } | { ok: false; error: string };
 

@@ -11,7 +11,7 @@ import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import type { Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
 import { StepFunctionsOrchestrator } from '../lib/orchestrator/step-functions-orchestrator.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-api');

@@ -10,7 +10,7 @@ import { proxyEvent } from '../lib/api/apigw-adapter.ts';
 import { validEnv, type WithEnv } from '../lib/config/env-middleware.ts';
 import { connectorResourceEnvSchema } from '../lib/config/function-env.ts';
 import { createDeclared, deleteDeclared, updateDeclared, type DeclaredConnector, type DeclaredState, type RestCall } from '../lib/control/declared-connector.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
 
 /** The properties the construct gives the custom resource (CloudFormation passes strings). */
 export interface ConnectorResourceProperties {

@@ -6,14 +6,15 @@
 import { readEnv, runnerEnvSchema } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
-import { SliceRunner, type RunnerInput } from '../lib/runtime/slice-runner.ts';
-import { publishSliceMetrics } from '../lib/runtime/runner-metrics.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
+import { parseRunnerInput } from '../lib/runtime/runner-input.ts';
+import { SliceRunner } from '../lib/runtime/slice-runner.ts';
+import { publishSliceMetrics } from '../lib/observability/runner-metrics.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-fargate-runner');
 const env = readEnv(runnerEnvSchema);
-const input = JSON.parse(process.env.TRIBUTARY_RUNNER_INPUT ?? '{}') as RunnerInput;
+const input = parseRunnerInput(JSON.parse(process.env.TRIBUTARY_RUNNER_INPUT ?? '{}'));
 let stopping = false;
 process.once('SIGTERM', () => {
   stopping = true;

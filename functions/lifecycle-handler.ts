@@ -6,7 +6,7 @@ import { lifecycleEnvSchema } from '../lib/config/function-env.ts';
 import { TaskLifecycle, type LifecycleEvent } from '../lib/control/task-lifecycle.ts';
 import { StepFunctionsOrchestrator } from '../lib/orchestrator/step-functions-orchestrator.ts';
 import type { Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
 import type { DynamoConnectorStore } from '../lib/store/dynamo-connector-store.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 

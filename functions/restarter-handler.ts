@@ -12,14 +12,15 @@ import { TaskRestarter, type RestarterEvent } from '../lib/control/task-restarte
 import type { Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
 import { StepFunctionsOrchestrator } from '../lib/orchestrator/step-functions-orchestrator.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
+import { initOnce } from '../lib/runtime/cold-start.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-restarter');
 const WORKER_ID = 'tributary-restarter';
 
 export function createRestarterHandler(orchestrator: (stateMachineArn: string) => Orchestrator = (arn) => new StepFunctionsOrchestrator(new SFNClient({}), arn)) {
-  let parts: Promise<{ restarter: TaskRestarter; monitor: ConnectorMonitor }> | undefined;
+  let parts: (() => Promise<{ restarter: TaskRestarter; monitor: ConnectorMonitor }>) | undefined;
   const build = async (env: RestarterEnv) => {
     const store = createStore({ tableName: env.TABLE_NAME, endpoint: env.DYNAMODB_ENDPOINT });
     const orch = orchestrator(env.STATE_MACHINE_ARN);
@@ -31,8 +32,9 @@ export function createRestarterHandler(orchestrator: (stateMachineArn: string) =
   return middy<RestarterEvent, unknown, Error, WithEnv<typeof restarterEnvSchema>>()
     .use(validEnv(restarterEnvSchema))
     .handler(async (event, context) => {
-      parts ??= build(context.env);
-      const { restarter, monitor } = await parts;
+      // A failed cold start is retried on the next invocation, not kept for the container's life.
+      parts ??= initOnce(() => build(context.env));
+      const { restarter, monitor } = await parts();
       const outcomes = await restarter.handle(event);
       // An execution's end concerns one task; anything else is a sweep over every connector.
       const reconfigured = event.source === 'aws.states' ? [] : await monitor.checkAll();

@@ -6,20 +6,29 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { validEnv, type WithEnv } from '../lib/config/env-middleware.ts';
-import { runnerEnvSchema, type RunnerEnv } from '../lib/config/function-env.ts';
+import { readEnv, runnerEnvSchema, type RunnerEnv } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
-import { publishSliceMetrics } from '../lib/runtime/runner-metrics.ts';
-import { createLogger } from '../lib/runtime/runtime-logger.ts';
-import { SliceRunner, type RunnerInput, type RunnerResult } from '../lib/runtime/slice-runner.ts';
+import { publishSliceMetrics } from '../lib/observability/runner-metrics.ts';
+import { createLogger } from '../lib/observability/structured-logger.ts';
+import { initOnce } from '../lib/runtime/cold-start.ts';
+import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
+import { SliceRunner } from '../lib/runtime/slice-runner.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-runner');
-let runner: Promise<SliceRunner> | undefined;
+let started: SliceRunner | undefined;
+let runner: (() => Promise<SliceRunner>) | undefined;
 let stopping = false;
 
 /** Keeps this much of the invocation's remaining time for committing and returning. */
 const SAFETY_MARGIN_MS = 20_000;
+
+/** The container's runner, built once; a build that failed (Kafka unreachable) is tried again next time. */
+function runnerFor(env: RunnerEnv, workerId: string): Promise<SliceRunner> {
+  runner ??= initOnce(async () => (started = await build(env, workerId)));
+  return runner();
+}
 
 async function build(env: RunnerEnv, workerId: string): Promise<SliceRunner> {
   return new SliceRunner({
@@ -34,14 +43,14 @@ async function build(env: RunnerEnv, workerId: string): Promise<SliceRunner> {
 export const handler = middy<RunnerInput, RunnerResult, Error, WithEnv<typeof runnerEnvSchema>>()
   .use(validEnv(runnerEnvSchema))
   .handler(async (input, context) => {
-    runner ??= build(context.env, context.env.WORKER_ID ?? `lambda:${context.logStreamName}`);
-    const started = Date.now();
+    const sliceRunner = runnerFor(context.env, context.env.WORKER_ID ?? `lambda:${context.logStreamName}`);
+    const sliceStarted = Date.now();
     try {
-      const result = await (await runner).run(input, { deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS, shouldStop: () => stopping });
-      publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - started, failed: false });
+      const result = await (await sliceRunner).run(input, { deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS, shouldStop: () => stopping });
+      publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - sliceStarted, failed: false });
       return result;
     } catch (e) {
-      publishSliceMetrics({ connector: input.connector, task: input.task, records: 0, durationMs: Date.now() - started, failed: true });
+      publishSliceMetrics({ connector: input.connector, task: input.task, records: 0, durationMs: Date.now() - sliceStarted, failed: true });
       log.error('Task slice failed', { connector: input.connector, task: input.task, error: (e as Error).message });
       throw e;
     }
@@ -52,6 +61,15 @@ export function handleRunnerInvocation(input: RunnerInput, context: Context): Pr
   return handler(input, context as WithEnv<typeof runnerEnvSchema>);
 }
 
+/**
+ * Builds the runner before its first invocation — a spare local runner process, as Lambda's
+ * provisioned concurrency would — so a task re-run after its runner was lost starts at once.
+ */
+export async function warmUpRunner(): Promise<void> {
+  const env = readEnv(runnerEnvSchema);
+  await (await runnerFor(env, env.WORKER_ID ?? `lambda:${process.pid}`)).warmUp();
+}
+
 /** Asks running slices to commit and return (container shutdown). */
 export function stopRequested(): void {
   stopping = true;
@@ -59,5 +77,5 @@ export function stopRequested(): void {
 
 /** Stops warm tasks, committing what is durable. */
 export async function shutdownRunner(): Promise<void> {
-  if (runner) await (await runner).shutdown();
+  if (started) await started.shutdown();
 }

@@ -13,7 +13,7 @@ import type { RestarterEvent } from '../lib/control/task-restarter.ts';
 import { startTaskExecution, type Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../lib/runtime/source-offset-store.ts';
-import { createLogger, type Logger } from '../lib/runtime/runtime-logger.ts';
+import { createLogger, type Logger } from '../lib/observability/structured-logger.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
 import { startHttpServer } from './http-server.ts';
@@ -50,6 +50,8 @@ function maybeSchemaRegistry(dir: string, say: (line: string) => void): Promise<
 }
 
 const SWEEP_INTERVAL_MS = 15_000;
+const RESTARTER_ATTEMPTS = 10;
+const RESTARTER_RETRY_MS = 1000;
 
 export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHost> {
   const say = o.log ?? (() => {});
@@ -88,14 +90,24 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
   // The handlers and the interpreter need each other; the handlers only call it later.
   const orchestratorRef: Orchestrator = { startExecution: (name, input) => orchestrator.startExecution(name, input) };
   const restarter = createRestarterHandler(() => orchestratorRef);
-  const restart = (event: RestarterEvent) =>
-    restarter(event, lambdaContext('tributary-restarter') as never).catch((e: unknown) => log.error('Restarter failed', { error: (e as Error).message }));
+  // As Lambda retries a failed asynchronous invocation from EventBridge: an execution's end must
+  // not be lost because the store was briefly unreachable, or its task would wait for the sweep.
+  const restart = (event: RestarterEvent, attempt = 1): Promise<unknown> =>
+    restarter(event, lambdaContext('tributary-restarter') as never).catch((e: unknown) => {
+      const retry = event.source === 'aws.states' && attempt < RESTARTER_ATTEMPTS;
+      log.error('Restarter failed', { error: (e as Error).message, attempt, retrying: retry });
+      if (retry) setTimeout(() => void restart(event, attempt + 1), RESTARTER_RETRY_MS * attempt).unref();
+    });
   const lifecycle = createLifecycleHandler(() => orchestratorRef);
   const orchestrator = new LocalOrchestrator({
     lifecycle: lifecycle as never,
     runSlice: (input) => runners.invoke(input),
     runFargate: (input) => runners.invoke(input),
     onExecutionFailed: (event) => void restart(event),
+    // A task nobody runs any more (deleted, stopped, paused, failed for good) frees its runner.
+    onExecutionEnded: ({ connector, task }) => {
+      if (!orchestrator.runsTask(connector, task)) runners.release(connector, task);
+    },
     log,
   });
   const api = createApiHandler(() => orchestratorRef);

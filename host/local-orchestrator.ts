@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { RunnerInput } from '../lib/runtime/slice-runner.ts';
-import type { Logger } from '../lib/runtime/runtime-logger.ts';
+import type { RunnerInput } from '../lib/runtime/runner-input.ts';
+import type { Logger } from '../lib/observability/structured-logger.ts';
 import type { Orchestrator, TaskExecutionInput } from '../lib/orchestrator/orchestrator-port.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { projectRoot } from './local-paths.ts';
@@ -24,6 +24,8 @@ export interface LocalOrchestratorDeps {
   readonly runFargate: (input: RunnerInput) => Promise<unknown>;
   /** Told when an execution ends in failure, as EventBridge tells the restarter on AWS. */
   readonly onExecutionFailed: (event: { source: 'aws.states'; 'detail-type': string; detail: { status: string; name: string; input: string; error?: string; cause?: string } }) => void;
+  /** Told when an execution ends, however it ends, so the task's runner can be freed. */
+  readonly onExecutionEnded?: (input: TaskExecutionInput) => void;
   readonly log: Logger;
 }
 
@@ -37,7 +39,7 @@ export function loadDefinition(): Record<string, unknown> {
 
 export class LocalOrchestrator implements Orchestrator {
   private readonly machine: StateMachine;
-  private readonly running = new Map<string, () => void>();
+  private readonly running = new Map<string, { abort: () => void; input: TaskExecutionInput }>();
   private closed = false;
 
   constructor(private readonly deps: LocalOrchestratorDeps) {
@@ -47,6 +49,11 @@ export class LocalOrchestrator implements Orchestrator {
   /** Names of executions in progress. */
   executions(): string[] {
     return [...this.running.keys()];
+  }
+
+  /** Whether an execution for this task is in progress. */
+  runsTask(connector: string, task: number): boolean {
+    return [...this.running.values()].some((r) => r.input.connector === connector && r.input.task === task);
   }
 
   async startExecution(name: string, input: TaskExecutionInput): Promise<void> {
@@ -73,11 +80,15 @@ export class LocalOrchestrator implements Orchestrator {
       } as never,
       noThrowOnAbort: true,
     });
-    this.running.set(name, execution.abort);
+    this.running.set(name, { abort: execution.abort, input });
+    const ended = () => {
+      this.running.delete(name);
+      if (!this.closed) this.deps.onExecutionEnded?.(input);
+    };
     execution.result
-      .then(() => this.running.delete(name))
+      .then(ended)
       .catch((e: unknown) => {
-        this.running.delete(name);
+        ended();
         if (this.closed) return;
         const err = e as Error & { cause?: unknown };
         this.deps.log.warn('Task execution failed', { execution: name, error: err.message });
@@ -92,7 +103,7 @@ export class LocalOrchestrator implements Orchestrator {
   /** Stops every execution where it is (host shutdown); runners are stopped separately. */
   close(): void {
     this.closed = true;
-    for (const abort of this.running.values()) abort();
+    for (const { abort } of this.running.values()) abort();
     this.running.clear();
   }
 }

@@ -24,6 +24,8 @@ export interface MavenComponent {
 
 export const KAFKA_BROKER: MavenComponent = { pom: 'kafka-broker.pom.xml', id: 'kafka-4.1.1', approxBytes: 56_100_000 };
 export const DYNAMODB_LOCAL: MavenComponent = { pom: 'dynamodb-local.pom.xml', id: 'dynamodb-local-2.6.1', approxBytes: 53_100_000 };
+/** Debezium's PostgreSQL and MySQL connectors: a plugin folder for the reference Apache Connect. */
+export const DEBEZIUM_CONNECTORS: MavenComponent = { pom: 'debezium-connectors.pom.xml', id: 'debezium-connectors-3.6.1', approxBytes: 24_400_000 };
 export const APICURIO_AVRO_CONVERTER: MavenComponent = { pom: 'apicurio-avro-converter.pom.xml', id: 'apicurio-converter-2.1.5', settings: 'central-only.settings.xml' };
 
 let checked: Promise<void> | undefined;

@@ -1,5 +1,19 @@
-/** Small TCP helpers for launchers: is something listening, and waiting until it is. */
-import { connect } from 'node:net';
+/** Small TCP helpers for launchers: a free port, is something listening, and waiting until it is. */
+import { connect, createServer } from 'node:net';
+
+/** A port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 
 export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
   return new Promise((resolvePromise) => {

@@ -1,11 +1,14 @@
 /**
  * Local runners as child processes, one per task, kept warm between slices like Lambda
  * containers. A runner that dies (even by SIGKILL) fails its slice with an error the state
- * machine catches, and the next slice gets a fresh process.
+ * machine catches, and the next slice gets a fresh process. A runner whose task no longer
+ * needs it — the slice came back stopped or fenced (deleted, paused, stopped, reassigned), or
+ * the task's execution ended — exits at once, so the pool holds at most one process per live
+ * task plus the warm spares.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { RunnerInput, RunnerResult } from '../lib/runtime/slice-runner.ts';
+import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
 import { projectRoot } from './local-paths.ts';
 
 interface Pending {
@@ -25,8 +28,13 @@ export class RunnerExitError extends Error {
   override readonly name = 'Runtime.ExitError';
 }
 
-/** Warm processes kept ready: two, so creating connectors back to back still finds one. */
-const SPARES = 2;
+/**
+ * Warm processes kept ready: two by default, so creating connectors back to back, or a runner
+ * lost and re-run, still finds one; TRIBUTARY_RUNNER_SPARES changes it (each costs ~100 MB).
+ */
+const DEFAULT_SPARES = 2;
+/** A retired runner has nothing left to commit (its slice ended with a commit); past this, it is killed. */
+const RETIRE_GRACE_MS = 10_000;
 
 export class RunnerPool {
   private readonly runners = new Map<string, Runner>();
@@ -34,13 +42,17 @@ export class RunnerPool {
   /** Started, unassigned processes, so a new task does not wait for Node and the runtime to load. */
   private spares: ChildProcess[] = [];
   private closed = false;
+  private readonly spareCount: number;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  constructor(private readonly env: NodeJS.ProcessEnv) {
+    const n = Number(env.TRIBUTARY_RUNNER_SPARES ?? DEFAULT_SPARES);
+    this.spareCount = Number.isInteger(n) && n >= 0 ? n : DEFAULT_SPARES;
+  }
 
-  /** Keeps SPARES warm processes ready (Lambda's provisioned concurrency, locally). */
+  /** Keeps the spare processes ready (Lambda's provisioned concurrency, locally). */
   prewarm(): void {
     this.spares = this.spares.filter((c) => c.exitCode === null && c.signalCode === null);
-    while (!this.closed && this.spares.length < SPARES) this.spares.push(this.fork());
+    while (!this.closed && this.spares.length < this.spareCount) this.spares.push(this.fork());
   }
 
   /** Runner processes with the task each serves (GET /tributary/runners). */
@@ -52,10 +64,17 @@ export class RunnerPool {
   }
 
   invoke(input: RunnerInput): Promise<RunnerResult> {
-    const runner = this.runnerFor(`${input.connector}\u0000${input.task}`);
+    const runner = this.runnerFor(keyOf(input.connector, input.task));
     const id = ++this.seq;
     return new Promise<RunnerResult>((resolve, reject) => {
-      runner.pending.set(id, { resolve, reject });
+      runner.pending.set(id, {
+        resolve: (r) => {
+          // The task is gone from this runner (stopped, deleted, reassigned): free the process.
+          if (r.hint === 'stopped' || r.hint === 'fenced') this.retire(runner);
+          resolve(r);
+        },
+        reject,
+      });
       runner.child.send({ type: 'invoke', id, input }, (err) => {
         if (err) {
           runner.pending.delete(id);
@@ -63,6 +82,24 @@ export class RunnerPool {
         }
       });
     });
+  }
+
+  /** Frees the runner of a task whose execution ended (no slice will come for it). */
+  release(connector: string, task: number): void {
+    const runner = this.runners.get(keyOf(connector, task));
+    if (runner) this.retire(runner);
+  }
+
+  /** Lets an idle runner exit; one still serving a slice (a newer epoch's) stays. */
+  private retire(runner: Runner): void {
+    if (runner.pending.size > 0 || runner.exited) return;
+    if (this.runners.get(runner.key) === runner) this.runners.delete(runner.key);
+    runner.exited = true;
+    const child = runner.child;
+    child.send({ type: 'shutdown' }, () => {});
+    const timer = setTimeout(() => child.kill('SIGKILL'), RETIRE_GRACE_MS);
+    timer.unref();
+    child.once('exit', () => clearTimeout(timer));
   }
 
   /** Asks every runner to commit and exit, and waits (up to `timeoutMs`) for them. */
@@ -132,6 +169,8 @@ export class RunnerPool {
     return runner;
   }
 }
+
+const keyOf = (connector: string, task: number) => `${connector}\u0000${task}`;
 
 /** TRIBUTARY_RUNNER_CPU_PROF_DIR: each runner writes a V8 CPU profile there when it exits (profiling the record pipeline). */
 function profileArgs(env: NodeJS.ProcessEnv): string[] {

@@ -4,8 +4,8 @@
  * (or a shutdown message) lets the running slice commit before it exits.
  */
 import type { Context } from 'aws-lambda';
-import { handleRunnerInvocation, shutdownRunner, stopRequested } from '../functions/runner-handler.ts';
-import type { RunnerInput } from '../lib/runtime/slice-runner.ts';
+import { handleRunnerInvocation, shutdownRunner, stopRequested, warmUpRunner } from '../functions/runner-handler.ts';
+import type { RunnerInput } from '../lib/runtime/runner-input.ts';
 import { traceOf } from '../lib/runtime/runtime-errors.ts';
 import { lambdaContext } from './lambda-context.ts';
 
@@ -18,12 +18,15 @@ interface Invoke {
 process.env.WORKER_ID ??= `127.0.0.1:runner-${process.pid}`;
 const send = (m: unknown) => process.send?.(m);
 const MAX_TIMER_MS = 2_000_000_000;
+const EXIT_GRACE_MS = 30_000;
 let inflight = 0;
 let exiting = false;
 
 async function exit(): Promise<void> {
   if (exiting) return;
   exiting = true;
+  // Committing needs Kafka and the store; if they are gone, the next runner replays instead.
+  setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
   stopRequested();
   while (inflight > 0) await new Promise((r) => setTimeout(r, 20));
   await shutdownRunner();
@@ -52,3 +55,5 @@ process.on('message', (m: Invoke | { type: 'shutdown' }) => {
     });
 });
 send({ type: 'ready', pid: process.pid });
+// A failed warm-up is no failure: the first slice builds the runner again and reports what is wrong.
+warmUpRunner().catch(() => {});

@@ -1,7 +1,7 @@
 /** Apache Kafka Connect 4.1.1 as a benchmark target: one distributed worker, replaced by a new one after a crash. */
-import { startApacheConnect, type ApacheConnectOptions, type ApacheConnectWorker } from '../../test/support/apache-connect.ts';
-import { freePort } from '../../test/support/local-host-process.ts';
-import { eventually, rest } from '../../test/support/rest-client.ts';
+import { startApacheConnect, type ApacheConnectOptions, type ApacheConnectWorker } from '../../host/apache-connect-launcher.ts';
+import { freePort } from '../../host/net-probe.ts';
+import { eventually, rest } from '../../cli/connect-rest-client.ts';
 import { BenchTargetError, type BenchTarget, type StatusBody } from './bench-target.ts';
 
 type WorkerSettings = Omit<ApacheConnectOptions, 'port' | 'cluster'>;

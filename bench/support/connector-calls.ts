@@ -1,5 +1,5 @@
 /** The REST calls workloads make on either system, with the checks that make a measurement trustworthy. */
-import { eventually, rest } from '../../test/support/rest-client.ts';
+import { eventually, rest } from '../../cli/connect-rest-client.ts';
 import { sleep } from './kafka-tools.ts';
 import { BenchTargetError, type BenchTarget, type StatusBody } from './bench-target.ts';
 

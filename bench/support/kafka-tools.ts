@@ -1,7 +1,7 @@
 /** The broker side of the benchmark: topics, end offsets, filling a topic, watching for a record. */
 import { randomBytes } from 'node:crypto';
 import { Admin, Consumer, ListOffsetTimestamps, MessagesStreamModes, Producer, type BaseOptions } from '@platformatic/kafka';
-import { eventually } from '../../test/support/rest-client.ts';
+import { eventually } from '../../cli/connect-rest-client.ts';
 
 export class BenchKafka {
   private readonly options: BaseOptions;

@@ -3,8 +3,10 @@
  * process on the benchmark's broker and DynamoDB Local; task runners are its child processes,
  * found through `GET /tributary/runners`.
  */
-import { freePort, startHostProcess, uniqueName } from '../../test/support/local-host-process.ts';
-import { eventually, rest } from '../../test/support/rest-client.ts';
+import { startHostProcess } from '../../host/host-process.ts';
+import { freePort } from '../../host/net-probe.ts';
+import { uniqueName } from './bench-names.ts';
+import { eventually, rest } from '../../cli/connect-rest-client.ts';
 import { BenchTargetError, isAlive, type BenchTarget, type StatusBody } from './bench-target.ts';
 
 interface RunnerEntry {

@@ -8,8 +8,9 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { AvroConverter } from '../../lib/converters/avro/avro-converter.ts';
 import { Schemas } from '../../lib/plugins/connect-schema.ts';
+// eslint-disable-next-line no-restricted-imports -- the Avro peer (a Java program beside it) is still shared with its compatibility test
 import { peerConverterConfig } from '../../test/support/avro-peer.ts';
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import type { BenchTarget } from '../support/bench-target.ts';
 import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
 import type { Workload, WorkloadContext } from './workload.ts';

@@ -4,7 +4,7 @@
  * POST → the first record in the topic. Reported as p50 and p95.
  */
 import { join } from 'node:path';
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import { createConnector, deleteConnector, waitRunning } from '../support/connector-calls.ts';
 import { percentile } from '../support/stats.ts';
 import type { Workload } from './workload.ts';

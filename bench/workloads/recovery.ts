@@ -7,7 +7,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import { createConnector, deleteConnector, waitRunning } from '../support/connector-calls.ts';
 import type { Workload } from './workload.ts';
 

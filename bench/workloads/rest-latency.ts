@@ -4,7 +4,7 @@
  */
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import { createConnector, deleteConnector, waitRunning } from '../support/connector-calls.ts';
 import { sleep } from '../support/kafka-tools.ts';
 import { percentile } from '../support/stats.ts';

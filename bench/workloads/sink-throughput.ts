@@ -1,7 +1,7 @@
 /** Workload 2: one FileStreamSink task writes N records from a topic to a file; timed from the POST until the file has N lines. */
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
 import type { Workload } from './workload.ts';
 

@@ -3,7 +3,7 @@
  * POST until the topic's end offset reaches N; meanwhile the peak RSS of the process doing
  * the work (Connect's worker JVM, Tributary's runner) is sampled.
  */
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
 import { peakRssKiB, samplePeakRss } from '../support/process-memory.ts';
 import type { BenchTarget } from '../support/bench-target.ts';

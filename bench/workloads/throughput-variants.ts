@@ -4,7 +4,7 @@
  * workloads 1 and 2 are, from the first POST until every record arrived.
  */
 import { join } from 'node:path';
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
 import type { BenchTarget } from '../support/bench-target.ts';
 import { LineCounter } from './sink-throughput.ts';

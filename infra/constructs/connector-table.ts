@@ -18,21 +18,27 @@ export interface ConnectorTableProps {
 }
 
 /**
- * Item-level actions a Tributary function needs. Transactions are authorized through the
- * actions they contain (PutItem, UpdateItem, DeleteItem, ConditionCheckItem). No Scan:
- * the store lists connectors with a Query on its index partition.
+ * What each kind of principal does with the table, as the assembly test measures it
+ * (test/assembly: every call recorded and checked against these grants). Transactions are
+ * authorized through the actions they contain. Never granted: Scan (connectors are listed
+ * with a Query on the index partition), BatchWriteItem (the store never issues one) and
+ * DescribeTable (only `ensureTable`, which runs against DynamoDB Local, calls it).
  */
-const DATA_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DescribeTable',
-];
+export type StoreAccess = 'control' | 'lifecycle' | 'runner' | 'restarter';
+
+const DATA_ACTIONS: Readonly<Record<StoreAccess, readonly string[]>> = {
+  // The REST API: configs by key, creates, updates, deletes; ConditionCheckItem guards
+  // versioned status writes and transactions split past 100 items (connectors with many tasks).
+  control: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+  // Lease renewals, slice outcomes and failure records: state reads and item updates only.
+  lifecycle: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+  // Runners: one BatchGetItem per slice for config and lease, fenced status writes
+  // (ConditionCheckItem on the lease epoch), offset snapshots and topic lists.
+  runner: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  // Restarts (lease claims) and the monitor's re-planning, whose config update deletes the
+  // statuses of tasks a connector no longer has.
+  restarter: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+};
 
 /** Key actions DynamoDB needs on the caller's behalf when the table uses a customer key. */
 const KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
@@ -57,9 +63,9 @@ export class ConnectorTable extends Construct {
     });
   }
 
-  /** Lets a function read and write items (never manage the table). */
-  grantReadWriteData(grantee: iam.IGrantable): void {
-    this.table.grant(grantee, ...DATA_ACTIONS);
+  /** Lets a principal read and write items as its kind needs (never manage the table). */
+  grantData(grantee: iam.IGrantable, access: StoreAccess): void {
+    this.table.grant(grantee, ...DATA_ACTIONS[access]);
     this.table.encryptionKey?.grant(grantee, ...KEY_ACTIONS);
   }
 }

@@ -25,6 +25,11 @@ import { REPO_ROOT, TributaryFunction, type LogLevel } from './tributary-functio
 /** THE state machine definition, shared with the local host. */
 export const ASL_PATH = path.join(REPO_ROOT, 'infra', 'task-lifecycle.asl.json');
 
+/** The idle backoff cap on AWS (the local host keeps its own, shorter one). */
+export const DEFAULT_IDLE_BACKOFF_MAX = Duration.minutes(15);
+/** How long an idle slice waits for data on AWS before it ends. */
+export const DEFAULT_IDLE_SLICE_END = Duration.seconds(2);
+
 export interface TaskLifecycleOptions {
   /** Runner Lambda timeout. Default 5 minutes; at most 15. */
   readonly runnerTimeout?: Duration;
@@ -32,11 +37,20 @@ export interface TaskLifecycleOptions {
   readonly sliceBudget?: Duration;
   /** Runner Lambda memory in MiB. Default 1024. */
   readonly runnerMemorySize?: number;
-  /** Upper bound of the idle backoff. Default: the lifecycle function's own (60 s). */
+  /**
+   * Upper bound of the idle backoff. Default 15 minutes: each idle wake-up costs about seven
+   * state transitions and one idle slice, so a 60 s cap made an idle connector cost about
+   * $10/month and 15 minutes brings it under $1 (measured by the assembly test, see
+   * bench/results/cost.json). A connector that must notice new data sooner sets
+   * `tributary.idle.backoff.max.ms`.
+   */
   readonly idleBackoffMax?: Duration;
   /** Slices per execution before it continues as new. Default: the lifecycle function's own (500). */
   readonly slicesPerExecution?: number;
-  /** A slice ends as idle after this long without data. Default: the lifecycle function's own (5 s). */
+  /**
+   * A slice ends as idle after this long without data. Default 2 s: an idle wake-up is billed
+   * for this wait, and a fetch that found nothing for 2 s rarely finds something in the next 3.
+   */
   readonly idleSliceEnd?: Duration;
 }
 
@@ -105,14 +119,14 @@ export class TaskLifecycle extends Construct {
         DYNAMODB_ENDPOINT: undefined,
         LOG_LEVEL: props.logLevel,
         SLICE_BUDGET_MS: String(sliceBudget.toMilliseconds()),
-        IDLE_BACKOFF_MAX_MS: props.idleBackoffMax ? String(props.idleBackoffMax.toMilliseconds()) : undefined,
+        IDLE_BACKOFF_MAX_MS: String((props.idleBackoffMax ?? DEFAULT_IDLE_BACKOFF_MAX).toMilliseconds()),
         SLICES_PER_EXECUTION: props.slicesPerExecution === undefined ? undefined : String(props.slicesPerExecution),
-        IDLE_SLICE_END_MS: props.idleSliceEnd ? String(props.idleSliceEnd.toMilliseconds()) : undefined,
+        IDLE_SLICE_END_MS: String((props.idleSliceEnd ?? DEFAULT_IDLE_SLICE_END).toMilliseconds()),
       },
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
-    props.table.grantReadWriteData(this.lifecycleFunction.role);
+    props.table.grantData(this.lifecycleFunction.role, 'lifecycle');
     // ContinueAsNew starts the next execution of this same state machine.
     this.lifecycleFunction.role.addToPolicy(
       new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] }),
@@ -136,7 +150,7 @@ export class TaskLifecycle extends Construct {
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
     });
-    props.table.grantReadWriteData(this.runnerFunction.role);
+    props.table.grantData(this.runnerFunction.role, 'runner');
     props.kafka.grantClient(this.runnerFunction.role, 'runner');
 
     const logGroup = (this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -211,15 +225,6 @@ export class TaskLifecycle extends Construct {
       'Log delivery (logs:CreateLogDelivery and friends) and X-Ray actions do not support resource-level permissions; ecs:StopTask/DescribeTasks are limited to this one cluster by an ecs:cluster condition, as task ids exist only at run time.',
     );
   }
-}
-
-/** cdk-nag: the execution ARN pattern is the narrowest resource StopExecution/DescribeExecution accept. */
-export function acknowledgeExecutionArnPattern(role: iam.IRole, executionArnPattern: string): void {
-  acknowledgeWildcardResources(
-    role,
-    [executionArnPattern],
-    'Executions are named when they start; the pattern covers only executions of this one state machine.',
-  );
 }
 
 function validateSliceBudget(timeout: Duration, budget: Duration): void {

@@ -16,7 +16,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { restarterEnvSchema } from '../../lib/config/function-env.ts';
 import type { ConnectorTable } from './connector-table.ts';
-import { acknowledgeExecutionArnPattern } from './task-lifecycle.ts';
 import { addRestartMetricFilters, tributaryMetric } from './tributary-metrics.ts';
 import { TributaryFunction, type LogLevel } from './tributary-function.ts';
 
@@ -30,7 +29,6 @@ export interface TaskRestarterOptions {
 export interface TaskRestarterProps extends TaskRestarterOptions {
   readonly table: ConnectorTable;
   readonly stateMachineArn: string;
-  readonly executionArnPattern: string;
   readonly clusterArn: string;
   /** The state machine's log group, where in-execution restarts are counted. */
   readonly stateMachineLogGroup: logs.ILogGroup;
@@ -72,10 +70,10 @@ export class TaskRestarter extends Construct {
       code: props.code,
     });
     const role = this.restarterFunction.role;
-    props.table.grantReadWriteData(role);
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [props.stateMachineArn] }));
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [props.executionArnPattern] }));
-    acknowledgeExecutionArnPattern(role, props.executionArnPattern);
+    props.table.grantData(role, 'restarter');
+    // A restart is a lease claim plus a new execution; the old execution, if alive, is fenced
+    // by the epoch, so the restarter never needs to stop, list or describe executions.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }));
 
     this.taskFailuresAlarm = new cloudwatch.Alarm(this, 'TaskFailuresAlarm', {
       alarmDescription: 'A Tributary task failed outside its error tolerance; the restarter restarts it within its budget.',

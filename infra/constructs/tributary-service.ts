@@ -24,7 +24,7 @@ import { ConnectorTable } from './connector-table.ts';
 import { FargateRunner, type FargateRunnerOptions } from './fargate-runner.ts';
 import { KafkaAccess, type KafkaConnectionProps } from './kafka-access.ts';
 import { ServiceDashboard } from './service-dashboard.ts';
-import { acknowledgeExecutionArnPattern, TaskLifecycle, type TaskLifecycleOptions } from './task-lifecycle.ts';
+import { TaskLifecycle, type TaskLifecycleOptions } from './task-lifecycle.ts';
 import { TaskRestarter, type TaskRestarterOptions } from './task-restarter.ts';
 import { TributaryFunction, type LogLevel } from './tributary-function.ts';
 
@@ -125,7 +125,7 @@ export class TributaryService extends Construct {
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
-    store.grantReadWriteData(fargate.taskDefinition.taskRole);
+    store.grantData(fargate.taskDefinition.taskRole, 'runner');
     kafka.grantClient(fargate.taskDefinition.taskRole, 'runner');
     this.cluster = fargate.cluster;
     this.runnerTaskDefinition = fargate.taskDefinition;
@@ -165,13 +165,11 @@ export class TributaryService extends Construct {
       vpcSubnets,
       securityGroups: this.securityGroups,
     });
-    store.grantReadWriteData(apiFunction.role);
+    store.grantData(apiFunction.role, 'control');
     kafka.grantClient(apiFunction.role, 'control');
+    // Only StartExecution: pause, stop and delete change the target state, which runners and
+    // the lifecycle notice themselves; no execution is ever stopped or described by the API.
     apiFunction.role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [lifecycle.stateMachineArn] }));
-    apiFunction.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [lifecycle.executionArnPattern] }),
-    );
-    acknowledgeExecutionArnPattern(apiFunction.role, lifecycle.executionArnPattern);
     this.apiFunction = apiFunction.fn;
 
     const rest = new ConnectRestApi(this, 'RestApi', {
@@ -187,7 +185,6 @@ export class TributaryService extends Construct {
       ...functionDefaults,
       table: store,
       stateMachineArn: lifecycle.stateMachineArn,
-      executionArnPattern: lifecycle.executionArnPattern,
       clusterArn: fargate.cluster.clusterArn,
       stateMachineLogGroup: lifecycle.logGroup,
     });

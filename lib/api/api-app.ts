@@ -4,7 +4,7 @@ import { OffsetsService } from '../control/offsets-service.ts';
 import type { KafkaPort } from '../kafka/kafka-port.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
-import type { Logger } from '../runtime/runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { createConnectApi, type ConnectApi } from './connect-api.ts';
 

@@ -7,7 +7,7 @@ export interface InstanceBody {
   version: string | null;
   trace?: string;
   /** Tributary's extension, only on tasks it restarted automatically: what the restart policy did. */
-  tributary?: { restarts: string[]; last_restart: string | null };
+  tributary?: { restarts: string[]; infrastructure_restarts: string[]; last_restart: string | null };
 }
 
 export interface StatusBody {
@@ -19,14 +19,17 @@ export interface StatusBody {
 
 /**
  * One connector or task instance; `trace` only when FAILED, as Connect shows it. A task that
- * was restarted automatically also carries `tributary.restarts` (this hour) and the policy's note.
+ * was restarted automatically also carries `tributary.restarts` (after its own failures, this hour),
+ * `tributary.infrastructure_restarts` (re-runs after its runner was lost, this hour) and the policy's note.
  */
 export function instanceBody(s: InstanceStatus | TaskStatus | undefined, fallbackWorker: string, version: string | null): InstanceBody {
   const out: InstanceBody = { state: s?.state ?? 'UNASSIGNED', worker_id: s?.workerId ?? fallbackWorker, version };
   if (s?.state === 'FAILED') out.trace = s.trace ?? '';
-  const restarts = s && 'restarts' in s ? (s.restarts ?? []).filter((t) => Date.now() - t < 3_600_000) : [];
-  if (s && 'lastRestart' in s && (restarts.length || s.lastRestart)) {
-    out.tributary = { restarts: restarts.map((t) => new Date(t).toISOString()), last_restart: s.lastRestart ?? null };
+  const lastHour = (list: readonly number[] | undefined) => (list ?? []).filter((t) => Date.now() - t < 3_600_000).map((t) => new Date(t).toISOString());
+  const restarts = s && 'restarts' in s ? lastHour(s.restarts) : [];
+  const reruns = s && 'reruns' in s ? lastHour(s.reruns) : [];
+  if (s && 'lastRestart' in s && (restarts.length || reruns.length || s.lastRestart)) {
+    out.tributary = { restarts, infrastructure_restarts: reruns, last_restart: s.lastRestart ?? null };
   }
   return out;
 }

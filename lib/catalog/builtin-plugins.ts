@@ -1,7 +1,12 @@
 /** The registry of every built-in plugin, plus custom packages named in TRIBUTARY_PLUGINS. */
 import { datagenPlugins } from '../connectors/datagen/index.ts';
+import { debeziumMySqlPlugins } from '../connectors/debezium-mysql/index.ts';
+import { debeziumPostgresPlugin } from '../connectors/debezium-postgres/index.ts';
 import { fileStreamPlugins } from '../connectors/file-stream/index.ts';
+import { httpPlugins } from '../connectors/http/index.ts';
 import { jdbcPlugins } from '../connectors/jdbc/index.ts';
+import { mqttPlugins } from '../connectors/mqtt/index.ts';
+import { rabbitmqPlugins } from '../connectors/rabbitmq/index.ts';
 import { builtinConverters } from '../converters/index.ts';
 import { builtinTransforms } from '../transforms/index.ts';
 import { customPlugins } from './custom-plugins.ts';
@@ -12,7 +17,19 @@ let registry: Promise<PluginRegistry> | undefined;
 /** The process-wide registry; custom plugin packages load once, on first use. */
 export function pluginRegistry(env: NodeJS.ProcessEnv = process.env): Promise<PluginRegistry> {
   registry ??= (async () => {
-    const r = new PluginRegistry().register(...fileStreamPlugins, ...jdbcPlugins, ...datagenPlugins, ...builtinConverters, ...builtinTransforms, ...customPlugins);
+    const r = new PluginRegistry().register(
+      ...fileStreamPlugins,
+      ...jdbcPlugins,
+      ...datagenPlugins,
+      ...httpPlugins,
+      ...rabbitmqPlugins,
+      ...mqttPlugins,
+      debeziumPostgresPlugin,
+      ...debeziumMySqlPlugins,
+      ...builtinConverters,
+      ...builtinTransforms,
+      ...customPlugins,
+    );
     const custom = (env.TRIBUTARY_PLUGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     await r.loadPackages(custom);
     return r;

@@ -11,7 +11,7 @@ import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { adoptOrStartTasks } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import { isRetriable, traceOf } from '../runtime/runtime-errors.ts';
-import type { Logger } from '../runtime/runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { StoreConflictError } from '../store/store-errors.ts';
 import type { ConnectorConfig, ConnectorState } from '../store/store-model.ts';

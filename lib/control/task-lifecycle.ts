@@ -7,8 +7,9 @@ import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { executionName } from '../orchestrator/orchestrator-port.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorState } from '../store/store-model.ts';
-import type { Logger } from '../runtime/runtime-logger.ts';
-import { decideRestart } from './restart-policy.ts';
+import { DEFAULT_COMMIT_MAX_RECORDS, type RunnerInput } from '../runtime/runner-input.ts';
+import type { Logger } from '../observability/structured-logger.ts';
+import { decideRerun, decideRestart, failureKind } from './restart-policy.ts';
 
 export interface LifecycleSettings {
   readonly sliceBudgetMs: number;
@@ -36,12 +37,13 @@ export type LifecycleEvent =
 export interface LeaseResult {
   readonly next: 'run' | 'end';
   readonly runner?: 'lambda' | 'fargate';
-  readonly runnerInput?: { connector: string; task: number; epoch: number; budgetMs: number; idleMs: number; commitIntervalMs: number };
+  readonly runnerInput?: RunnerInput;
   readonly fargate?: { cpu: string; memory: string };
 }
 
 export interface StepResult {
-  readonly next: 'continue' | 'idle' | 'end' | 'continueAsNew' | 'restart' | 'giveUp';
+  /** `rerun`: the runner was lost to the infrastructure; acquire the lease again at once. */
+  readonly next: 'continue' | 'idle' | 'end' | 'continueAsNew' | 'restart' | 'rerun' | 'giveUp';
   readonly waitSeconds: number;
   readonly idleStreak: number;
   readonly iteration: number;
@@ -90,6 +92,7 @@ export class TaskLifecycle {
         budgetMs: runner === 'fargate' ? 365 * 24 * 3_600_000 : this.settings.sliceBudgetMs,
         idleMs: runner === 'fargate' ? 365 * 24 * 3_600_000 : this.settings.idleMs,
         commitIntervalMs: Number(c.config['offset.flush.interval.ms'] ?? 5000),
+        commitMaxRecords: Number(c.config['tributary.offset.flush.max.records'] ?? DEFAULT_COMMIT_MAX_RECORDS),
       },
       fargate: { cpu: c.config['tributary.fargate.cpu'] ?? '512', memory: c.config['tributary.fargate.memory'] ?? '1024' },
     };
@@ -122,11 +125,25 @@ export class TaskLifecycle {
     const state = s as ConnectorState;
     const status = state.taskStatuses.find((t) => t.id === e.task);
     const trace = traceFromStepError(e.error);
+    const generation = state.connector.generation;
+    const workerId = status?.workerId ?? this.settings.workerId;
+    if (failureKind(e.error) === 'infrastructure') {
+      const rerun = decideRerun(state.connector.config, status?.reruns);
+      if (rerun) {
+        // Not the connector's failure: no FAILED state, no backoff, no charge on its restart budget.
+        const firstLine = trace.split('\n')[0] ?? '';
+        await this.store.putTaskStatus(e.connector, e.task, { state: 'RESTARTING', workerId, generation }, { restartNote: `${rerun.reason}: ${firstLine}`, rerunAt: Date.now() });
+        if (rerun.recent.length !== (status?.reruns?.length ?? 0) + 1) await this.store.trimRestarts(e.connector, e.task, rerun.recent, 'reruns');
+        this.log?.info('Task runner lost; re-running', { connector: e.connector, task: e.task, reason: rerun.reason, error: firstLine });
+        await this.store.bumpEpoch(e.connector, e.task, e.execution);
+        return { next: 'rerun', waitSeconds: 0, idleStreak: 0, iteration: e.iteration + 1 };
+      }
+    }
     const decision = decideRestart(state.connector.config, status?.restarts);
     await this.store.putTaskStatus(
       e.connector,
       e.task,
-      { state: 'FAILED', workerId: status?.workerId ?? this.settings.workerId, trace, generation: state.connector.generation },
+      { state: 'FAILED', workerId, trace, generation },
       { restartNote: decision.reason, ...(decision.restart ? { restartAt: Date.now() } : {}) },
     );
     if (!decision.restart) {

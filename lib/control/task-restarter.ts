@@ -6,9 +6,9 @@
  */
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { startTaskExecution } from '../orchestrator/orchestrator-port.ts';
-import type { Logger } from '../runtime/runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
-import { decideRestart } from './restart-policy.ts';
+import { decideRerun, decideRestart, type FailureKind } from './restart-policy.ts';
 
 export interface RestarterEvent {
   readonly source?: string;
@@ -40,14 +40,19 @@ export class TaskRestarter {
     return this.sweep();
   }
 
-  /** Restarts a task whose execution ended, if that execution still owned it. */
+  /**
+   * Restarts a task whose execution ended, if that execution still owned it. A task the state
+   * machine left FAILED (its restart budget spent) is judged by the failure policy; any other
+   * end (timed out, aborted, the interpreter lost) lost the runner, not the connector.
+   */
   async restartOrphan(connector: string, task: number, execution: string, trace: string): Promise<RestartOutcome> {
     const s = await this.deps.store.getState(connector);
     const lease = s?.leases.get(task);
     if (!s || s.connector.targetState !== 'RUNNING' || lease?.owner !== execution) {
       return { connector, task, action: 'skipped', reason: 'the task is not running or another execution owns it' };
     }
-    return this.restart(connector, task, trace);
+    const failed = s.taskStatuses.find((t) => t.id === task)?.state === 'FAILED';
+    return this.restart(connector, task, trace, failed ? 'connector' : 'infrastructure');
   }
 
   /** Restarts RUNNING connectors' tasks whose runners stopped reporting. */
@@ -61,18 +66,26 @@ export class TaskRestarter {
         const lease = s.leases.get(task);
         const last = Math.max(st?.heartbeatAt ?? 0, lease?.updatedAt ?? 0, st?.updatedAt ?? 0);
         if (st?.state === 'FAILED' || now - last < this.staleAfterMs) continue;
-        out.push(await this.restart(name, task, `No heartbeat from the task's runner for ${Math.round((now - last) / 1000)} s`));
+        out.push(await this.restart(name, task, `No heartbeat from the task's runner for ${Math.round((now - last) / 1000)} s`, 'infrastructure'));
       }
     }
     return out;
   }
 
-  private async restart(connector: string, task: number, trace: string): Promise<RestartOutcome> {
+  private async restart(connector: string, task: number, trace: string, kind: FailureKind): Promise<RestartOutcome> {
     const s = await this.deps.store.getState(connector);
     if (!s) return { connector, task, action: 'skipped', reason: 'connector deleted' };
     const st = s.taskStatuses.find((t) => t.id === task);
-    const decision = decideRestart(s.connector.config, st?.restarts);
     const generation = s.connector.generation;
+    const rerun = kind === 'infrastructure' ? decideRerun(s.connector.config, st?.reruns) : undefined;
+    if (rerun) {
+      await this.deps.store.putTaskStatus(connector, task, { state: 'RESTARTING', workerId: this.deps.workerId, generation }, { restartNote: `${rerun.reason}: ${trace.split('\n')[0] ?? ''}`, rerunAt: Date.now() });
+      if (rerun.recent.length !== (st?.reruns?.length ?? 0) + 1) await this.deps.store.trimRestarts(connector, task, rerun.recent, 'reruns');
+      await startTaskExecution(this.deps.store, this.deps.orchestrator, connector, task);
+      this.deps.log.info('Task re-run', { connector, task, reason: rerun.reason });
+      return { connector, task, action: 'restarted', reason: rerun.reason };
+    }
+    const decision = decideRestart(s.connector.config, st?.restarts);
     if (!decision.restart) {
       // A task that already failed keeps its own trace: it says more than how its execution ended.
       const keep = st?.state === 'FAILED' && st.trace ? st.trace : trace;

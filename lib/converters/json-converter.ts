@@ -22,10 +22,6 @@ export const SCHEMAS_REQUIRED_MESSAGE =
   'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields.' +
   ' If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
 
-/** The schema of a required string, as Connect writes it, and the envelope's text up to its payload. */
-const STRING_SCHEMA_TEXT = '{"type":"string","optional":false}';
-const STRING_ENVELOPE_HEAD = `{"schema":${STRING_SCHEMA_TEXT},"payload":`;
-
 /** JsonConverterConfig's definition. */
 export function jsonConverterConfigDef(): ConfigDef {
   return newConverterConfigDef()
@@ -87,8 +83,6 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   private schemasEnabled = true;
   private codec: JsonCodecOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
-  private schemaTexts = new WeakMap<Schema, string>();
-  private stringSchema: Schema | null | undefined;
 
   version(): string {
     return PLUGIN_VERSION;
@@ -106,20 +100,18 @@ export class JsonConverter implements Converter, HeaderConverter {
       decimalFormat: String(parsed[DECIMAL_FORMAT_CONFIG]).toUpperCase() === 'NUMERIC' ? 'NUMERIC' : 'BASE64',
       replaceNullWithDefault: parsed[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean,
     };
-    this.schemaTexts = new WeakMap();
-    this.stringSchema = undefined;
   }
 
   fromConnectData(_topic: string, schema: Schema | null | undefined, value: unknown, _headers?: ConnectHeader[]): Buffer | null {
     const s = schema ?? null;
     if (s === null && (value === null || value === undefined)) return null;
-    // A plain string needs no tree: JSON.stringify is what writeJson would write for it.
-    const payload = typeof value === 'string' && s !== null && s.type === 'STRING' && s.name === undefined ? JSON.stringify(value) : writeJson(convertToJson(s, value, this.codec));
-    if (!this.schemasEnabled) return Buffer.from(payload, 'utf8');
-    return Buffer.from(`{"schema":${s ? this.schemaText(s) : 'null'},"payload":${payload}}`, 'utf8');
+    const payload = convertToJson(s, value, this.codec);
+    if (!this.schemasEnabled) return Buffer.from(writeJson(payload), 'utf8');
+    // The envelope as writeJson would print it, with the schema's text written once per schema:
+    // change events carry schemas of several KB, which dominated the cost of each record.
+    return Buffer.from(`{"schema":${s ? this.schemaText(s) : 'null'},"payload":${writeJson(payload)}}`, 'utf8');
   }
 
-  /** The envelope's schema text, written once per schema: records of one source share a schema object. */
   private schemaText(schema: Schema): string {
     let text = this.schemaTexts.get(schema);
     if (text === undefined) {
@@ -129,16 +121,13 @@ export class JsonConverter implements Converter, HeaderConverter {
     return text;
   }
 
+  private readonly schemaTexts = new WeakMap<Schema, string>();
+
   toConnectData(_topic: string, value: Buffer | null, _headers?: readonly ConnectHeader[]): SchemaAndValue {
     if (value === null || value === undefined) return { schema: null, value: null };
-    const text = (Buffer.isBuffer(value) ? value : Buffer.from(value)).toString('utf8');
-    if (this.schemasEnabled && text.startsWith(STRING_ENVELOPE_HEAD)) {
-      const fast = this.stringEnvelope(text);
-      if (fast) return fast;
-    }
     let node: JsonNode | undefined;
     try {
-      node = parseJsonTree(text);
+      node = parseJsonTree(Buffer.from(value).toString('utf8'));
     } catch (e) {
       throw new DataError(`Converting byte[] to Kafka Connect data failed due to serialization error: ${(e as Error).message}`, { cause: e });
     }
@@ -148,23 +137,6 @@ export class JsonConverter implements Converter, HeaderConverter {
     }
     const schema = asConnectSchema(node.schema, this.codec);
     return { schema, value: convertToConnect(schema, node.payload, this.codec) };
-  }
-
-  /**
-   * The envelope Connect writes for a plain string, read without a tree: after the fixed head,
-   * the rest must be exactly one JSON string and the closing brace, else the general path decides.
-   */
-  private stringEnvelope(text: string): SchemaAndValue | undefined {
-    if (text.charCodeAt(text.length - 1) !== 0x7d) return undefined;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(text.slice(STRING_ENVELOPE_HEAD.length, -1));
-    } catch {
-      return undefined;
-    }
-    if (typeof payload !== 'string') return undefined;
-    this.stringSchema ??= asConnectSchema(parseJsonTree(STRING_SCHEMA_TEXT), this.codec);
-    return { schema: this.stringSchema, value: payload };
   }
 
   fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null | undefined, value: unknown): Buffer | null {

@@ -91,6 +91,26 @@ export interface SinkTaskContext {
   /** Rewinds or advances the consumer to an offset for a partition. */
   offset(tp: TopicPartition, offset: number): void;
   requestCommit(): void;
+  /**
+   * Tributary: writes records to Kafka topics of the connector's own cluster, for sinks that
+   * report what they did (an HTTP sink's response topics). Written records are durable when
+   * the returned promise resolves; a sink writes them before its `flush` returns, so a commit
+   * never covers a report that was lost.
+   */
+  recordWriter?(): KafkaRecordWriter;
+}
+
+/** A raw record a plugin writes to Kafka itself (no converters apply). */
+export interface RawKafkaRecord {
+  readonly topic: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: readonly { readonly key: string; readonly value: Buffer | null }[] | undefined;
+}
+
+export interface KafkaRecordWriter {
+  /** Creates missing topics, sends the records and resolves once Kafka acknowledged them all. */
+  write(records: readonly RawKafkaRecord[]): Promise<void>;
 }
 
 /** Offsets keyed by `${topic}:${partition}`, the next offset to consume. */

@@ -6,7 +6,7 @@
 import type { FetchedRecord, KafkaHeader, OutgoingRecord } from '../kafka/kafka-port.ts';
 import { DataError } from '../plugins/connect-schema.ts';
 import { TransformationError } from '../transforms/errors.ts';
-import type { Logger } from './runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 import { isRetriable, ToleranceExceededError } from './runtime-errors.ts';
 
 export type Stage = 'TASK_POLL' | 'TASK_PUT' | 'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'KAFKA_PRODUCE' | 'KAFKA_CONSUME';

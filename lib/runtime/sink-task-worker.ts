@@ -6,9 +6,9 @@
  * and read with a group-less fetch: a slice starting on a cold Lambda never rebalances the
  * group, and commits go in as a simple consumer's would.
  */
-import type { AdminPort, PartitionReaderPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
+import type { AdminPort, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
 import type { SinkRecord } from '../plugins/connect-record.ts';
-import type { PartitionOffsets, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
+import type { KafkaRecordWriter, PartitionOffsets, RawKafkaRecord, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { isRetriable, TaskConfigError } from './runtime-errors.ts';
@@ -42,10 +42,15 @@ export class SinkTaskWorker implements TaskWorker {
   private consumed = new Map<string, TopicPartitionOffset>();
   private committed = new Map<string, number>();
   private lastCommit = Date.now();
+  /** Records fetched since the last commit. */
+  private sinceCommit = 0;
   private readonly watch: TargetWatch;
   private commitRequested = false;
   /** Counts the task's seeks (context.offset); a fetch begun before one is stale. */
   private rewinds = 0;
+  /** The producer behind the task's record writer, opened on first use. */
+  private reportProducer: Promise<ProducerPort> | undefined;
+  private readonly reportTopics = new Set<string>();
 
   constructor(
     private readonly id: TaskIdentity,
@@ -77,6 +82,7 @@ export class SinkTaskWorker implements TaskWorker {
       requestCommit: () => {
         this.commitRequested = true;
       },
+      recordWriter: () => this.recordWriter(),
     });
     await this.task.open?.(this.assignment);
   }
@@ -109,14 +115,28 @@ export class SinkTaskWorker implements TaskWorker {
       }
       for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
       inflight = fetchNext();
-      if (fetched.length > 0) {
+      // A fetch can hold tens of thousands of records: put them in chunks that end where the
+      // record bound falls due, and commit there, so a lost runner replays at most the bound.
+      for (let from = 0; from < fetched.length; ) {
+        const chunk = fetched.slice(from, from + Math.max(1, opts.commitMaxRecords - this.sinceCommit));
+        from += chunk.length;
         lastData = Date.now();
-        count += fetched.length;
-        const batch = await this.pipeline.fromKafkaBatch(fetched);
+        count += chunk.length;
+        this.sinceCommit += chunk.length;
+        const batch = await this.pipeline.fromKafkaBatch(chunk);
         if (batch.length) await this.put(batch);
+        if (from < fetched.length) {
+          for (const r of chunk) this.consumed.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+          if (this.sinceCommit >= opts.commitMaxRecords && (await this.commit()) === 'commit-and-stop') {
+            await inflight.request.catch(() => {});
+            return { hint: 'stopped', records: count };
+          }
+        }
       }
       for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);
-      if (this.commitRequested || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+      // Caught up (the fetch came back empty): commit now, so a runner lost while idle replays nothing.
+      const caughtUp = fetched.length === 0 && this.sinceCommit > 0;
+      if (caughtUp || this.commitRequested || this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
         if ((await this.commit()) === 'commit-and-stop') {
           await inflight.request.catch(() => {});
           return { hint: 'stopped', records: count };
@@ -137,7 +157,23 @@ export class SinkTaskWorker implements TaskWorker {
       this.pipeline?.close();
       await this.reader?.close();
       await this.admin?.close();
+      if (this.reportProducer) await (await this.reportProducer).close();
     }
+  }
+
+  private recordWriter(): KafkaRecordWriter {
+    return {
+      write: async (records: readonly RawKafkaRecord[]) => {
+        if (records.length === 0) return;
+        const missing = [...new Set(records.map((r) => r.topic))].filter((t) => !this.reportTopics.has(t));
+        if (missing.length) {
+          await this.admin.createTopics(missing.map((topic) => ({ topic })));
+          for (const t of missing) this.reportTopics.add(t);
+        }
+        this.reportProducer ??= this.deps.kafka.producer();
+        await (await this.reportProducer).send(records);
+      },
+    };
   }
 
   private async finish(hint: 'continue' | 'idle' | 'stopped', records: number): Promise<SliceOutcome> {
@@ -182,6 +218,7 @@ export class SinkTaskWorker implements TaskWorker {
       for (const o of changed) this.committed.set(tpKey(o.topic, o.partition), o.offset);
     }
     this.lastCommit = Date.now();
+    this.sinceCommit = 0;
     this.watch.checked();
     return gate;
   }

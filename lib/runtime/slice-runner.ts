@@ -8,27 +8,13 @@ import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { withRetries } from './retry.ts';
 import { FencedError } from './runtime-errors.ts';
-import type { Logger } from './runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 import { SinkTaskWorker } from './sink-task-worker.ts';
 import { SourceTaskWorker } from './source-task-worker.ts';
+import { parseRunnerInput, type RunnerInput, type RunnerResult } from './runner-input.ts';
 import type { SliceHint, TaskIdentity, TaskWorker } from './task-worker.ts';
 
-/** What the state machine passes to a runner. */
-export interface RunnerInput {
-  readonly connector: string;
-  readonly task: number;
-  readonly epoch: number;
-  /** How long this slice may run before it commits and returns. */
-  readonly budgetMs: number;
-  readonly idleMs: number;
-  readonly commitIntervalMs: number;
-}
-
-export interface RunnerResult {
-  readonly hint: SliceHint;
-  readonly records: number;
-  readonly workerId: string;
-}
+export type { RunnerInput, RunnerResult } from './runner-input.ts';
 
 export interface RunnerDeps {
   readonly store: DynamoConnectorStore;
@@ -49,7 +35,8 @@ export class SliceRunner {
   constructor(private readonly deps: RunnerDeps) {}
 
   /** Runs one slice. Throws when the task fails; the state machine records that and restarts it. */
-  async run(input: RunnerInput, opts: { shouldStop?: () => boolean; deadline?: number } = {}): Promise<RunnerResult> {
+  async run(raw: RunnerInput, opts: { shouldStop?: () => boolean; deadline?: number } = {}): Promise<RunnerResult> {
+    const input = parseRunnerInput(raw);
     const key = `${input.connector}/${input.task}`;
     const done = (hint: SliceHint, records = 0): RunnerResult => ({ hint, records, workerId: this.deps.workerId });
     const state = await this.deps.store.getState(input.connector);
@@ -112,6 +99,7 @@ export class SliceRunner {
         deadline: Math.min(opts.deadline ?? Number.POSITIVE_INFINITY, Date.now() + input.budgetMs),
         idleMs: input.idleMs,
         commitIntervalMs: input.commitIntervalMs,
+        commitMaxRecords: input.commitMaxRecords,
         shouldStop: opts.shouldStop ?? (() => false),
       });
       if (outcome.hint === 'stopped' || outcome.hint === 'fenced') await this.release(key, false);
@@ -122,6 +110,11 @@ export class SliceRunner {
       if (e instanceof FencedError) return done('fenced');
       throw e;
     }
+  }
+
+  /** Opens the connections a first slice needs (Kafka metadata, the store's HTTP client) ahead of it. */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.deps.kafka.admin().then((a) => a.listTopics()), this.deps.store.getConnector('tributary-warm-up')]);
   }
 
   /** Stops every warm task, committing what is durable, then disconnects (container shutdown). */

@@ -28,6 +28,8 @@ export class SourceTaskWorker implements TaskWorker {
   /** Offsets acknowledged by Kafka but not yet committed, latest per source partition. */
   private pending = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
   private lastCommit = Date.now();
+  /** Records polled since the last commit. */
+  private sinceCommit = 0;
   private readonly watch: TargetWatch;
 
   constructor(
@@ -67,7 +69,7 @@ export class SourceTaskWorker implements TaskWorker {
     for (;;) {
       if (opts.shouldStop()) return this.finish('stopped', count);
       if (Date.now() >= opts.deadline) return this.finish('continue', count);
-      const records = await this.pollBatch();
+      const records = await this.pollBatch(Math.max(1, opts.commitMaxRecords - this.sinceCommit));
       if (records.length === 0) {
         if (this.pending.size > 0 || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
           const gate = await this.commit();
@@ -81,8 +83,9 @@ export class SourceTaskWorker implements TaskWorker {
       lastData = Date.now();
       idleSleep = 10;
       count += records.length;
+      this.sinceCommit += records.length;
       await this.send(records);
-      if (Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+      if (this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
         const gate = await this.commit();
         if (gate === 'commit-and-stop') return { hint: 'stopped', records: count };
       } else if (await this.watch.shouldStop()) {
@@ -101,14 +104,17 @@ export class SourceTaskWorker implements TaskWorker {
     }
   }
 
-  /** Polls until a produce batch is full or the task has nothing more right now. */
-  private async pollBatch(): Promise<SourceRecord[]> {
+  /**
+   * Polls until a produce batch is full, the record bound of the next commit is reached (one
+   * poll may pass it), or the task has nothing more right now.
+   */
+  private async pollBatch(untilCommit: number): Promise<SourceRecord[]> {
     let batch: SourceRecord[] = [];
     for (;;) {
       const polled = await this.task.poll();
       if (!polled || polled.length === 0) return batch;
       batch = batch.length ? batch.concat(polled) : polled;
-      if (batch.length >= MAX_SEND_BATCH || this.exactlyOnce) return batch;
+      if (batch.length >= Math.min(MAX_SEND_BATCH, untilCommit) || this.exactlyOnce) return batch;
     }
   }
 
@@ -123,14 +129,20 @@ export class SourceTaskWorker implements TaskWorker {
     await this.topics.ensure(out.map((o) => o.topic));
     if (this.exactlyOnce) {
       const offsets = latestOffsets(records);
+      let data: WrittenRecord[] = [];
       const written = await this.producer.inTransaction(async (send) => {
-        await send(out);
+        data = await send(out);
         return send(this.offsets.records(offsets));
       });
       // Only once Kafka committed the transaction may the snapshot say so; before, a crash would skip records.
       await this.offsets.written(offsets, written);
+      // As Connect's exactly-once task: each record is acknowledged once its transaction committed.
+      if (this.task.commitRecord) {
+        for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, data[i] ?? null);
+      }
       await this.task.commit?.();
       this.lastCommit = Date.now();
+      this.sinceCommit = 0;
       return;
     }
     const written: WrittenRecord[] = out.length ? await this.producer.send(out) : [];
@@ -145,7 +157,13 @@ export class SourceTaskWorker implements TaskWorker {
       this.pending.set(id, { partition: r.sourcePartition, offset: r.sourceOffset });
     }
     if (this.task.commitRecord) {
-      for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, written[i] ?? null);
+      // As Connect: every polled record is reported, those dropped by transforms or errors with null metadata.
+      if (sent.length === records.length) {
+        for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, written[i] ?? null);
+      } else {
+        const metadata = new Map(sent.map((r, i) => [r, written[i] ?? null]));
+        for (const r of records) await this.task.commitRecord(r, metadata.get(r) ?? null);
+      }
     }
   }
 
@@ -160,6 +178,7 @@ export class SourceTaskWorker implements TaskWorker {
       await this.task.commit?.();
     }
     this.lastCommit = Date.now();
+    this.sinceCommit = 0;
     this.watch.checked();
     return gate;
   }

@@ -7,7 +7,7 @@ import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorConfig } from '../store/store-model.ts';
 import { FencedError } from './runtime-errors.ts';
-import type { Logger } from './runtime-logger.ts';
+import type { Logger } from '../observability/structured-logger.ts';
 
 export interface TaskIdentity {
   readonly connector: string;
@@ -34,6 +34,11 @@ export interface SliceOptions {
   /** End the slice as `idle` after this long without records. */
   readonly idleMs: number;
   readonly commitIntervalMs: number;
+  /**
+   * Commit after at most this many records as well: what a lost runner replays is bounded by
+   * it (plus one poll batch for a source), whatever the interval.
+   */
+  readonly commitMaxRecords: number;
   /** Checked between batches: true when the host is shutting down. */
   readonly shouldStop: () => boolean;
 }

@@ -125,7 +125,7 @@ export class DynamoConnectorStore extends DynamoRunnerStore {
       const m = /^TASK#(\d+)#(STATUS|LEASE)$/.exec(String(i.sk));
       if (!m) continue;
       const id = Number(m[1]);
-      if (m[2] === 'STATUS') taskStatuses.push({ ...(i.status as InstanceStatus), id, restarts: i.restarts as number[] | undefined, heartbeatAt: i.heartbeatAt as number | undefined, lastRestart: i.lastRestart as string | undefined });
+      if (m[2] === 'STATUS') taskStatuses.push({ ...(i.status as InstanceStatus), id, restarts: i.restarts as number[] | undefined, reruns: i.reruns as number[] | undefined, heartbeatAt: i.heartbeatAt as number | undefined, lastRestart: i.lastRestart as string | undefined });
       else leases.set(id, { epoch: Number(i.epoch), owner: (i.owner as string | null) ?? null, updatedAt: Number(i.updatedAt) });
     }
     taskStatuses.sort((a, b) => a.id - b.id);

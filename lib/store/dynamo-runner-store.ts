@@ -49,7 +49,7 @@ export class DynamoRunnerStore {
    * while the connector's target is RUNNING, so a pause is never overwritten. Returns false
    * when a condition failed.
    */
-  async putTaskStatus(name: string, id: number, s: Omit<InstanceStatus, 'updatedAt'>, opts: { epoch?: number; requireRunning?: boolean; heartbeat?: boolean; restartNote?: string; restartAt?: number } = {}): Promise<boolean> {
+  async putTaskStatus(name: string, id: number, s: Omit<InstanceStatus, 'updatedAt'>, opts: { epoch?: number; requireRunning?: boolean; heartbeat?: boolean; restartNote?: string; restartAt?: number; rerunAt?: number } = {}): Promise<boolean> {
     const now = Date.now();
     const statusItem = { pk: pkOf(name), sk: SK.taskStatus(id) };
     const sets = ['#s = :s'];
@@ -66,6 +66,11 @@ export class DynamoRunnerStore {
       sets.push('restarts = list_append(if_not_exists(restarts, :empty), :r)');
       values[':empty'] = [];
       values[':r'] = [opts.restartAt];
+    }
+    if (opts.rerunAt !== undefined) {
+      sets.push('reruns = list_append(if_not_exists(reruns, :empty), :rr)');
+      values[':empty'] = [];
+      values[':rr'] = [opts.rerunAt];
     }
     const update = {
       TableName: this.tableName,
@@ -113,13 +118,13 @@ export class DynamoRunnerStore {
     }
   }
 
-  /** Trims restart history to entries newer than `since`. */
-  async trimRestarts(name: string, id: number, keep: readonly number[]): Promise<void> {
+  /** Replaces a restart history (connector-failure `restarts`, or infrastructure `reruns`) with the entries to keep. */
+  async trimRestarts(name: string, id: number, keep: readonly number[], kind: 'restarts' | 'reruns' = 'restarts'): Promise<void> {
     await this.call(this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: key(pkOf(name), SK.taskStatus(id)),
-        UpdateExpression: 'SET restarts = :r',
+        UpdateExpression: `SET ${kind} = :r`,
         ExpressionAttributeValues: marshall({ ':r': keep }),
       }),
     ));

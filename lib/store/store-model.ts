@@ -39,6 +39,8 @@ export interface TaskStatus extends InstanceStatus {
   readonly id: number;
   /** Recent automatic restarts, epoch millis, newest last. */
   readonly restarts?: readonly number[] | undefined;
+  /** Recent re-runs after a runner was lost to the infrastructure (killed, timed out, out of memory), epoch millis. */
+  readonly reruns?: readonly number[] | undefined;
   /** Last time a runner reported progress. */
   readonly heartbeatAt?: number | undefined;
   /** What the restart policy did last, for people reading the status. */

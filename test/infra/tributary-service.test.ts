@@ -73,18 +73,21 @@ describe('TributaryService in a user stack', { timeout: 60_000 }, () => {
     expect(names[0]).not.toBe(names[1]);
   });
 
-  it('counts restarts from the restarter and state machine logs into Tributary/Restarts', () => {
+  it('counts restarts into Tributary/Restarts and re-runs into Tributary/InfrastructureRestarts, from the restarter and state machine logs', () => {
     const { template, service } = userStack();
-    const filters = resourcesOf(template, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
-    expect(filters).toHaveLength(2);
-    for (const f of filters) {
-      expect(f.MetricTransformations).toEqual([{ MetricNamespace: METRICS_NAMESPACE, MetricName: 'Restarts', MetricValue: '1' }]);
-    }
+    const all = resourcesOf(template, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    expect(all).toHaveLength(4);
     const restarterLogs = logicalIdOf(service.restarterFunction.logGroup);
-    expect(filters.find((f) => f.LogGroupName.Ref === restarterLogs)?.FilterPattern).toBe('{ $.message = "Task restarted" }');
-    expect(filters.find((f) => f.LogGroupName.Ref !== restarterLogs)?.FilterPattern).toBe(
-      '{ ($.type = "WaitStateEntered") && ($.details.name = "RestartBackoff") }',
-    );
+    for (const [metric, restarterPattern, machinePattern] of [
+      ['Restarts', '{ $.message = "Task restarted" }', '{ ($.type = "WaitStateEntered") && ($.details.name = "RestartBackoff") }'],
+      ['InfrastructureRestarts', '{ $.message = "Task re-run" }', '{ ($.type = "PassStateEntered") && ($.details.name = "Rerun") }'],
+    ] as const) {
+      const filters = all.filter((f) => f.MetricTransformations[0]?.MetricName === metric);
+      expect(filters).toHaveLength(2);
+      for (const f of filters) expect(f.MetricTransformations).toEqual([{ MetricNamespace: METRICS_NAMESPACE, MetricName: metric, MetricValue: '1' }]);
+      expect(filters.find((f) => f.LogGroupName.Ref === restarterLogs)?.FilterPattern).toBe(restarterPattern);
+      expect(filters.find((f) => f.LogGroupName.Ref !== restarterLogs)?.FilterPattern).toBe(machinePattern);
+    }
   });
 
   it('can turn the restarter sweep off and change the stale threshold', () => {

@@ -13,6 +13,8 @@ import { ensureKafka } from '../../host/kafka-launcher.ts';
 import { isPortOpen } from '../../host/net-probe.ts';
 import { ensureSchemaRegistry } from '../../host/schema-registry-launcher.ts';
 import { freePort } from './local-host-process.ts';
+import { startMariaDbCdc } from './servers/mariadb-cdc-server.ts';
+import { startPostgresCdc } from './servers/postgres-cdc-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,6 +24,10 @@ declare module 'vitest' {
     schemaRegistryUrl: string;
     /** The same registry's own API, for Apicurio's converters in the peer Connect. */
     apicurioRegistryUrl: string;
+    /** host:port of a private PostgreSQL with wal_level=logical (user and password postgres). */
+    postgresCdc: string;
+    /** host:port of a private MariaDB with a ROW binlog (user and password cdc). */
+    mariadbCdc: string;
   }
 }
 
@@ -43,6 +49,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('dynamoEndpoint', '');
     project.provide('schemaRegistryUrl', '');
     project.provide('apicurioRegistryUrl', '');
+    project.provide('postgresCdc', '');
+    project.provide('mariadbCdc', '');
     return async () => {};
   }
   const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
@@ -52,19 +60,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const reuse = process.env.TRIBUTARY_TEST_REUSE === '1';
   const [kafkaPort, dynamoPort] = reuse ? [REUSE_KAFKA_PORT, REUSE_DYNAMO_PORT] : [await freePortPair(), await freePort()];
   const registryPort = reuse ? REUSE_REGISTRY_PORT : await freePort();
-  const [kafka, dynamo, registry] = await Promise.all([
+  const [kafka, dynamo, registry, pgCdc, mariaCdc] = await Promise.all([
     ensureKafka({ dataDir: dir, port: kafkaPort, log, env }),
     ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env }),
     ensureSchemaRegistry({ dataDir: dir, port: registryPort, log, env }),
+    startPostgresCdc({ port: await freePort(), log }),
+    startMariaDbCdc({ port: await freePort(), log }),
   ]);
   log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin}), Schema Registry ${registry.url} (${registry.origin})`);
   project.provide('kafkaBootstrap', kafka.bootstrapServers);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('schemaRegistryUrl', registry.url);
   project.provide('apicurioRegistryUrl', registry.apicurioUrl ?? '');
+  project.provide('postgresCdc', `${pgCdc.host}:${pgCdc.port}`);
+  project.provide('mariadbCdc', `${mariaCdc.host}:${mariaCdc.port}`);
   return async () => {
     // Components this run merely reused belong to whoever started them.
-    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop()]);
+    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop(), pgCdc.stop(), mariaCdc.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -1,0 +1,63 @@
+/**
+ * Workload 9: one MqttSourceConnector task (QoS 1, persistent session) moves messages from the
+ * Mosquitto on MQTT_URL (default 127.0.0.1:1883) into a topic. The publisher stays at most 800
+ * messages ahead of Kafka, under Mosquitto's default limit of 1,000 queued messages per client,
+ * so no message is dropped by the broker; timed from the first publish until all N are in
+ * Kafka. Tributary only: the benchmark's Connect worker has no MQTT plugin installed.
+ */
+import mqtt from 'mqtt';
+import { uniqueName } from '../../test/support/local-host-process.ts';
+import { BenchTargetError } from '../support/bench-target.ts';
+import { createConnector, deleteConnector, waitRunning } from '../support/connector-calls.ts';
+import { sleep } from '../support/kafka-tools.ts';
+import type { Workload } from './workload.ts';
+
+const AHEAD = 800;
+const MESSAGES = 50_000;
+
+export const mqttSourceThroughput: Workload = {
+  id: 'mqtt-source',
+  metrics: [{ key: 'mqtt-source.messages', group: '9. MQTT source throughput', name: 'MqttSourceConnector, QoS 1, 1 task', label: 'messages/s', unit: 'messages/s', better: 'higher' }],
+  async run(target, ctx) {
+    if (target.system !== 'tributary') throw new BenchTargetError('the Connect worker has no MQTT plugin installed');
+    const url = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+    const n = Math.min(MESSAGES, ctx.options.records);
+    const topic = await ctx.kafka.createTopic('bench-mqtt');
+    const root = uniqueName('tributary-bench');
+    const name = uniqueName('bench-mqtt-source');
+    const publisher = await mqtt.connectAsync(url, { clientId: uniqueName('tributary-bench-pub'), reconnectPeriod: 0 });
+    try {
+      await createConnector(target, name, {
+        'connector.class': 'io.confluent.connect.mqtt.MqttSourceConnector',
+        'mqtt.server.uri': url.replace(/^mqtt:/, 'tcp:'),
+        'mqtt.topics': `${root}/#`,
+        'kafka.topic': topic,
+        'mqtt.qos': '1',
+        'value.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
+        'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      });
+      await waitRunning(target, name, ctx.deadline());
+      await sleep(1000); // the task's SUBSCRIBE lands after RUNNING is reported
+      const payload = Buffer.from(ctx.inputs.line(0));
+      const started = performance.now();
+      let published = 0;
+      let inKafka = 0;
+      while (inKafka < n) {
+        if (Date.now() > ctx.deadline()) throw new BenchTargetError(`tributary: ${inKafka} of ${n} MQTT messages in Kafka in time`);
+        const room = Math.min(n - published, AHEAD - (published - inKafka));
+        if (room > 0) {
+          await Promise.all(Array.from({ length: room }, (_, i) => publisher.publishAsync(`${root}/d${(published + i) % 10}`, payload, { qos: 1 })));
+          published += room;
+        } else {
+          await sleep(5);
+        }
+        inKafka = await ctx.kafka.endOffset(topic);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      return { values: { 'mqtt-source.messages': n / seconds }, detail: { seconds, messages: n } };
+    } finally {
+      await publisher.endAsync().catch(() => undefined);
+      await deleteConnector(target, name);
+    }
+  },
+};

@@ -1,0 +1,290 @@
+/**
+ * The MySQL/MariaDB change data capture task: a consistent snapshot (global read lock held only
+ * while a consistent-snapshot transaction starts and the binlog position is read), then the ROW
+ * binlog from that position through @vlasky/zongji. Offsets are Debezium's `{file, pos, event,
+ * row}`: on restart the reader starts at the transaction's position and skips the rows that the
+ * committed offset covers.
+ */
+import ZongJi, { type AnyBinlogEvent } from '@vlasky/zongji';
+import type mysql from 'mysql2/promise';
+import type { SourceOffset, SourceRecord } from '../../plugins/connect-record.ts';
+import type { Props, SourceTask, SourceTaskContext } from '../../plugins/plugin-types.ts';
+import { CdcError, CdcSetupError } from '../debezium-common/cdc-errors.ts';
+import { changeRecords, heartbeatRecord, type Op } from '../debezium-common/debezium-envelope.ts';
+import { NameFilter } from '../debezium-common/table-filter.ts';
+import { capturedTables, connect, connectionOptions, myError, tableColumns, type MyTableRef } from './my-catalog.ts';
+import { parseMySettings, type MySettings } from './my-config.ts';
+import { buildMyTable, convertMyRow, mySource, type MyTable } from './my-tables.ts';
+import { MY_CONNECTOR_VERSION } from './my-version.ts';
+
+interface Position {
+  file: string;
+  pos: number;
+}
+
+type RowsEvent = Extract<AnyBinlogEvent, { getEventName(): 'writerows' | 'updaterows' | 'deleterows' }>;
+
+export class MySourceTask implements SourceTask {
+  private s!: MySettings;
+  private partition!: { server: string };
+  private catalog: mysql.Connection | null = null;
+  private snapshotConn: mysql.Connection | null = null;
+  private snapshotTables: MyTableRef[] = [];
+  private snapshotIndex = 0;
+  private snapshotOffset = 0;
+  private snapshotStart: Position | null = null;
+  private snapshotTs = 0;
+  private snapshotPending: SourceRecord[] = [];
+  private reader: ZongJi | null = null;
+  private readonly events: { evt: AnyBinlogEvent; file: string; pos: number }[] = [];
+  private readonly tables = new Map<string, MyTable | null>();
+  private queue: SourceRecord[] = [];
+  private failure: Error | null = null;
+  private txnKey = '';
+  private rowEvent = 0;
+  private resume: { file: string; pos: number; event: number; row: number } | null = null;
+  private lastOffset: SourceOffset | null = null;
+  private lastHeartbeat = Date.now();
+  private pumping = false;
+  private paused = false;
+  private idle = true;
+
+  constructor(private readonly flavor: 'mysql' | 'mariadb') {}
+
+  version(): string {
+    return MY_CONNECTOR_VERSION;
+  }
+
+  async start(props: Props, context: SourceTaskContext): Promise<void> {
+    this.s = parseMySettings(props, this.flavor);
+    this.partition = { server: this.s.topicPrefix };
+    const offset = await context.offsetStorageReader().offset(this.partition);
+    this.catalog = await connect(this.s);
+    const mode = this.s.snapshotMode;
+    const unfinished = offset !== null && offset['snapshot'] === true;
+    const wantsSnapshot = (offset === null && (mode === 'initial' || mode === 'initial_only' || mode === 'when_needed')) || (unfinished && mode !== 'never' && mode !== 'no_data' && mode !== 'schema_only');
+    if (wantsSnapshot) {
+      await this.beginSnapshot();
+      return;
+    }
+    let start: Position;
+    if (offset && typeof offset['file'] === 'string') {
+      start = { file: offset['file'], pos: Number(offset['pos'] ?? 4) };
+      this.resume = { file: start.file, pos: start.pos, event: Number(offset['event'] ?? 0), row: Number(offset['row'] ?? 0) };
+      this.lastOffset = offset;
+    } else {
+      start = await this.masterPosition(this.catalog);
+    }
+    if (mode !== 'initial_only') await this.startReader(start);
+  }
+
+  async poll(): Promise<SourceRecord[] | null> {
+    if (this.snapshotConn) return this.pollSnapshot();
+    if (this.failure) {
+      const e = this.failure;
+      this.failure = null;
+      throw e;
+    }
+    if (this.queue.length === 0 && this.idle) await new Promise((r) => setTimeout(r, Math.min(this.s.pollIntervalMs, 100)));
+    const batch = this.queue.splice(0, this.s.maxBatchSize);
+    this.idle = batch.length === 0;
+    if (this.paused && this.queue.length < this.s.maxBatchSize) {
+      this.paused = false;
+      (this.reader?.connection as unknown as { resume?: () => void } | null)?.resume?.();
+    }
+    if (batch.length === 0) return this.heartbeat();
+    this.lastOffset = batch[batch.length - 1]?.sourceOffset ?? this.lastOffset;
+    return batch;
+  }
+
+  async stop(): Promise<void> {
+    this.reader?.stop();
+    this.reader = null;
+    await this.snapshotConn?.end().catch(() => undefined);
+    await this.catalog?.end().catch(() => undefined);
+    this.snapshotConn = null;
+    this.catalog = null;
+  }
+
+  private async masterPosition(c: mysql.Connection): Promise<Position> {
+    const [rows] = await c.query<mysql.RowDataPacket[]>('SHOW MASTER STATUS');
+    const r = rows[0];
+    if (!r) throw new CdcSetupError('SHOW MASTER STATUS returned nothing: the server has no binlog. Set log_bin and binlog_format=ROW and restart it.');
+    return { file: String(r.File), pos: Number(r.Position) };
+  }
+
+  private async beginSnapshot(): Promise<void> {
+    const s = this.s;
+    const lock = await connect(s);
+    const snap = await connect(s);
+    try {
+      this.snapshotTables = await capturedTables(this.catalog!, s);
+      await lock.query('FLUSH TABLES WITH READ LOCK');
+      await snap.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      await snap.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+      this.snapshotStart = await this.masterPosition(lock);
+      await lock.query('UNLOCK TABLES');
+    } catch (e) {
+      await snap.end().catch(() => undefined);
+      throw myError(e, s, 'starting the snapshot (it needs the RELOAD privilege for FLUSH TABLES WITH READ LOCK)');
+    } finally {
+      await lock.end().catch(() => undefined);
+    }
+    this.snapshotConn = snap;
+    this.snapshotTs = Date.now();
+  }
+
+  private async pollSnapshot(): Promise<SourceRecord[] | null> {
+    const conn = this.snapshotConn!;
+    const start = this.snapshotStart!;
+    try {
+      while (this.snapshotPending.length < this.s.maxBatchSize + 1 && this.snapshotIndex < this.snapshotTables.length) {
+        const ref = this.snapshotTables[this.snapshotIndex] as MyTableRef;
+        const table = await this.table(ref);
+        if (!table) {
+          this.snapshotIndex++;
+          continue;
+        }
+        const limit = 10_240;
+        const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT * FROM \`${ref.db.replace(/`/g, '``')}\`.\`${ref.table.replace(/`/g, '``')}\` LIMIT ${limit} OFFSET ${this.snapshotOffset}`);
+        this.snapshotOffset += rows.length;
+        if (rows.length < limit) {
+          this.snapshotIndex++;
+          this.snapshotOffset = 0;
+        }
+        for (const row of rows) {
+          const source = mySource(this.s, table, { tsMs: this.snapshotTs, snapshot: 'true', file: start.file, pos: start.pos, row: 0, serverId: 0, gtid: null });
+          const offset = { ts_sec: Math.floor(this.snapshotTs / 1000), file: start.file, pos: start.pos, snapshot: true };
+          this.snapshotPending.push(...changeRecords({ table: table.schema, op: 'r', before: null, after: convertMyRow(table, row), source, partition: this.partition, offset }, false));
+        }
+      }
+    } catch (e) {
+      throw myError(e, this.s, 'reading the snapshot');
+    }
+    const done = this.snapshotIndex >= this.snapshotTables.length;
+    const batch = this.snapshotPending.splice(0, done ? this.snapshotPending.length : this.s.maxBatchSize);
+    if (done) {
+      // The last snapshot record's offset has no `snapshot` flag: a restart after it streams.
+      const last = batch.pop();
+      if (last) {
+        const value = last.value as import('../../plugins/connect-schema.ts').Struct;
+        (value.get('source') as import('../../plugins/connect-schema.ts').Struct).put('snapshot', 'last');
+        batch.push({ ...last, sourceOffset: { ts_sec: Math.floor(this.snapshotTs / 1000), file: start.file, pos: start.pos } });
+      }
+      const first = batch[0] ?? null;
+      void first;
+      await conn.query('COMMIT').catch(() => undefined);
+      await conn.end().catch(() => undefined);
+      this.snapshotConn = null;
+      if (this.s.snapshotMode !== 'initial_only') await this.startReader(start);
+    }
+    return batch.length ? batch : null;
+  }
+
+  private async table(ref: MyTableRef): Promise<MyTable | null> {
+    const key = `${ref.db}.${ref.table}`;
+    if (this.tables.has(key)) return this.tables.get(key) ?? null;
+    const dbs = new NameFilter(this.s.databaseInclude, this.s.databaseExclude);
+    const tables = new NameFilter(this.s.tableInclude, this.s.tableExclude);
+    let t: MyTable | null = null;
+    if (dbs.matches(ref.db) && tables.matches(key)) {
+      const { columns, keyColumns } = await tableColumns(this.catalog!, ref);
+      t = columns.length ? buildMyTable(ref, columns, keyColumns, this.s) : null;
+    }
+    this.tables.set(key, t);
+    return t;
+  }
+
+  private async startReader(start: Position): Promise<void> {
+    const reader = new ZongJi(connectionOptions(this.s));
+    this.reader = reader;
+    await new Promise<void>((resolve, reject) => {
+      reader.once('ready', () => resolve());
+      reader.on('error', (e: Error) => {
+        const err = myError(e, this.s, 'reading the binlog');
+        this.failure = err;
+        reject(err);
+      });
+      reader.on('binlog', (evt: AnyBinlogEvent) => {
+        // The reader's position is the start of the transaction being delivered: read it now, not when handled.
+        this.events.push({ evt, file: String(reader.options.filename ?? ''), pos: Number(reader.options.position ?? 0) });
+        void this.pump();
+      });
+      reader.start({ serverId: this.s.serverId, filename: start.file, position: start.pos, includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'query', 'xid'] });
+    });
+  }
+
+  /** Handles binlog events in order, one at a time (schema lookups are asynchronous). */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let next = this.events.shift(); next; next = this.events.shift()) await this.onEvent(next.evt, next.file, next.pos);
+    } catch (e) {
+      this.failure = e instanceof CdcError ? e : myError(e, this.s, 'decoding the binlog');
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async onEvent(evt: AnyBinlogEvent, file: string, pos: number): Promise<void> {
+    const name = evt.getEventName();
+    if (name === 'query') {
+      const q = (evt as Extract<AnyBinlogEvent, { getEventName(): 'query' }>).query.trim().toUpperCase();
+      // A DDL statement may change a table's columns: look them up again on next use.
+      if (!/^(BEGIN|COMMIT|XA )/.test(q)) this.tables.clear();
+      return;
+    }
+    if (name !== 'writerows' && name !== 'updaterows' && name !== 'deleterows') return;
+    const e = evt as RowsEvent;
+    const map = e.tableMap[e.tableId];
+    if (!map) return;
+    const key = `${file}:${pos}`;
+    if (key !== this.txnKey) {
+      this.txnKey = key;
+      this.rowEvent = 0;
+    }
+    const eventIndex = this.rowEvent++;
+    const table = await this.table({ db: map.parentSchema, table: map.tableName });
+    if (!table) return;
+    const op: Op = name === 'writerows' ? 'c' : name === 'updaterows' ? 'u' : 'd';
+    const rows = e.rows as unknown[];
+    for (let r = 0; r < rows.length; r++) {
+      if (this.covered(file, pos, eventIndex, r)) continue;
+      const raw = rows[r] as Record<string, unknown> & { before?: Record<string, unknown>; after?: Record<string, unknown> };
+      const before = op === 'u' ? convertMyRow(table, raw.before ?? {}) : op === 'd' ? convertMyRow(table, raw) : null;
+      const after = op === 'u' ? convertMyRow(table, raw.after ?? {}) : op === 'c' ? convertMyRow(table, raw) : null;
+      const source = mySource(this.s, table, { tsMs: e.timestamp, snapshot: 'false', file, pos, row: r, serverId: (e as { serverId?: number }).serverId ?? 0, gtid: (e as { gtid?: string }).gtid ?? null });
+      const offset: SourceOffset = { ts_sec: Math.floor(e.timestamp / 1000), file, pos, event: eventIndex, row: r + 1, server_id: this.s.serverId };
+      const keyChanged = op === 'u' && table.schema.keyColumns.some((k) => String(before?.[k]) !== String(after?.[k]));
+      const ev = { table: table.schema, source, partition: this.partition, offset };
+      if (keyChanged) {
+        this.queue.push(...changeRecords({ ...ev, op: 'd', before, after: null }, this.s.tombstonesOnDelete), ...changeRecords({ ...ev, op: 'c', before: null, after }, false));
+      } else {
+        this.queue.push(...changeRecords({ ...ev, op, before, after }, this.s.tombstonesOnDelete));
+      }
+    }
+    if (!this.paused && this.queue.length >= this.s.maxBatchSize * 4) {
+      this.paused = true;
+      (this.reader?.connection as unknown as { pause?: () => void } | null)?.pause?.();
+    }
+  }
+
+  /** Whether the committed offset already covers row `r` of row event `event` of the transaction at file/pos. */
+  private covered(file: string, pos: number, event: number, r: number): boolean {
+    const c = this.resume;
+    if (!c) return false;
+    if (c.file !== file || c.pos !== pos) {
+      this.resume = null;
+      return false;
+    }
+    return event < c.event || (event === c.event && r < c.row);
+  }
+
+  private heartbeat(): SourceRecord[] | null {
+    const every = this.s.heartbeatIntervalMs;
+    if (every <= 0 || Date.now() - this.lastHeartbeat < every || !this.lastOffset) return null;
+    this.lastHeartbeat = Date.now();
+    return [heartbeatRecord({ topicPrefix: this.s.topicPrefix, heartbeatPrefix: this.s.heartbeatTopicsPrefix, partition: this.partition, offset: this.lastOffset })];
+  }
+}
