@@ -16,11 +16,17 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDynamoDb } from '../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../host/kafka-launcher.ts';
+// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
 import { testKafka } from '../test/support/kafka-helpers.ts';
+// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
 import { readJsonTopic } from '../test/support/cdc-helpers.ts';
+// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
 import { startDebeziumConnect } from '../test/support/debezium-reference.ts';
-import { freePort, startHostProcess, uniqueName } from '../test/support/local-host-process.ts';
-import { eventually, rest } from '../test/support/rest-client.ts';
+import { eventually, rest } from '../cli/connect-rest-client.ts';
+import { startHostProcess } from '../host/host-process.ts';
+import { freePort } from '../host/net-probe.ts';
+import { uniqueName } from './support/bench-names.ts';
+// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
 import { startPostgresCdc } from '../test/support/servers/postgres-cdc-server.ts';
 import { percentile, round } from './support/stats.ts';
 

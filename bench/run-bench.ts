@@ -27,6 +27,8 @@ import { httpSinkThroughput } from './workloads/http-sink-throughput.ts';
 import { CEILING_METRICS, measureCeiling } from './workloads/kafka-ceiling.ts';
 import { mqttSourceThroughput } from './workloads/mqtt-source-throughput.ts';
 import { recovery } from './workloads/recovery.ts';
+import { s3SinkThroughput, sqsSourceThroughput } from './workloads/aws-connectors.ts';
+import { stopAwsBenchServers } from './support/aws-bench-servers.ts';
 import { restLatency } from './workloads/rest-latency.ts';
 import { avroSinkThroughput, avroSourceThroughput } from './workloads/avro-throughput.ts';
 import { sinkThroughput } from './workloads/sink-throughput.ts';
@@ -35,7 +37,22 @@ import { exactlyOnceSource, smtChain, sourceScaling } from './workloads/throughp
 import type { Workload, WorkloadContext } from './workloads/workload.ts';
 
 /** In this order on each system: memory is read during the first, and recovery replaces Connect's worker, so it comes last. */
-const WORKLOADS: readonly Workload[] = [sourceThroughput, sinkThroughput, sourceScaling, smtChain, exactlyOnceSource, avroSourceThroughput, avroSinkThroughput, controlPlaneLatency, restLatency, recovery, httpSinkThroughput, mqttSourceThroughput];
+const WORKLOADS: readonly Workload[] = [
+  sourceThroughput,
+  sinkThroughput,
+  sourceScaling,
+  smtChain,
+  exactlyOnceSource,
+  avroSourceThroughput,
+  avroSinkThroughput,
+  controlPlaneLatency,
+  restLatency,
+  httpSinkThroughput,
+  mqttSourceThroughput,
+  s3SinkThroughput,
+  sqsSourceThroughput,
+  recovery,
+];
 
 type Outcome = { ok: true; m: Measurement } | { ok: false; error: string };
 
@@ -48,6 +65,7 @@ async function main(options: BenchOptions): Promise<void> {
   const dataDir = options.dataDir ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 'tributary-bench-'));
   mkdirSync(dataDir, { recursive: true });
   if (!options.dataDir) cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  cleanups.push(stopAwsBenchServers);
 
   const kafkaEndpoint = await ensureKafka({ dataDir, port: options.kafkaPort, log });
   cleanups.push(() => kafkaEndpoint.stop());
@@ -73,7 +91,7 @@ async function main(options: BenchOptions): Promise<void> {
   }
 
   for (const system of options.systems) {
-    const selected = WORKLOADS.filter((w) => options.workloads.includes(w.id));
+    const selected = WORKLOADS.filter((w) => options.workloads.includes(w.id) && (!w.only || w.only === system));
     if (selected.length === 0) continue;
     const workDir = join(dataDir, system);
     mkdirSync(workDir, { recursive: true });

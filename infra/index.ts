@@ -7,6 +7,7 @@ export { TributaryConnector, ConnectorSecret, type TributaryConnectorProps, type
 export { TributaryStack, type TributaryStackProps } from './tributary-stack.ts';
 export { readAppContext, appContextSchema, type AppContext } from './app-context.ts';
 export { ConnectRestApi, type ConnectRestApiOptions, type ConnectRestApiProps } from './constructs/connect-rest-api.ts';
+export { connectorStatements, queueArnOf, type ConnectorStatements } from './constructs/connector-grants.ts';
 export { ConnectorTable, type ConnectorTableProps } from './constructs/connector-table.ts';
 export { FargateRunner, RUNNER_CONTAINER_NAME, type FargateRunnerOptions, type FargateRunnerProps } from './constructs/fargate-runner.ts';
 export { KafkaAccess, mskResourceArn, type KafkaAuth, type KafkaAuthMode, type KafkaConnectionProps, type MskIamAuth } from './constructs/kafka-access.ts';

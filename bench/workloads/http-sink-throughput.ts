@@ -4,7 +4,7 @@
  * received N records. Tributary only: the benchmark's Connect worker has no HTTP sink plugin.
  */
 import { createServer } from 'node:http';
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import { BenchTargetError } from '../support/bench-target.ts';
 import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
 import type { Workload } from './workload.ts';

@@ -6,7 +6,7 @@
  * Kafka. Tributary only: the benchmark's Connect worker has no MQTT plugin installed.
  */
 import mqtt from 'mqtt';
-import { uniqueName } from '../../test/support/local-host-process.ts';
+import { uniqueName } from '../support/bench-names.ts';
 import { BenchTargetError } from '../support/bench-target.ts';
 import { createConnector, deleteConnector, waitRunning } from '../support/connector-calls.ts';
 import { sleep } from '../support/kafka-tools.ts';

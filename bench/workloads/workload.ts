@@ -1,5 +1,5 @@
 /** What every workload gets and gives: the shared context in, one measurement per system out. */
-import type { BenchOptions, WorkloadId } from '../support/bench-options.ts';
+import type { BenchOptions, System, WorkloadId } from '../support/bench-options.ts';
 import type { MetricSpec, Measurement } from '../support/bench-results.ts';
 import type { BenchInputs } from '../support/bench-inputs.ts';
 import type { BenchTarget } from '../support/bench-target.ts';
@@ -21,5 +21,7 @@ export interface WorkloadContext {
 export interface Workload {
   readonly id: WorkloadId;
   readonly metrics: readonly MetricSpec[];
+  /** A workload with no counterpart on the other system (no such connector there) runs on this one only. */
+  readonly only?: System;
   run(target: BenchTarget, ctx: WorkloadContext): Promise<Measurement>;
 }

@@ -53,6 +53,11 @@ export interface TributaryConnectorProps {
   readonly initialOffsets?: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[];
   /** DESTROY (default) deletes the connector when it leaves the app; RETAIN keeps it running. */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Grant the service's runners what this config needs of S3, SQS or DynamoDB (see
+   * `TributaryService.grantConnector`). Default true; false when you grant it yourself.
+   */
+  readonly grantAwsAccess?: boolean;
 }
 
 
@@ -76,6 +81,7 @@ export class TributaryConnector extends Construct {
       config[key] = secret.placeholder;
       for (const reader of props.service.configReaders) secret.grantRead(reader);
     }
+    if (props.grantAwsAccess ?? true) props.service.grantConnector({ ...props.config, name: props.name });
     this.connectorName = props.name;
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: props.service.connectorProvider().serviceToken,

@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { apiEnvSchema, connectorResourceEnvSchema } from '../../lib/config/function-env.ts';
 import { acknowledgeRule, acknowledgeWildcardResources } from './nag-acknowledgments.ts';
 import { ConnectRestApi, type ConnectRestApiOptions } from './connect-rest-api.ts';
+import { connectorStatements } from './connector-grants.ts';
 import { ConnectorTable } from './connector-table.ts';
 import { FargateRunner, type FargateRunnerOptions } from './fargate-runner.ts';
 import { KafkaAccess, type KafkaConnectionProps } from './kafka-access.ts';
@@ -60,6 +61,12 @@ export interface TributaryServiceProps {
    * functions/*.ts with esbuild. Meant for tests and for prebuilt artifacts.
    */
   readonly functionCode?: lambda.Code;
+  /**
+   * Configs of the connectors this deployment will run that use AWS services (S3 sink, SQS
+   * source and sink, DynamoDB sink): each adds exactly the access its runners and its
+   * validation need (see {@link TributaryService.grantConnector}).
+   */
+  readonly connectors?: readonly Readonly<Record<string, string>>[];
 }
 
 /** Kafka Connect without a worker cluster. */
@@ -203,6 +210,25 @@ export class TributaryService extends Construct {
       },
       alarms: this.alarms,
     }).dashboard;
+    for (const c of props.connectors ?? []) this.grantConnector(c);
+  }
+
+  /**
+   * Grants the runners what a connector config needs of AWS services (its bucket prefix,
+   * queue or tables) and the API the read-only calls of validating it. Runners share roles,
+   * so every connector given here is reachable by every task: list only those you run.
+   */
+  grantConnector(config: Readonly<Record<string, string>>): void {
+    const { runner, validate } = connectorStatements(this, config);
+    for (const st of runner) {
+      this.runnerFunction.addToRolePolicy(st);
+      this.runnerTaskDefinition.addToTaskRolePolicy(st);
+      const wildcards = st.resources.filter((r) => r.includes('*'));
+      for (const role of [this.runnerFunction.role, this.runnerTaskDefinition.taskRole]) {
+        if (role && wildcards.length) acknowledgeWildcardResources(role, wildcards, 'The S3 sink writes objects it names itself, all under the bucket prefix topics.dir of its config');
+      }
+    }
+    for (const st of validate) this.apiFunction.addToRolePolicy(st);
   }
 
   /** The base URL of the Kafka Connect REST API (the stage URL). */

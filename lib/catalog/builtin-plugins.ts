@@ -2,11 +2,14 @@
 import { datagenPlugins } from '../connectors/datagen/index.ts';
 import { debeziumMySqlPlugins } from '../connectors/debezium-mysql/index.ts';
 import { debeziumPostgresPlugin } from '../connectors/debezium-postgres/index.ts';
+import { dynamoDbPlugins } from '../connectors/dynamodb/index.ts';
 import { fileStreamPlugins } from '../connectors/file-stream/index.ts';
 import { httpPlugins } from '../connectors/http/index.ts';
 import { jdbcPlugins } from '../connectors/jdbc/index.ts';
 import { mqttPlugins } from '../connectors/mqtt/index.ts';
 import { rabbitmqPlugins } from '../connectors/rabbitmq/index.ts';
+import { s3Plugins } from '../connectors/s3/index.ts';
+import { sqsPlugins } from '../connectors/sqs/index.ts';
 import { builtinConverters } from '../converters/index.ts';
 import { builtinTransforms } from '../transforms/index.ts';
 import { customPlugins } from './custom-plugins.ts';
@@ -26,6 +29,9 @@ export function pluginRegistry(env: NodeJS.ProcessEnv = process.env): Promise<Pl
       ...mqttPlugins,
       debeziumPostgresPlugin,
       ...debeziumMySqlPlugins,
+      ...s3Plugins,
+      ...sqsPlugins,
+      ...dynamoDbPlugins,
       ...builtinConverters,
       ...builtinTransforms,
       ...customPlugins,

@@ -15,6 +15,7 @@ import { ensureSchemaRegistry } from '../../host/schema-registry-launcher.ts';
 import { freePort } from './local-host-process.ts';
 import { startMariaDbCdc } from './servers/mariadb-cdc-server.ts';
 import { startPostgresCdc } from './servers/postgres-cdc-server.ts';
+import { startElasticMq, startS3Mock } from './servers/aws-test-servers.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,6 +29,8 @@ declare module 'vitest' {
     postgresCdc: string;
     /** host:port of a private MariaDB with a ROW binlog (user and password cdc). */
     mariadbCdc: string;
+    s3Endpoint: string;
+    sqsEndpoint: string;
   }
 }
 
@@ -51,6 +54,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('apicurioRegistryUrl', '');
     project.provide('postgresCdc', '');
     project.provide('mariadbCdc', '');
+    project.provide('s3Endpoint', '');
+    project.provide('sqsEndpoint', '');
     return async () => {};
   }
   const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
@@ -60,12 +65,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const reuse = process.env.TRIBUTARY_TEST_REUSE === '1';
   const [kafkaPort, dynamoPort] = reuse ? [REUSE_KAFKA_PORT, REUSE_DYNAMO_PORT] : [await freePortPair(), await freePort()];
   const registryPort = reuse ? REUSE_REGISTRY_PORT : await freePort();
-  const [kafka, dynamo, registry, pgCdc, mariaCdc] = await Promise.all([
+  const [kafka, dynamo, registry, pgCdc, mariaCdc, s3, sqs] = await Promise.all([
     ensureKafka({ dataDir: dir, port: kafkaPort, log, env }),
     ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env }),
     ensureSchemaRegistry({ dataDir: dir, port: registryPort, log, env }),
     startPostgresCdc({ port: await freePort(), log }),
     startMariaDbCdc({ port: await freePort(), log }),
+    startS3Mock(dir, log),
+    startElasticMq(dir, log),
   ]);
   log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin}), Schema Registry ${registry.url} (${registry.origin})`);
   project.provide('kafkaBootstrap', kafka.bootstrapServers);
@@ -74,9 +81,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('apicurioRegistryUrl', registry.apicurioUrl ?? '');
   project.provide('postgresCdc', `${pgCdc.host}:${pgCdc.port}`);
   project.provide('mariadbCdc', `${mariaCdc.host}:${mariaCdc.port}`);
+  project.provide('s3Endpoint', s3.endpoint);
+  project.provide('sqsEndpoint', sqs.endpoint);
   return async () => {
     // Components this run merely reused belong to whoever started them.
-    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop(), pgCdc.stop(), mariaCdc.stop()]);
+    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop(), pgCdc.stop(), mariaCdc.stop(), s3.stop(), sqs.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }

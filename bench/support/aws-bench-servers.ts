@@ -1,0 +1,29 @@
+/**
+ * S3Mock and ElasticMQ for the AWS workloads, started on first use only (a run without those
+ * workloads never starts them) and stopped with everything else at the end.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
+import { startElasticMq, startS3Mock, type TestServer } from '../../test/support/servers/aws-test-servers.ts';
+
+let s3: Promise<TestServer> | undefined;
+let sqs: Promise<TestServer> | undefined;
+
+export function benchS3(dataDir: string, log: (line: string) => void): Promise<TestServer> {
+  mkdirSync(join(dataDir, 'aws'), { recursive: true });
+  s3 ??= startS3Mock(join(dataDir, 'aws'), log);
+  return s3;
+}
+
+export function benchSqs(dataDir: string, log: (line: string) => void): Promise<TestServer> {
+  mkdirSync(join(dataDir, 'aws'), { recursive: true });
+  sqs ??= startElasticMq(join(dataDir, 'aws'), log);
+  return sqs;
+}
+
+export async function stopAwsBenchServers(): Promise<void> {
+  const started = [s3, sqs].filter((p): p is Promise<TestServer> => p !== undefined);
+  s3 = sqs = undefined;
+  await Promise.all(started.map(async (p) => (await p.catch(() => undefined))?.stop()));
+}

@@ -1,0 +1,88 @@
+/**
+ * The S3 side of the sink: uploads one object (one PutObject, or a multipart upload in parts
+ * of `s3.part.size` when larger), and checks the bucket for validation. Every failure is
+ * mapped to a connector error that says whether a retry can help.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { awsClientOptions } from '../aws/aws-client-config.ts';
+import { awsErrorCode, awsHttpStatus, classifyAwsError } from '../aws/aws-errors.ts';
+import type { S3SinkSettings } from './s3-sink-config.ts';
+
+export class S3Storage {
+  readonly client: S3Client;
+
+  constructor(private readonly s: Pick<S3SinkSettings, 'aws' | 'bucket' | 'pathStyle' | 'partSize'>) {
+    this.client = new S3Client({ ...awsClientOptions(s.aws), forcePathStyle: s.pathStyle });
+  }
+
+  /** Writes the object whole; a later write of the same key replaces it, which makes redelivery idempotent. */
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    const what = `S3 object s3://${this.s.bucket}/${key}`;
+    try {
+      if (body.length <= this.s.partSize) {
+        await this.client.send(new PutObjectCommand({ Bucket: this.s.bucket, Key: key, Body: body, ContentType: contentType }));
+        return;
+      }
+      await this.multipart(key, body, contentType);
+    } catch (e) {
+      throw classifyAwsError(e, what);
+    }
+  }
+
+  private async multipart(key: string, body: Buffer, contentType: string): Promise<void> {
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, ContentType: contentType }));
+    try {
+      const parts: { ETag: string; PartNumber: number }[] = [];
+      for (let offset = 0, n = 1; offset < body.length; offset += this.s.partSize, n++) {
+        const chunk = body.subarray(offset, Math.min(body.length, offset + this.s.partSize));
+        const { ETag } = await this.client.send(new UploadPartCommand({ Bucket: this.s.bucket, Key: key, UploadId, PartNumber: n, Body: chunk }));
+        parts.push({ ETag: ETag ?? '', PartNumber: n });
+      }
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (e) {
+      // An unfinished upload is invisible but billed; drop it, and let the retry start over.
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, UploadId })).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * Checks that the bucket exists in the configured region and that these credentials may
+   * use it; returns error messages per config key.
+   */
+  async check(region: string): Promise<Record<string, string[]>> {
+    try {
+      const head = await this.client.send(new HeadBucketCommand({ Bucket: this.s.bucket }));
+      if (head.BucketRegion && head.BucketRegion !== region) {
+        return { 's3.region': [`Bucket ${this.s.bucket} is in region ${head.BucketRegion}, not ${region}`] };
+      }
+      return {};
+    } catch (e) {
+      const status = awsHttpStatus(e);
+      const code = awsErrorCode(e);
+      const regionHeader = (e as { $response?: { headers?: Record<string, string> } }).$response?.headers?.['x-amz-bucket-region'];
+      if (status === 301 || code === 'PermanentRedirect' || (regionHeader && regionHeader !== region)) {
+        return { 's3.region': [`Bucket ${this.s.bucket} is in region ${regionHeader ?? 'another region'}, not ${region}`] };
+      }
+      if (status === 404 || code === 'NotFound' || code === 'NoSuchBucket') return { 's3.bucket.name': [`Bucket ${this.s.bucket} does not exist`] };
+      if (status === 403 || code === 'Forbidden' || code === 'AccessDenied') {
+        return { 's3.bucket.name': [`Access to bucket ${this.s.bucket} was denied: the credentials need s3:ListBucket on it and s3:PutObject on its objects`] };
+      }
+      const mapped = classifyAwsError(e, `bucket ${this.s.bucket}`);
+      const key = /credential/i.test(mapped.message) ? 'aws.access.key.id' : this.s.aws.endpoint ? 'store.url' : 's3.bucket.name';
+      return { [key]: [`Could not reach bucket ${this.s.bucket}: ${mapped.message}`] };
+    }
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The SQS side of both connectors: a client for the queue, the queue check used by
+ * validation, and batched deletes.
+ */
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientOptions } from '../aws/aws-client-config.ts';
+import { AwsAccessDeniedError, AwsResourceNotFoundError, classifyAwsError } from '../aws/aws-errors.ts';
+import type { SqsSettings } from './sqs-config.ts';
+
+export function sqsClient(s: SqsSettings, maxAttempts = 3): SQSClient {
+  return new SQSClient({ ...awsClientOptions({ ...s.aws, maxAttempts }), useQueueUrlAsEndpoint: !s.aws.endpoint });
+}
+
+/** Checks that the queue exists and may be used; returns error messages per config key. */
+export async function checkQueue(s: SqsSettings): Promise<Record<string, string[]>> {
+  const client = sqsClient(s, 1);
+  try {
+    await client.send(new GetQueueAttributesCommand({ QueueUrl: s.queueUrl, AttributeNames: ['QueueArn'] }));
+    return {};
+  } catch (e) {
+    const mapped = classifyAwsError(e, `queue ${s.queueUrl}`);
+    if (mapped instanceof AwsResourceNotFoundError) return { 'sqs.queue.url': [`Queue ${s.queueUrl} does not exist`] };
+    if (mapped instanceof AwsAccessDeniedError) {
+      const key = /credential/i.test(mapped.message) ? 'sqs.credentials.provider.class' : 'sqs.queue.url';
+      return { [key]: [`${mapped.message}`] };
+    }
+    return { [s.aws.endpoint ? 'sqs.endpoint.url' : 'sqs.queue.url']: [`Could not reach queue ${s.queueUrl}: ${mapped.message}`] };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** DeleteMessageBatch calls in flight at once: a commit deletes thousands of messages, 10 per call. */
+const DELETE_CONCURRENCY = 8;
+
+/** Deletes received messages, 10 per call; returns the receipt handles SQS did not delete. */
+export async function deleteMessages(client: SQSClient, queueUrl: string, receipts: readonly string[]): Promise<{ id: string; code: string; message: string }[]> {
+  const failed: { id: string; code: string; message: string }[] = [];
+  const chunks: string[][] = [];
+  for (let i = 0; i < receipts.length; i += 10) chunks.push(receipts.slice(i, i + 10));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++] as string[];
+      try {
+        const r = await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })) }));
+        for (const f of r.Failed ?? []) failed.push({ id: chunk[Number(f.Id)] ?? '', code: f.Code ?? '', message: f.Message ?? '' });
+      } catch (e) {
+        throw classifyAwsError(e, `deleting messages from queue ${queueUrl}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, chunks.length) }, worker));
+  return failed;
+}
