@@ -33,12 +33,16 @@ import { restLatency } from './workloads/rest-latency.ts';
 import { avroSinkThroughput, avroSourceThroughput } from './workloads/avro-throughput.ts';
 import { sinkThroughput } from './workloads/sink-throughput.ts';
 import { sourceThroughput } from './workloads/source-throughput.ts';
+import { exactlyOnceSource, smtChain, sourceScaling } from './workloads/throughput-variants.ts';
 import type { Workload, WorkloadContext } from './workloads/workload.ts';
 
 /** In this order on each system: memory is read during the first, and recovery replaces Connect's worker, so it comes last. */
 const WORKLOADS: readonly Workload[] = [
   sourceThroughput,
   sinkThroughput,
+  sourceScaling,
+  smtChain,
+  exactlyOnceSource,
   avroSourceThroughput,
   avroSinkThroughput,
   controlPlaneLatency,

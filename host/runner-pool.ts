@@ -129,7 +129,7 @@ export class RunnerPool {
 
   private fork(): ChildProcess {
     return fork(join(projectRoot, 'host', 'runner-process.ts'), [], {
-      execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx'],
+      execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', ...profileArgs(this.env)],
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // Ctrl-C goes to the host, which stops runners in order
@@ -171,6 +171,12 @@ export class RunnerPool {
 }
 
 const keyOf = (connector: string, task: number) => `${connector}\u0000${task}`;
+
+/** TRIBUTARY_RUNNER_CPU_PROF_DIR: each runner writes a V8 CPU profile there when it exits (profiling the record pipeline). */
+function profileArgs(env: NodeJS.ProcessEnv): string[] {
+  const dir = env.TRIBUTARY_RUNNER_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
 
 function splitKey(key: string): string[] {
   return key.split('\u0000');

@@ -6,10 +6,10 @@ import type { BenchKafka } from './kafka-tools.ts';
 
 export class BenchInputs {
   private sourceFile: Promise<string> | undefined;
-  private sinkTopic: Promise<string> | undefined;
+  private readonly sinkTopics = new Map<number, Promise<string>>();
 
   constructor(
-    private readonly dir: string,
+    readonly dir: string,
     private readonly recordSize: number,
     private readonly kafka: BenchKafka,
   ) {}
@@ -26,14 +26,18 @@ export class BenchInputs {
     return this.sourceFile;
   }
 
-  /** A topic holding `count` records as Connect's JsonConverter writes strings (schemas enabled). */
-  sink(count: number): Promise<string> {
-    this.sinkTopic ??= (async () => {
-      const topic = await this.kafka.createTopic('bench-sink-input');
-      await this.kafka.produce(topic, count, (i) => JSON.stringify({ schema: { type: 'string', optional: false }, payload: this.line(i) }));
-      return topic;
-    })();
-    return this.sinkTopic;
+  /** A topic of `partitions` partitions holding `count` records as Connect's JsonConverter writes strings (schemas enabled). */
+  sink(count: number, partitions = 1): Promise<string> {
+    let topic = this.sinkTopics.get(partitions);
+    if (!topic) {
+      topic = (async () => {
+        const name = await this.kafka.createTopic('bench-sink-input', partitions);
+        await this.kafka.produce(name, count, (i) => JSON.stringify({ schema: { type: 'string', optional: false }, payload: this.line(i) }));
+        return name;
+      })();
+      this.sinkTopics.set(partitions, topic);
+    }
+    return topic;
   }
 
   /** Writes lines `from` (inclusive) to `to` (exclusive) to a new file. */

@@ -14,7 +14,7 @@ const list = <T extends string>(values: readonly [T, ...T[]]) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.enum(values)).min(1));
 
-export const WORKLOAD_IDS = ['source', 'sink', 'avro-source', 'avro-sink', 'control-plane', 'recovery', 'rest-latency', 'ceiling', 'http-sink', 'mqtt-source', 's3-sink', 'sqs-source'] as const;
+export const WORKLOAD_IDS = ['source', 'sink', 'scaling', 'smt-chain', 'eos', 'avro-source', 'avro-sink', 'control-plane', 'recovery', 'rest-latency', 'ceiling', 'http-sink', 'mqtt-source', 's3-sink', 'sqs-source'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 export const benchOptionsSchema = z

@@ -17,6 +17,11 @@ export interface BenchTarget {
   crash(connector: string): Promise<number>;
   /** Resolves (with `performance.now()`) once task 0 is RUNNING again in a process started after the crash. */
   waitRecovered(connector: string, deadline: number): Promise<number>;
+  /**
+   * A target whose source tasks may run exactly-once, when that is a worker setting (Connect's
+   * `exactly.once.source.support`); absent when the connector config alone asks for it.
+   */
+  exactlyOnce?(): Promise<{ target: BenchTarget; release(): Promise<void> }>;
   /** Stops everything this target started, including processes a crash left behind. */
   stop(): Promise<void>;
 }

@@ -39,6 +39,10 @@ export async function startConnectTarget(settings: WorkerSettings): Promise<Benc
         { timeoutMs: deadline - Date.now(), intervalMs: 25, what: `${connector} task 0 RUNNING on the replacement worker ${workerId}` },
       );
     },
+    async exactlyOnce() {
+      const eos = await startConnectTarget({ ...settings, workerProperties: { ...settings.workerProperties, 'exactly.once.source.support': 'enabled' } });
+      return { target: eos, release: () => eos.stop() };
+    },
     async stop() {
       await replacement?.catch(() => undefined);
       for (const w of workers) await w.stop();

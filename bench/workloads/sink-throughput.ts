@@ -31,7 +31,7 @@ export const sinkThroughput: Workload = {
 };
 
 /** Counts the newlines of a file that is still being written, reading only what is new each time. */
-class LineCounter {
+export class LineCounter {
   private fd: number | undefined;
   private lines = 0;
   private readonly buffer = Buffer.allocUnsafe(1 << 20);

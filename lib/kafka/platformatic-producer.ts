@@ -120,45 +120,51 @@ export class PlatformaticProducer implements ProducerPort {
     let messages: MessageToProduce[] = [];
     let first = 0;
     let requestBytes = 0;
-    const partitionBytes = new Map<string, number>();
+    // Bytes per partition in the current request, by topic (most sends have one topic).
+    let partitionBytes = new Map<string, number[]>();
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as OutgoingRecord;
       const partition = this.partitionOf(r, counts.get(r.topic) ?? 1);
-      const tp = `${r.topic}:${partition}`;
       const size = recordSize(r);
-      const used = partitionBytes.get(tp) ?? 0;
+      let bytes = partitionBytes.get(r.topic);
+      if (!bytes) partitionBytes.set(r.topic, (bytes = []));
+      const used = bytes[partition] ?? 0;
       if (messages.length > 0 && (used + size > MAX_PARTITION_BYTES || requestBytes + size > MAX_REQUEST_BYTES)) {
-        await this.sendChunk(send, messages, records, first, out);
+        await this.sendChunk(send, messages, first, out);
         messages = [];
         first = i;
         requestBytes = 0;
-        partitionBytes.clear();
+        partitionBytes = new Map([[r.topic, (bytes = [])]]);
       }
-      partitionBytes.set(tp, (partitionBytes.get(tp) ?? 0) + size);
+      bytes[partition] = (bytes[partition] ?? 0) + size;
       requestBytes += size;
       messages.push(toMessage(r, partition));
     }
-    await this.sendChunk(send, messages, records, first, out);
+    await this.sendChunk(send, messages, first, out);
     this.advanceSticky(records);
     return out;
   }
 
-  private async sendChunk(send: Send, messages: MessageToProduce[], records: readonly OutgoingRecord[], first: number, out: WrittenRecord[]): Promise<void> {
+  private async sendChunk(send: Send, messages: MessageToProduce[], first: number, out: WrittenRecord[]): Promise<void> {
     let result;
     try {
       result = await send(messages);
     } catch (e) {
       throw this.failed('Producing to Kafka failed', e);
     }
-    const next = new Map<string, number>();
-    for (const o of result.offsets ?? []) next.set(`${o.topic}:${o.partition}`, Number(o.offset));
+    const next = new Map<string, number[]>();
+    for (const o of result.offsets ?? []) {
+      let offsets = next.get(o.topic);
+      if (!offsets) next.set(o.topic, (offsets = []));
+      offsets[o.partition] = Number(o.offset);
+    }
     // Within a partition, records keep their order, so offsets follow from the base offset.
     for (let j = 0; j < messages.length; j++) {
       const m = messages[j] as MessageToProduce & { partition: number };
-      const tp = `${m.topic}:${m.partition}`;
-      const offset = next.get(tp) ?? -1;
-      if (offset >= 0) next.set(tp, offset + 1);
-      out[first + j] = { topic: (records[first + j] as OutgoingRecord).topic, partition: m.partition, offset };
+      const offsets = next.get(m.topic);
+      const offset = offsets?.[m.partition] ?? -1;
+      if (offsets && offset >= 0) offsets[m.partition] = offset + 1;
+      out[first + j] = { topic: m.topic, partition: m.partition, offset };
     }
   }
 

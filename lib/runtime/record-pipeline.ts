@@ -27,6 +27,8 @@ export class RecordPipeline {
   private readonly headerConverter: HeaderConverter;
   private readonly transforms: TransformChain;
   private readonly names: { key: string; value: string; header: string };
+  /** No transforms configured: the per-record stage can be skipped. */
+  private readonly noTransforms: boolean;
 
   constructor(
     registry: PluginRegistry,
@@ -45,6 +47,7 @@ export class RecordPipeline {
     this.headerConverter = create<HeaderConverter>(registry, this.names.header, 'header_converter');
     this.headerConverter.configure(withPrefix(config, 'header.converter'));
     this.transforms = buildTransformChain(config, (name) => registry.find(name, ['transformation', 'predicate']));
+    this.noTransforms = this.transforms.stages.length === 0;
   }
 
   /** A source record on its way to Kafka, or null when a transform dropped it or an error was tolerated. */
@@ -85,14 +88,18 @@ export class RecordPipeline {
   }
 
   private toKafkaSync(record: SourceRecord): OutgoingRecord | null | typeof RETRY {
-    const t = this.errors.attempt('TRANSFORMATION', 'transforms', () => this.transforms.apply(record));
-    if (t === RETRY) return RETRY;
-    if (!t.ok || t.value === null) return null;
-    const r = t.value;
-    const headers: KafkaHeader[] = [];
+    let r = record;
+    if (!this.noTransforms) {
+      const t = this.errors.attempt('TRANSFORMATION', 'transforms', () => this.transforms.apply(record));
+      if (t === RETRY) return RETRY;
+      if (!t.ok || t.value === null) return null;
+      r = t.value;
+    }
+    let headers: KafkaHeader[] | undefined;
     if (r.headers?.length) {
+      const list: KafkaHeader[] = (headers = []);
       const h = this.errors.attempt('HEADER_CONVERTER', this.names.header, () => {
-        for (const hd of r.headers ?? []) headers.push({ key: hd.key, value: this.headerConverter.fromConnectHeader(r.topic, hd.key, hd.schema, hd.value) });
+        for (const hd of r.headers ?? []) list.push({ key: hd.key, value: this.headerConverter.fromConnectHeader(r.topic, hd.key, hd.schema, hd.value) });
       });
       if (h === RETRY) return RETRY;
       if (!h.ok) return null;
@@ -145,11 +152,52 @@ export class RecordPipeline {
   async fromKafkaBatch(fetched: readonly FetchedRecord[]): Promise<SinkRecord[]> {
     const out: SinkRecord[] = [];
     for (const f of fetched) {
-      const r = this.fromKafka(f);
-      const resolved = await r;
+      const r = this.fromKafkaSync(f);
+      const resolved = r === RETRY ? await this.fromKafka(f) : r;
       if (resolved) out.push(resolved);
     }
     return out;
+  }
+
+  /** fromKafka without promises: RETRY when a stage failed retriably (then fromKafka runs the record again). */
+  private fromKafkaSync(f: FetchedRecord): SinkRecord | null | typeof RETRY {
+    const key = this.errors.attempt('KEY_CONVERTER', this.names.key, () => this.keyConverter.toConnectData(f.topic, f.key), f);
+    if (key === RETRY) return RETRY;
+    if (!key.ok) return null;
+    const value = this.errors.attempt('VALUE_CONVERTER', this.names.value, () => this.valueConverter.toConnectData(f.topic, f.value), f);
+    if (value === RETRY) return RETRY;
+    if (!value.ok) return null;
+    // A converter waiting on its schema registry: take the awaiting path (it caches the pending lookup).
+    if (pending(key.value) || pending(value.value)) return RETRY;
+    let headers: ConnectHeader[] = [];
+    if (f.headers.length) {
+      const h = this.errors.attempt('HEADER_CONVERTER', this.names.header, () => f.headers.map((hd): ConnectHeader => {
+        const sv = this.headerConverter.toConnectHeader(f.topic, hd.key, hd.value);
+        return { key: hd.key, schema: sv.schema, value: sv.value };
+      }), f);
+      if (h === RETRY) return RETRY;
+      if (!h.ok) return null;
+      headers = h.value;
+    }
+    const record: SinkRecord = {
+      topic: f.topic,
+      kafkaPartition: f.partition,
+      kafkaOffset: f.offset,
+      keySchema: key.value.schema,
+      key: key.value.value,
+      valueSchema: value.value.schema,
+      value: value.value.value,
+      timestamp: f.timestamp,
+      timestampType: 'CreateTime',
+      headers,
+      originalTopic: f.topic,
+      originalKafkaPartition: f.partition,
+      originalKafkaOffset: f.offset,
+    };
+    if (this.noTransforms) return record;
+    const t = this.errors.attempt('TRANSFORMATION', 'transforms', () => this.transforms.apply(record), f);
+    if (t === RETRY) return RETRY;
+    return t.ok ? t.value : null;
   }
 
   close(): void {
@@ -158,9 +206,9 @@ export class RecordPipeline {
 }
 
 /** True for a promise, which is then left to settle quietly: the awaiting path asks again. */
-function pending(v: Buffer | null | Promise<Buffer | null>): v is Promise<Buffer | null> {
+function pending<T>(v: T | Promise<T>): v is Promise<T> {
   if (!isPromiseLike(v)) return false;
-  v.catch(() => {});
+  (v as Promise<T>).catch(() => {});
   return true;
 }
 

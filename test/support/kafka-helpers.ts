@@ -32,7 +32,7 @@ export class TestKafka {
   constructor(readonly options: Pick<BaseOptions, 'bootstrapBrokers' | 'tls' | 'sasl'> & { clientId?: string }) {}
 
   private base(): BaseOptions {
-    return { clientId: 'tributary-test', retries: 5, retryDelay: 100, ...this.options };
+    return { clientId: 'tributary-test', retries: 5, retryDelay: 100, timeout: 30_000, ...this.options };
   }
 
   /** A shared admin client (closed by close()). */
@@ -66,9 +66,9 @@ export class TestKafka {
     await this.admin().deleteTopics({ topics });
   }
 
-  /** Produces messages (acks=all, not idempotent) and closes the producer. */
+  /** Produces messages (idempotent, so a retry on a slow machine writes nothing twice) and closes the producer. */
   async produce(topic: string, messages: readonly TestMessage[]): Promise<void> {
-    const producer = new Producer({ ...this.base(), acks: -1 });
+    const producer = new Producer({ ...this.base(), idempotent: true, acks: -1 });
     try {
       await producer.send({
         messages: messages.map((m) => ({

@@ -1,0 +1,76 @@
+/** JsonConverter's shortcuts (cached schema text, strings without a tree) must write exactly what the tree path writes. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { asJsonSchema, convertToJson } from '../../../lib/converters/json-data.ts';
+import { JsonConverter } from '../../../lib/converters/json-converter.ts';
+import { jsonObject, writeJson } from '../../../lib/converters/json-text.ts';
+import { SchemaBuilder, Schemas, Struct, type Schema } from '../../../lib/plugins/connect-schema.ts';
+
+const codec = { decimalFormat: 'BASE64', replaceNullWithDefault: true } as const;
+
+/** The envelope as the converter wrote it before the shortcuts: one tree, written once. */
+function reference(schema: Schema | null, value: unknown, schemas: boolean): string {
+  const payload = convertToJson(schema, value, codec);
+  return writeJson(schemas ? jsonObject([['schema', schema ? asJsonSchema(schema, codec) : null], ['payload', payload]]) : payload);
+}
+
+function converter(schemas: boolean): JsonConverter {
+  const c = new JsonConverter();
+  c.configure({ 'schemas.enable': String(schemas) }, false);
+  return c;
+}
+
+describe('JsonConverter.fromConnectData shortcuts', () => {
+  it('writes any string as the tree path does, with and without the envelope', () => {
+    for (const schemas of [true, false]) {
+      const c = converter(schemas);
+      fc.assert(
+        fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u0000\u001f\u007f', '\ud800', 'é€😀', '</script>')), (s) => {
+          expect(c.fromConnectData('t', Schemas.STRING, s)?.toString('utf8')).toBe(reference(Schemas.STRING, s, schemas));
+          expect(c.fromConnectData('t', Schemas.OPTIONAL_STRING, s)?.toString('utf8')).toBe(reference(Schemas.OPTIONAL_STRING, s, schemas));
+        }),
+      );
+    }
+  });
+
+  it('writes structs, nulls and schemaless values as before, also when the schema text is reused', () => {
+    const schema = SchemaBuilder.struct().name('com.example.Row').field('id', Schemas.INT64).field('name', Schemas.OPTIONAL_STRING).build();
+    const c = converter(true);
+    for (let i = 0; i < 3; i++) {
+      const row = new Struct(schema).put('id', i).put('name', i === 1 ? null : `n${i}`);
+      expect(c.fromConnectData('t', schema, row)?.toString('utf8')).toBe(reference(schema, row, true));
+    }
+    expect(c.fromConnectData('t', Schemas.OPTIONAL_STRING, null)?.toString('utf8')).toBe(reference(Schemas.OPTIONAL_STRING, null, true));
+    expect(c.fromConnectData('t', null, { a: [1, 'x'] })?.toString('utf8')).toBe(reference(null, { a: [1, 'x'] }, true));
+    expect(c.fromConnectData('t', null, null)).toBeNull();
+  });
+});
+
+describe('JsonConverter.toConnectData shortcut for string envelopes', () => {
+  const head = '{"schema":{"type":"string","optional":false},"payload":';
+  const general = (text: string) => {
+    // The same text with a space before the payload takes the general path.
+    return converter(true).toConnectData('t', Buffer.from(text.replace(head, `${head} `)));
+  };
+
+  it('reads any string envelope as the general path does', () => {
+    const c = converter(true);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\u0000', 'é€😀', '"}')), (s) => {
+        const text = c.fromConnectData('t', Schemas.STRING, s)!.toString('utf8');
+        expect(text.startsWith(head)).toBe(true);
+        const fast = c.toConnectData('t', Buffer.from(text));
+        expect(fast.value).toBe(s);
+        expect(fast).toEqual(general(text));
+      }),
+    );
+  });
+
+  it('leaves anything but exactly one string payload to the general path and its errors', () => {
+    const c = converter(true);
+    expect(() => c.toConnectData('t', Buffer.from(`${head}"a","extra":1}`))).toThrow(/requires "schema" and "payload" fields/);
+    expect(() => c.toConnectData('t', Buffer.from(`${head}"a"`))).toThrow(/serialization error/);
+    expect(() => c.toConnectData('t', Buffer.from(`${head}1}`))).toThrow();
+    expect(() => c.toConnectData('t', Buffer.from(`${head}null}`))).toThrow(/Invalid null value for required STRING field/);
+  });
+});
