@@ -6,7 +6,7 @@
 import type { FetchedRecord, KafkaHeader, OutgoingRecord } from '../kafka/kafka-port.ts';
 import type { ConnectHeader, SinkRecord, SourceRecord } from '../plugins/connect-record.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
-import type { Converter, HeaderConverter } from '../plugins/plugin-types.ts';
+import type { Converter, HeaderConverter, SchemaAndValue } from '../plugins/plugin-types.ts';
 import { buildTransformChain, type TransformChain } from '../transforms/transform-chain.ts';
 import { RETRY, isPromiseLike, type ErrorHandler, type OriginalRecord } from './error-handler.ts';
 import { TaskConfigError } from './runtime-errors.ts';
@@ -122,30 +122,18 @@ export class RecordPipeline {
     if (!key.ok) return null;
     const value = await this.errors.run('VALUE_CONVERTER', this.names.value, () => this.valueConverter.toConnectData(f.topic, f.value), original);
     if (!value.ok) return null;
-    const headers = f.headers.length
-      ? await this.errors.run('HEADER_CONVERTER', this.names.header, () => f.headers.map((h): ConnectHeader => {
-          const sv = this.headerConverter.toConnectHeader(f.topic, h.key, h.value);
-          return { key: h.key, schema: sv.schema, value: sv.value };
-        }), original)
-      : { ok: true as const, value: [] };
+    const headers = f.headers.length ? await this.errors.run('HEADER_CONVERTER', this.names.header, () => this.connectHeaders(f), original) : { ok: true as const, value: [] };
     if (!headers.ok) return null;
-    const record: SinkRecord = {
-      topic: f.topic,
-      kafkaPartition: f.partition,
-      kafkaOffset: f.offset,
-      keySchema: key.value.schema,
-      key: key.value.value,
-      valueSchema: value.value.schema,
-      value: value.value.value,
-      timestamp: f.timestamp,
-      timestampType: 'CreateTime',
-      headers: headers.value,
-      originalTopic: f.topic,
-      originalKafkaPartition: f.partition,
-      originalKafkaOffset: f.offset,
-    };
+    const record = sinkRecord(f, key.value, value.value, headers.value);
     const t = await this.errors.run('TRANSFORMATION', 'transforms', () => this.transforms.apply(record), original);
     return t.ok ? t.value : null;
+  }
+
+  private connectHeaders(f: FetchedRecord): ConnectHeader[] {
+    return f.headers.map((h): ConnectHeader => {
+      const sv = this.headerConverter.toConnectHeader(f.topic, h.key, h.value);
+      return { key: h.key, schema: sv.schema, value: sv.value };
+    });
   }
 
   /** Converts a fetched batch; the common case runs without a promise per record. */
@@ -171,29 +159,12 @@ export class RecordPipeline {
     if (pending(key.value) || pending(value.value)) return RETRY;
     let headers: ConnectHeader[] = [];
     if (f.headers.length) {
-      const h = this.errors.attempt('HEADER_CONVERTER', this.names.header, () => f.headers.map((hd): ConnectHeader => {
-        const sv = this.headerConverter.toConnectHeader(f.topic, hd.key, hd.value);
-        return { key: hd.key, schema: sv.schema, value: sv.value };
-      }), f);
+      const h = this.errors.attempt('HEADER_CONVERTER', this.names.header, () => this.connectHeaders(f), f);
       if (h === RETRY) return RETRY;
       if (!h.ok) return null;
       headers = h.value;
     }
-    const record: SinkRecord = {
-      topic: f.topic,
-      kafkaPartition: f.partition,
-      kafkaOffset: f.offset,
-      keySchema: key.value.schema,
-      key: key.value.value,
-      valueSchema: value.value.schema,
-      value: value.value.value,
-      timestamp: f.timestamp,
-      timestampType: 'CreateTime',
-      headers,
-      originalTopic: f.topic,
-      originalKafkaPartition: f.partition,
-      originalKafkaOffset: f.offset,
-    };
+    const record = sinkRecord(f, key.value, value.value, headers);
     if (this.noTransforms) return record;
     const t = this.errors.attempt('TRANSFORMATION', 'transforms', () => this.transforms.apply(record), f);
     if (t === RETRY) return RETRY;
@@ -216,4 +187,23 @@ function create<T>(registry: PluginRegistry, className: string, type: 'converter
   const d = registry.find(className, [type]);
   if (!d) throw new TaskConfigError(`Failed to find any class that implements ${type === 'converter' ? 'Converter' : 'HeaderConverter'} and which name matches ${className}`);
   return d.create() as T;
+}
+
+/** The sink record of a fetched record, its key and value converted. */
+function sinkRecord(f: FetchedRecord, key: SchemaAndValue, value: SchemaAndValue, headers: ConnectHeader[]): SinkRecord {
+  return {
+    topic: f.topic,
+    kafkaPartition: f.partition,
+    kafkaOffset: f.offset,
+    keySchema: key.schema,
+    key: key.value,
+    valueSchema: value.schema,
+    value: value.value,
+    timestamp: f.timestamp,
+    timestampType: 'CreateTime',
+    headers,
+    originalTopic: f.topic,
+    originalKafkaPartition: f.partition,
+    originalKafkaOffset: f.offset,
+  };
 }
