@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createBucket, getObject, listKeys, testS3 } from '../support/aws-test-clients.ts';
 import { uniqueName } from '../support/local-host-process.ts';
 import { eventually, rest } from '../support/rest-client.ts';
 import { startAssemblyHost, type AssemblyHost } from './support/assembly-host.ts';
@@ -25,6 +26,7 @@ import { UNUSED_GRANTS_JUSTIFIED } from './unused-grants.ts';
 
 const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');
+const s3Endpoint = inject('s3Endpoint');
 
 interface Status {
   connector: { state: string; worker_id: string };
@@ -156,6 +158,33 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
     await running(src);
     await sinkHas(300, 'the lines written while paused');
     expect([...distinct(sink)].sort()).toEqual(lines(1, 300).split('\n').filter(Boolean).sort());
+  });
+
+  it('a catalog connector on AWS: an S3 sink runs from the runner bundle and writes Confluent-named objects', async () => {
+    const s3 = testS3(s3Endpoint);
+    const bucket = uniqueName('assembly-bucket');
+    await createBucket(s3, bucket);
+    const name = uniqueName('asm-s3');
+    const created = await api('POST', '/connectors', {
+      name,
+      config: {
+        'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
+        topics: topic,
+        's3.bucket.name': bucket,
+        's3.region': 'us-east-1',
+        'store.url': s3Endpoint,
+        'flush.size': '100',
+        'format.class': 'io.confluent.connect.s3.format.json.JsonFormat',
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const keys = await eventually(async () => {
+      const k = await listKeys(s3, bucket, `topics/${topic}/`);
+      return k.length >= 3 ? k : undefined;
+    }, { what: 'three S3 objects of 100 records', timeoutMs: 90_000 });
+    expect(keys.slice(0, 3)).toEqual([0, 100, 200].map((o) => `topics/${topic}/partition=0/${topic}+0+${String(o).padStart(10, '0')}.json`));
+    expect((await getObject(s3, bucket, keys[0] ?? '')).toString('utf8').split('\n')[0]).toMatch(/^"?line-1"?$/);
+    expect((await api('DELETE', `/connectors/${name}`)).status).toBe(204);
   });
 
   it('the Fargate path moves data too, and ends when its connector is deleted', async () => {
