@@ -66,7 +66,12 @@ describe('the installable construct library', { timeout: 600_000 }, () => {
   });
 
   it('synthesizes the service and a declared connector, every function from its prebuilt bundle', () => {
-    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', `${app}.ts`], { cwd: dir, env: { ...process.env, CDK_OUTDIR: cdkOut }, stdio: 'pipe' });
+    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', `${app}.ts`], {
+      cwd: dir,
+      // What the CDK CLI hands an app: where to write, and its default context (asset metadata on).
+      env: { ...process.env, CDK_OUTDIR: cdkOut, CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:enable-asset-metadata': true }) },
+      stdio: 'pipe',
+    });
     template = JSON.parse(readFileSync(join(cdkOut, 'Consumer.template.json'), 'utf8'));
     const connectors = Object.values(template.Resources).filter((r) => r.Type === 'Custom::TributaryConnector');
     expect(connectors.map((c) => c.Properties.Name)).toEqual(['orders-archive']);
