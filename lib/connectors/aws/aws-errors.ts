@@ -3,21 +3,13 @@
  * the runtime retries throttling and 5xx answers with backoff but fails fast on a missing
  * bucket, table or queue, or a denied permission.
  */
-import { ConnectorError } from '../connector-errors.ts';
+import { ConnectorError, type ConnectorErrorOptions } from '../connector-errors.ts';
 
-export interface AwsConnectorErrorOptions {
-  cause?: unknown;
-  retriable?: boolean;
-}
+export type AwsConnectorErrorOptions = Pick<ConnectorErrorOptions, 'cause' | 'retriable'>;
 
 /** Base class of every AWS connector error. */
 export class AwsConnectorError extends ConnectorError {
   override readonly name: string = 'AwsConnectorError';
-  readonly retriable: boolean;
-  constructor(message: string, options: AwsConnectorErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.retriable = options.retriable ?? false;
-  }
 }
 
 /** The bucket, table or queue a connector names does not exist. */

@@ -5,10 +5,6 @@ import { ConnectorError } from '../connector-errors.ts';
 
 export class DatagenError extends ConnectorError {
   override readonly name: string = 'DatagenError';
-  readonly retriable = false;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** `schema.string` is not JSON, or uses JSON Schema the generator does not support. */

@@ -6,11 +6,6 @@ import { ConnectorError } from '../connector-errors.ts';
 
 export class CdcError extends ConnectorError {
   override readonly name: string = 'CdcError';
-  readonly retriable: boolean;
-  constructor(message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.retriable = options.retriable ?? false;
-  }
 }
 
 /** The database is unreachable or the connection dropped. Retriable. */

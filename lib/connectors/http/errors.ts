@@ -3,7 +3,6 @@ import { ConnectorError } from '../connector-errors.ts';
 
 export class HttpSinkError extends ConnectorError {
   override readonly name: string = 'HttpSinkError';
-  readonly retriable: boolean = false;
 }
 
 /** A request failed after its retries (or with a status that is not retried). */

@@ -2,21 +2,13 @@
  * Errors of the JDBC connectors. Each says whether retrying can help (`retriable`), so the
  * runtime retries an unreachable database but fails fast on bad credentials or a missing table.
  */
-import { ConnectorError } from '../connector-errors.ts';
+import { ConnectorError, type ConnectorErrorOptions } from '../connector-errors.ts';
 
-export interface JdbcErrorOptions {
-  cause?: unknown;
-  retriable?: boolean;
-}
+export type JdbcErrorOptions = Pick<ConnectorErrorOptions, 'cause' | 'retriable'>;
 
 /** Base class of every JDBC connector error. */
 export class JdbcError extends ConnectorError {
   override readonly name: string = 'JdbcError';
-  readonly retriable: boolean;
-  constructor(message: string, options: JdbcErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.retriable = options.retriable ?? false;
-  }
 }
 
 /** `connection.url` is not a JDBC URL this connector understands. */

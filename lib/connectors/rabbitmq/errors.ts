@@ -6,14 +6,6 @@ import { ConnectorError } from '../connector-errors.ts';
 
 export class RabbitMQError extends ConnectorError {
   override readonly name: string = 'RabbitMQError';
-  readonly retriable: boolean;
-  /** The config key at fault, for validate. */
-  readonly key: string | undefined;
-  constructor(message: string, options: { cause?: unknown; retriable?: boolean; key?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.retriable = options.retriable ?? false;
-    this.key = options.key;
-  }
 }
 
 /** The broker could not be reached or the connection dropped. */
