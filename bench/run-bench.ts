@@ -225,6 +225,8 @@ process.on('warning', (w) => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping everything started...`);
+    // A workload still running may hold a cleanup step up; the children are gone by then.
+    setTimeout(() => process.exit(130), 30_000).unref();
     void cleanUp().finally(() => process.exit(130));
   });
 }
