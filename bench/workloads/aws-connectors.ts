@@ -53,8 +53,8 @@ export const s3SinkThroughput: Workload = {
   id: 's3-sink',
   only: 'tributary',
   metrics: [
-    { key: 's3.json.records', group: '8. S3 sink throughput', name: 'S3SinkConnector JsonFormat, 1 task (S3Mock)', label: 'records/s', unit: 'records/s', better: 'higher' },
-    { key: 's3.parquet.records', group: '8. S3 sink throughput', name: 'S3SinkConnector ParquetFormat, 1 task (S3Mock)', label: 'records/s', unit: 'records/s', better: 'higher' },
+    { key: 's3.json.records', group: '14. S3 sink throughput', name: 'S3SinkConnector JsonFormat, 1 task (S3Mock)', label: 'records/s', unit: 'records/s', better: 'higher' },
+    { key: 's3.parquet.records', group: '14. S3 sink throughput', name: 'S3SinkConnector ParquetFormat, 1 task (S3Mock)', label: 'records/s', unit: 'records/s', better: 'higher' },
   ],
   async run(target, ctx) {
     const n = ctx.options.s3Records;
@@ -99,7 +99,7 @@ async function directReceiveDelete(sqs: SQSClient, n: number): Promise<number> {
 export const sqsSourceThroughput: Workload = {
   id: 'sqs-source',
   only: 'tributary',
-  metrics: [{ key: 'sqs.source.messages', group: '9. SQS source throughput', name: 'SqsSourceConnector, max.messages 10 (ElasticMQ)', label: 'messages/s', unit: 'messages/s', better: 'higher' }],
+  metrics: [{ key: 'sqs.source.messages', group: '15. SQS source throughput', name: 'SqsSourceConnector, max.messages 10 (ElasticMQ)', label: 'messages/s', unit: 'messages/s', better: 'higher' }],
   async run(target, ctx) {
     const n = ctx.options.sqsMessages;
     const server = await benchSqs(ctx.workDir, ctx.log);

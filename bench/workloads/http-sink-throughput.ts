@@ -13,7 +13,7 @@ const BATCH = 500;
 
 export const httpSinkThroughput: Workload = {
   id: 'http-sink',
-  metrics: [{ key: 'http-sink.records', group: '8. HTTP sink throughput', name: `HttpSinkConnector, 1 task, batches of ${BATCH}`, label: 'records/s', unit: 'records/s', better: 'higher' }],
+  metrics: [{ key: 'http-sink.records', group: '12. HTTP sink throughput', name: `HttpSinkConnector, 1 task, batches of ${BATCH}`, label: 'records/s', unit: 'records/s', better: 'higher' }],
   async run(target, ctx) {
     if (target.system !== 'tributary') throw new BenchTargetError('the Connect worker has no HTTP sink plugin installed (Confluent\'s is not on Maven Central)');
     const n = ctx.options.sinkRecords ?? ctx.options.records;

@@ -17,7 +17,7 @@ const MESSAGES = 50_000;
 
 export const mqttSourceThroughput: Workload = {
   id: 'mqtt-source',
-  metrics: [{ key: 'mqtt-source.messages', group: '9. MQTT source throughput', name: 'MqttSourceConnector, QoS 1, 1 task', label: 'messages/s', unit: 'messages/s', better: 'higher' }],
+  metrics: [{ key: 'mqtt-source.messages', group: '13. MQTT source throughput', name: 'MqttSourceConnector, QoS 1, 1 task', label: 'messages/s', unit: 'messages/s', better: 'higher' }],
   async run(target, ctx) {
     if (target.system !== 'tributary') throw new BenchTargetError('the Connect worker has no MQTT plugin installed');
     const url = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
