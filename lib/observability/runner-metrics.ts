@@ -7,6 +7,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { CLOUDWATCH_METRICS, CLOUDWATCH_RECORD_FAILURES, METRICS_NAMESPACE, type TaskSample } from './metric-catalog.ts';
+import { createLogger } from './structured-logger.ts';
 
 export { METRICS_NAMESPACE };
 
@@ -20,9 +21,18 @@ export interface SliceMetrics {
   readonly sample?: TaskSample | undefined;
 }
 
+const log = createLogger('tributary-metrics');
+/** Powertools' own warnings, but for the key shared by our dimension sets, which is by design (per connector, per task). */
+const powertoolsLog = {
+  debug: (...a: unknown[]) => log.debug(String(a[0])),
+  info: (...a: unknown[]) => log.debug(String(a[0])),
+  warn: (...a: unknown[]) => (String(a[0]).includes('as both a dimension set and dimension set') ? undefined : log.warn(String(a[0]))),
+  error: (...a: unknown[]) => log.warn(String(a[0])),
+};
+
 /** A Metrics instance without Powertools' default `service` dimension: the alarms read the plain aggregates. */
 function emf(): Metrics {
-  const m = new Metrics({ namespace: METRICS_NAMESPACE });
+  const m = new Metrics({ namespace: METRICS_NAMESPACE, logger: powertoolsLog });
   m.clearDefaultDimensions();
   return m;
 }
