@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lineCount } from '../../support/fault-helpers.ts';
 import { writeNumberedLines } from '../../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
+import { promSample } from '../../support/prometheus-text.ts';
 import { rawRequest } from '../../support/raw-http.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
@@ -32,12 +33,7 @@ interface Chart {
   series: Series[];
 }
 
-/** A sample's value from Prometheus' text format, by name and labels given in order. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const want = `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
-  const line = text.split('\n').find((l) => l.startsWith(`${want} `));
-  return line === undefined ? undefined : Number(line.slice(want.length + 1));
-}
+const sample = promSample;
 
 describe('task metrics on the local host', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-metrics-'));
