@@ -1,10 +1,13 @@
 /** API Lambda: API Gateway REST proxy events → the Kafka Connect REST API. */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { buildApi } from '../lib/api/api-app.ts';
 import { fromProxyEvent, toProxyResult } from '../lib/api/apigw-adapter.ts';
+import { CloudWatchMetricsSource } from '../lib/api/cloudwatch-metrics-source.ts';
 import { errorResponse, type ConnectApi } from '../lib/api/connect-api.ts';
+import type { MetricsSource } from '../lib/api/metrics-source.ts';
 import { validEnv, type WithEnv } from '../lib/config/env-middleware.ts';
 import { apiEnvSchema, type ApiEnv } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
@@ -20,8 +23,10 @@ const log = createLogger('tributary-api');
 export type OrchestratorFactory = (env: ApiEnv) => Orchestrator;
 
 const stepFunctions: OrchestratorFactory = (env) => new StepFunctionsOrchestrator(new SFNClient({}), env.STATE_MACHINE_ARN);
+/** Where the metrics route reads: CloudWatch on AWS; the local host passes its own history. */
+const cloudWatch = (): MetricsSource => new CloudWatchMetricsSource(new CloudWatchClient({}));
 
-export function createApiHandler(orchestrator: OrchestratorFactory = stepFunctions) {
+export function createApiHandler(orchestrator: OrchestratorFactory = stepFunctions, metrics: () => MetricsSource = cloudWatch) {
   let api: Promise<ConnectApi> | undefined;
   const build = async (env: ApiEnv): Promise<ConnectApi> =>
     buildApi({
@@ -29,6 +34,7 @@ export function createApiHandler(orchestrator: OrchestratorFactory = stepFunctio
       kafka: await createKafka(env, 'tributary-api'),
       registry: await pluginRegistry(),
       orchestrator: orchestrator(env),
+      metrics: metrics(),
       workerId: env.WORKER_ID,
       log,
     }).api;

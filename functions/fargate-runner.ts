@@ -10,6 +10,7 @@ import { createLogger } from '../lib/observability/structured-logger.ts';
 import { parseRunnerInput } from '../lib/runtime/runner-input.ts';
 import { SliceRunner } from '../lib/runtime/slice-runner.ts';
 import { publishSliceMetrics } from '../lib/observability/runner-metrics.ts';
+import { TaskMeters } from '../lib/observability/task-meter.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 const log = createLogger('tributary-fargate-runner');
@@ -20,11 +21,13 @@ process.once('SIGTERM', () => {
   stopping = true;
 });
 
+const meters = new TaskMeters();
 const runner = new SliceRunner({
   store: createStore({ tableName: env.TABLE_NAME, endpoint: env.DYNAMODB_ENDPOINT }),
   kafka: await createKafka(env, 'tributary-fargate-runner'),
   registry: await pluginRegistry(),
   log,
+  meters,
   workerId: env.WORKER_ID ?? `fargate:${process.env.ECS_CONTAINER_METADATA_URI_V4?.split('/').pop() ?? process.pid}`,
 });
 
@@ -32,7 +35,7 @@ const runner = new SliceRunner({
 for (;;) {
   const started = Date.now();
   const result = await runner.run({ ...input, budgetMs: 60_000 }, { shouldStop: () => stopping });
-  publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - started, failed: false });
+  publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - started, failed: false, sample: meters.take(input.connector, input.task) });
   if (stopping || result.hint === 'stopped' || result.hint === 'fenced') break;
 }
 await runner.shutdown();

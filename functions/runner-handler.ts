@@ -11,6 +11,8 @@ import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { pluginRegistry } from '../lib/catalog/builtin-plugins.ts';
 import { publishSliceMetrics } from '../lib/observability/runner-metrics.ts';
 import { createLogger } from '../lib/observability/structured-logger.ts';
+import type { TaskSample } from '../lib/observability/metric-catalog.ts';
+import { TaskMeters } from '../lib/observability/task-meter.ts';
 import { initOnce } from '../lib/runtime/cold-start.ts';
 import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
 import { SliceRunner } from '../lib/runtime/slice-runner.ts';
@@ -20,6 +22,9 @@ const log = createLogger('tributary-runner');
 let started: SliceRunner | undefined;
 let runner: (() => Promise<SliceRunner>) | undefined;
 let stopping = false;
+const meters = new TaskMeters();
+/** Set by a local runner process, which reports the figures to its host itself. */
+let figuresReportedElsewhere = false;
 
 /** Keeps this much of the invocation's remaining time for committing and returning. */
 const SAFETY_MARGIN_MS = 20_000;
@@ -37,6 +42,7 @@ async function build(env: RunnerEnv, workerId: string): Promise<SliceRunner> {
     registry: await pluginRegistry(),
     log,
     workerId,
+    meters,
   });
 }
 
@@ -47,14 +53,27 @@ export const handler = middy<RunnerInput, RunnerResult, Error, WithEnv<typeof ru
     const sliceStarted = Date.now();
     try {
       const result = await (await sliceRunner).run(input, { deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS, shouldStop: () => stopping });
-      publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - sliceStarted, failed: false });
+      publishSliceMetrics({ connector: input.connector, task: input.task, records: result.records, durationMs: Date.now() - sliceStarted, failed: false, sample: sliceSample(input) });
       return result;
     } catch (e) {
-      publishSliceMetrics({ connector: input.connector, task: input.task, records: 0, durationMs: Date.now() - sliceStarted, failed: true });
+      publishSliceMetrics({ connector: input.connector, task: input.task, records: 0, durationMs: Date.now() - sliceStarted, failed: true, sample: sliceSample(input) });
       log.error('Task slice failed', { connector: input.connector, task: input.task, error: (e as Error).message });
       throw e;
     }
   });
+
+function sliceSample(input: RunnerInput): TaskSample | undefined {
+  return figuresReportedElsewhere ? undefined : meters.take(input.connector, input.task);
+}
+
+/**
+ * Hands the task figures to the caller instead of the slice's metric lines: a local runner
+ * process takes them every few seconds for its host's time series.
+ */
+export function takeTaskFigures(): TaskSample[] {
+  figuresReportedElsewhere = true;
+  return meters.takeAll();
+}
 
 /** Invokes the handler as Lambda would (used by the local host's runner processes). */
 export function handleRunnerInvocation(input: RunnerInput, context: Context): Promise<RunnerResult> {

@@ -19,6 +19,11 @@ export interface HttpServerOptions {
   readonly token?: string | undefined;
   /** Routes of the local host itself, outside the Connect API (e.g. `/tributary/runners`). */
   readonly extraRoutes?: Readonly<Record<string, () => unknown>>;
+  /**
+   * `GET /metrics` in Prometheus' text format. Connect's REST API has no such path, and the
+   * API's own routes live under `/connectors`, `/connector-plugins`, `/admin` and `/tributary`.
+   */
+  readonly prometheus?: { readonly contentType: string; render(): Promise<string> };
 }
 
 /**
@@ -97,8 +102,16 @@ export function startHttpServer(o: HttpServerOptions): Promise<Server> {
       const { path } = splitTarget(req.url ?? '/');
       const extra = req.method === 'GET' && Object.hasOwn(o.extraRoutes ?? {}, path) ? o.extraRoutes?.[path] : undefined;
       if (extra) return send(res, 200, JSON.stringify(extra()), json);
+      if (path === '/metrics' && o.prometheus) return scrape(o.prometheus);
       o.handler(toProxyEvent(req, Buffer.concat(chunks)), lambdaContext('tributary-api', 29_000))
         .then((r) => send(res, r.statusCode, r.body, Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, String(v)]))))
+        .catch((e: unknown) => send(res, 500, JSON.stringify(errorBody(500, `Internal server error: ${(e as Error).name}`)), json));
+    };
+    const scrape = (p: NonNullable<HttpServerOptions['prometheus']>) => {
+      const json = { 'Content-Type': 'application/json' };
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, JSON.stringify(errorBody(405, 'HTTP 405 Method Not Allowed')), { ...json, Allow: 'GET, HEAD' });
+      p.render()
+        .then((text) => send(res, 200, req.method === 'HEAD' ? '' : text, { 'Content-Type': p.contentType }))
         .catch((e: unknown) => send(res, 500, JSON.stringify(errorBody(500, `Internal server error: ${(e as Error).name}`)), json));
     };
   });

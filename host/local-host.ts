@@ -14,9 +14,12 @@ import { startTaskExecution, type Orchestrator } from '../lib/orchestrator/orche
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../lib/runtime/source-offset-store.ts';
 import { createLogger, type Logger } from '../lib/observability/structured-logger.ts';
+import { statusBody } from '../lib/api/status-format.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
 import { startHttpServer } from './http-server.ts';
+import { MetricsHistory } from './metrics-history.ts';
+import { createPrometheusExporter, type ConnectorStatus } from './prometheus-exporter.ts';
 import { ensureKafka, type KafkaEndpoint } from './kafka-launcher.ts';
 import { ensureSchemaRegistry, type SchemaRegistryEndpoint } from './schema-registry-launcher.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -85,7 +88,11 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
 
   const log = createLogger('tributary-local');
   const runnerEnv = { ...process.env, WORKER_ID: undefined, TRIBUTARY_METRICS: process.env.TRIBUTARY_METRICS ?? 'off' };
-  const runners = new RunnerPool(runnerEnv);
+  // What runners count, kept by the host: the Prometheus endpoint and the metrics route read it.
+  const metrics = new MetricsHistory();
+  const runners = new RunnerPool(runnerEnv, (samples) => {
+    for (const s of samples) metrics.add(s);
+  });
   runners.prewarm();
   // The handlers and the interpreter need each other; the handlers only call it later.
   const orchestratorRef: Orchestrator = { startExecution: (name, input) => orchestrator.startExecution(name, input) };
@@ -107,10 +114,22 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
     // A task nobody runs any more (deleted, stopped, paused, failed for good) frees its runner.
     onExecutionEnded: ({ connector, task }) => {
       if (!orchestrator.runsTask(connector, task)) runners.release(connector, task);
+      // A deleted connector's series go with it.
+      void store.getConnector(connector).then((c) => c || metrics.drop(connector), () => {});
     },
     log,
   });
-  const api = createApiHandler(() => orchestratorRef);
+  const api = createApiHandler(() => orchestratorRef, () => metrics);
+  const statuses = async (): Promise<ConnectorStatus[]> => {
+    const names = await store.listConnectors();
+    metrics.keepOnly(names);
+    const states = await Promise.all(names.map((n) => store.getState(n)));
+    return states.flatMap((s) => {
+      if (!s) return [];
+      const b = statusBody(s, process.env.WORKER_ID ?? '', null);
+      return [{ name: b.name, type: b.type, state: b.connector.state, tasks: b.tasks.map((t) => ({ id: t.id, state: t.state })) }];
+    });
+  };
 
   let server: Server;
   try {
@@ -120,6 +139,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       handler: api as never,
       token: process.env.TRIBUTARY_API_TOKEN,
       extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator.executions() },
+      prometheus: createPrometheusExporter(metrics, statuses),
     });
   } catch (e) {
     await Promise.all([kafka.stop(), dynamo.stop(), registry?.stop()]);

@@ -8,6 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { TaskSample } from '../lib/observability/metric-catalog.ts';
 import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
 import { projectRoot } from './local-paths.ts';
 
@@ -44,7 +45,11 @@ export class RunnerPool {
   private closed = false;
   private readonly spareCount: number;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    /** Told what runners counted about their tasks (every few seconds while they run). */
+    private readonly onSamples: (samples: readonly TaskSample[]) => void = () => {},
+  ) {
     const n = Number(env.TRIBUTARY_RUNNER_SPARES ?? DEFAULT_SPARES);
     this.spareCount = Number.isInteger(n) && n >= 0 ? n : DEFAULT_SPARES;
   }
@@ -143,7 +148,8 @@ export class RunnerPool {
     const child = this.spares.shift() ?? this.fork();
     this.prewarm();
     const runner: Runner = { key, child, pending: new Map(), exited: false };
-    child.on('message', (m: { type: string; id?: number; result?: RunnerResult; error?: { errorType: string; errorMessage: string; trace: string } }) => {
+    child.on('message', (m: { type: string; id?: number; result?: RunnerResult; samples?: TaskSample[]; error?: { errorType: string; errorMessage: string; trace: string } }) => {
+      if (m.type === 'metrics' && Array.isArray(m.samples)) this.onSamples(m.samples);
       if (m.id === undefined) return;
       const p = runner.pending.get(m.id);
       if (!p) return;

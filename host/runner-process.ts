@@ -4,7 +4,7 @@
  * (or a shutdown message) lets the running slice commit before it exits.
  */
 import type { Context } from 'aws-lambda';
-import { handleRunnerInvocation, shutdownRunner, stopRequested, warmUpRunner } from '../functions/runner-handler.ts';
+import { handleRunnerInvocation, shutdownRunner, stopRequested, takeTaskFigures, warmUpRunner } from '../functions/runner-handler.ts';
 import type { RunnerInput } from '../lib/runtime/runner-input.ts';
 import { traceOf } from '../lib/runtime/runtime-errors.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -19,6 +19,8 @@ process.env.WORKER_ID ??= `127.0.0.1:runner-${process.pid}`;
 const send = (m: unknown) => process.send?.(m);
 const MAX_TIMER_MS = 2_000_000_000;
 const EXIT_GRACE_MS = 30_000;
+/** How often the task figures go to the host: finer than its 10-second buckets. */
+const FIGURES_INTERVAL_MS = 2_000;
 let inflight = 0;
 let exiting = false;
 
@@ -30,8 +32,17 @@ async function exit(): Promise<void> {
   stopRequested();
   while (inflight > 0) await new Promise((r) => setTimeout(r, 20));
   await shutdownRunner();
+  await reportFigures();
   process.exit(0);
 }
+
+/** Sends the host what the tasks counted since the last report (the figures' only reader here). */
+function reportFigures(): Promise<void> {
+  const samples = takeTaskFigures().filter((s) => s.lag.length > 0 || Object.values(s.figures).some((v) => v !== 0));
+  if (!samples.length || !process.connected) return Promise.resolve();
+  return new Promise((resolve) => process.send?.({ type: 'metrics', samples }, () => resolve()) ?? resolve());
+}
+setInterval(() => void reportFigures(), FIGURES_INTERVAL_MS).unref();
 
 process.on('SIGTERM', () => void exit());
 process.on('SIGINT', () => {}); // Ctrl-C reaches the whole group; the host decides the order of shutdown.
@@ -45,8 +56,12 @@ process.on('message', (m: Invoke | { type: 'shutdown' }) => {
   // A Fargate-style slice has no real bound; timers overflow past 2^31 ms, so cap the context there.
   const context: Context = lambdaContext('tributary-runner', Math.min(m.input.budgetMs + 60_000, MAX_TIMER_MS));
   handleRunnerInvocation(m.input, context)
-    .then((result) => send({ type: 'result', id: m.id, result }))
+    .then((result) => {
+      void reportFigures();
+      send({ type: 'result', id: m.id, result });
+    })
     .catch((e: unknown) => {
+      void reportFigures();
       const err = e as Error;
       send({ type: 'error', id: m.id, error: { errorType: err.name ?? 'Error', errorMessage: err.message ?? String(e), trace: traceOf(e) } });
     })
@@ -55,5 +70,6 @@ process.on('message', (m: Invoke | { type: 'shutdown' }) => {
     });
 });
 send({ type: 'ready', pid: process.pid });
+void reportFigures(); // from now on the figures come to the host, not to the slice's metric lines
 // A failed warm-up is no failure: the first slice builds the runner again and reports what is wrong.
 warmUpRunner().catch(() => {});

@@ -177,6 +177,9 @@ export class TributaryService extends Construct {
     // Only StartExecution: pause, stop and delete change the target state, which runners and
     // the lifecycle notice themselves; no execution is ever stopped or described by the API.
     apiFunction.role.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [lifecycle.stateMachineArn] }));
+    // The metrics route reads the runners' metrics; GetMetricData names no resource and takes no condition.
+    apiFunction.role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    acknowledgeRule(apiFunction.role, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:GetMetricData supports no resource-level permissions or condition keys; the API only reads metrics with it');
     this.apiFunction = apiFunction.fn;
 
     const rest = new ConnectRestApi(this, 'RestApi', {

@@ -7,6 +7,7 @@ import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { Logger } from '../observability/structured-logger.ts';
 import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { createConnectApi, type ConnectApi } from './connect-api.ts';
+import type { MetricsSource } from './metrics-source.ts';
 
 export interface ApiAppDeps {
   readonly store: DynamoConnectorStore;
@@ -15,6 +16,7 @@ export interface ApiAppDeps {
   readonly orchestrator: Orchestrator;
   readonly workerId: string;
   readonly log: Logger;
+  readonly metrics?: MetricsSource | undefined;
 }
 
 export function buildApi(d: ApiAppDeps): { api: ConnectApi; control: ConnectorService } {
@@ -23,6 +25,7 @@ export function buildApi(d: ApiAppDeps): { api: ConnectApi; control: ConnectorSe
   const api = createConnectApi({
     control,
     workerId: d.workerId,
+    metrics: d.metrics,
     offsets: new OffsetsService({ store: d.store, kafka: d.kafka, registry: d.registry }),
     clusterId: () => {
       clusterId ??= d.kafka.admin().then(async (a) => {

@@ -12,6 +12,8 @@ import { ApiRouter } from './api-router.ts';
 import { registerConnectorStateRoutes } from './connector-state-routes.ts';
 import { registerConnectorRoutes } from './connectors-routes.ts';
 import { errorBody, type ApiRequest, type ApiResponse } from './http-types.ts';
+import { registerMetricsRoutes } from './metrics-routes.ts';
+import type { MetricsSource } from './metrics-source.ts';
 import { registerOffsetsRoutes } from './offsets-routes.ts';
 import { registerPluginRoutes } from './plugins-routes.ts';
 
@@ -19,6 +21,8 @@ export interface ApiDeps extends AdminDeps {
   readonly control: ConnectorService;
   readonly offsets: OffsetsService;
   readonly workerId: string;
+  /** Where the metrics route reads chart series; without one, the route is not served. */
+  readonly metrics?: MetricsSource | undefined;
   /** Called with unexpected errors; never with their details in the response. */
   readonly onUnexpected?: (e: unknown, req: ApiRequest) => void;
 }
@@ -32,6 +36,7 @@ export function createConnectApi(deps: ApiDeps): ConnectApi {
   registerConnectorStateRoutes(router, deps.control, deps.workerId);
   registerOffsetsRoutes(router, deps.offsets);
   registerAdminRoutes(router, deps);
+  if (deps.metrics) registerMetricsRoutes(router, deps.control, deps.metrics);
   return async (req) => {
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') deps.control.forgetCachedStates();

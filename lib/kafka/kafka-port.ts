@@ -65,8 +65,16 @@ export interface PartitionReaderPort {
   fetch(
     positions: readonly TopicPartitionOffset[],
     opts?: { maxWaitMs?: number; maxBytesPerPartition?: number },
-  ): Promise<{ records: FetchedRecord[]; next: TopicPartitionOffset[] }>;
+  ): Promise<FetchResult>;
   close(): Promise<void>;
+}
+
+export interface FetchResult {
+  readonly records: FetchedRecord[];
+  /** The next offset to fetch, per partition asked for. */
+  readonly next: TopicPartitionOffset[];
+  /** The end offset per partition the broker answered for (the last stable offset under read_committed). */
+  readonly ends?: TopicPartitionOffset[];
 }
 
 export interface AdminPort {

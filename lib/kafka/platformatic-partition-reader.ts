@@ -7,7 +7,7 @@
  */
 import { Consumer, FetchIsolationLevels, IS_CONTROL, IS_TRANSACTIONAL, type ClusterMetadata, type KafkaRecord } from '@platformatic/kafka';
 import { randomUUID } from 'node:crypto';
-import { KafkaPortError, type FetchedRecord, type KafkaHeader, type PartitionReaderPort, type TopicPartitionOffset } from './kafka-port.ts';
+import { KafkaPortError, type FetchedRecord, type FetchResult, type KafkaHeader, type PartitionReaderPort, type TopicPartitionOffset } from './kafka-port.ts';
 import { baseClientOptions, hasKafkaError, portError, type KafkaClientOptions } from './platformatic-client-options.ts';
 
 /** Attribute bit of a batch whose timestamps the broker set (LogAppendTime): its max timestamp applies to every record. */
@@ -44,7 +44,7 @@ export class PlatformaticPartitionReader implements PartitionReaderPort {
   async fetch(
     positions: readonly TopicPartitionOffset[],
     opts: { maxWaitMs?: number; maxBytesPerPartition?: number } = {},
-  ): Promise<{ records: FetchedRecord[]; next: TopicPartitionOffset[] }> {
+  ): Promise<FetchResult> {
     if (positions.length === 0) return { records: [], next: [] };
     const topics = [...new Set(positions.map((p) => p.topic))];
     let metadata: ClusterMetadata;
@@ -73,6 +73,7 @@ export class PlatformaticPartitionReader implements PartitionReaderPort {
     for (const p of positions) next.set(`${p.topic}:${p.partition}`, p);
     const maxBytes = opts.maxBytesPerPartition ?? 4 * 1024 * 1024;
     const records: FetchedRecord[] = [];
+    const ends: TopicPartitionOffset[] = [];
     await Promise.all(
       [...byLeader].map(async ([node, byTopic]) => {
         let response;
@@ -97,12 +98,14 @@ export class PlatformaticPartitionReader implements PartitionReaderPort {
             const key = `${topic}:${part.partitionIndex}`;
             const from = next.get(key)?.offset ?? 0;
             const end = this.decode(topic, part, from, records);
+            const last = this.readCommitted && part.lastStableOffset >= 0n ? part.lastStableOffset : part.highWatermark;
+            if (last >= 0n) ends.push({ topic, partition: part.partitionIndex, offset: Number(last) });
             if (end > from) next.set(key, { topic, partition: part.partitionIndex, offset: end });
           }
         }
       }),
     );
-    return { records, next: [...next.values()] };
+    return { records, next: [...next.values()], ends };
   }
 
   /**

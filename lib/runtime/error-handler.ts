@@ -7,6 +7,7 @@ import type { FetchedRecord, KafkaHeader, OutgoingRecord } from '../kafka/kafka-
 import { DataError } from '../plugins/connect-schema.ts';
 import { TransformationError } from '../transforms/errors.ts';
 import type { Logger } from '../observability/structured-logger.ts';
+import type { TaskMeter } from '../observability/task-meter.ts';
 import { isRetriable, ToleranceExceededError } from './runtime-errors.ts';
 
 export type Stage = 'TASK_POLL' | 'TASK_PUT' | 'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'KAFKA_PRODUCE' | 'KAFKA_CONSUME';
@@ -49,7 +50,7 @@ export class ErrorHandler {
 
   constructor(
     private readonly cfg: ErrorHandlingConfig,
-    private readonly ctx: { connector: string; task: number; log: Logger },
+    private readonly ctx: { connector: string; task: number; log: Logger; meter?: TaskMeter },
   ) {}
 
   get skippedCount(): number {
@@ -113,7 +114,9 @@ export class ErrorHandler {
     const reported = error instanceof TransformationError ? ((error.cause as Error | undefined) ?? error) : error;
     const reportedClass = error instanceof TransformationError ? error.className : className;
     this.report(stage, reportedClass, reported, original, attempts);
+    this.ctx.meter?.count('errors');
     if (this.cfg.tolerance === 'none') {
+      this.ctx.meter?.count('failures');
       throw new ToleranceExceededError(`Tolerance exceeded in error handler: ${stage} in ${reportedClass} failed: ${error.message}`, stage, reportedClass, { cause: error });
     }
     this.skipped++;

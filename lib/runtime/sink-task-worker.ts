@@ -9,6 +9,7 @@
 import type { AdminPort, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
 import type { SinkRecord } from '../plugins/connect-record.ts';
 import type { KafkaRecordWriter, PartitionOffsets, RawKafkaRecord, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
+import { TaskMeters, type TaskMeter } from '../observability/task-meter.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { isRetriable, TaskConfigError } from './runtime-errors.ts';
@@ -51,12 +52,14 @@ export class SinkTaskWorker implements TaskWorker {
   /** The producer behind the task's record writer, opened on first use. */
   private reportProducer: Promise<ProducerPort> | undefined;
   private readonly reportTopics = new Set<string>();
+  private readonly meter: TaskMeter;
 
   constructor(
     private readonly id: TaskIdentity,
     private readonly deps: WorkerDeps,
   ) {
-    this.errors = new ErrorHandler(errorHandlingConfig(id.connectorConfig), { connector: id.connector, task: id.task, log: deps.log });
+    this.meter = (deps.meters ?? new TaskMeters()).forTask(id.connector, id.task, 'sink');
+    this.errors = new ErrorHandler(errorHandlingConfig(id.connectorConfig), { connector: id.connector, task: id.task, log: deps.log, meter: this.meter });
     this.watch = new TargetWatch(deps.store, id);
   }
 
@@ -108,12 +111,13 @@ export class SinkTaskWorker implements TaskWorker {
     for (;;) {
       if (opts.shouldStop()) return end('stopped');
       if (Date.now() >= opts.deadline) return end('continue');
-      const { records: fetched, next } = await inflight.request;
+      const { records: fetched, next, ends } = await inflight.request;
       if (inflight.generation !== this.rewinds) {
         inflight = fetchNext();
         continue;
       }
       for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
+      this.meter.count('recordsIn', fetched.length);
       inflight = fetchNext();
       // A fetch can hold tens of thousands of records: put them in chunks that end where the
       // record bound falls due, and commit there, so a lost runner replays at most the bound.
@@ -125,6 +129,7 @@ export class SinkTaskWorker implements TaskWorker {
         this.sinceCommit += chunk.length;
         const batch = await this.pipeline.fromKafkaBatch(chunk);
         if (batch.length) await this.put(batch);
+        this.meter.count('recordsOut', batch.length);
         if (from < fetched.length) {
           for (const r of chunk) this.consumed.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
           if (this.sinceCommit >= opts.commitMaxRecords && (await this.commit()) === 'commit-and-stop') {
@@ -134,6 +139,7 @@ export class SinkTaskWorker implements TaskWorker {
         }
       }
       for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);
+      for (const e of ends ?? []) this.meter.setLag(e.topic, e.partition, e.offset - (this.consumed.get(tpKey(e.topic, e.partition))?.offset ?? e.offset));
       // Caught up (the fetch came back empty): commit now, so a runner lost while idle replays nothing.
       const caughtUp = fetched.length === 0 && this.sinceCommit > 0;
       if (caughtUp || this.commitRequested || this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
@@ -198,6 +204,7 @@ export class SinkTaskWorker implements TaskWorker {
 
   /** Flushes the task, sends DLQ records, then commits the group's offsets if not fenced. */
   private async commit(): Promise<'commit' | 'commit-and-stop'> {
+    const began = Date.now();
     this.commitRequested = false;
     const offsets: PartitionOffsets = new Map([...this.consumed].map(([k, v]) => [k, { ...v }]));
     const safe = this.task.preCommit ? await this.task.preCommit(offsets) : (await this.task.flush?.(offsets), offsets);
@@ -209,6 +216,7 @@ export class SinkTaskWorker implements TaskWorker {
       } finally {
         await producer.close();
       }
+      this.meter.count('dlq', dlq.length);
     }
     const gate = await checkCommitGate(this.deps.store, this.id);
     if (gate === 'fenced') throw fenced(this.id);
@@ -216,6 +224,7 @@ export class SinkTaskWorker implements TaskWorker {
     if (changed.length) {
       await this.admin.commitOffsets(sinkGroupId(this.id.connector), changed);
       for (const o of changed) this.committed.set(tpKey(o.topic, o.partition), o.offset);
+      this.meter.commitTook(Date.now() - began);
     }
     this.lastCommit = Date.now();
     this.sinceCommit = 0;

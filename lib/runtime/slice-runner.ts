@@ -9,6 +9,7 @@ import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import { withRetries } from './retry.ts';
 import { FencedError } from './runtime-errors.ts';
 import type { Logger } from '../observability/structured-logger.ts';
+import type { TaskMeters } from '../observability/task-meter.ts';
 import { SinkTaskWorker } from './sink-task-worker.ts';
 import { SourceTaskWorker } from './source-task-worker.ts';
 import { parseRunnerInput, type RunnerInput, type RunnerResult } from './runner-input.ts';
@@ -22,6 +23,8 @@ export interface RunnerDeps {
   readonly registry: PluginRegistry;
   readonly log: Logger;
   readonly workerId: string;
+  /** Where tasks count their figures (records, errors, commit times, lag). */
+  readonly meters?: TaskMeters;
 }
 
 interface WarmTask {

@@ -7,6 +7,7 @@
 import type { ProducerPort, WrittenRecord } from '../kafka/kafka-port.ts';
 import type { SourceOffset, SourcePartition, SourceRecord } from '../plugins/connect-record.ts';
 import type { SourceConnector, SourceTask } from '../plugins/plugin-types.ts';
+import { TaskMeters, type TaskMeter } from '../observability/task-meter.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { TaskConfigError } from './runtime-errors.ts';
@@ -31,12 +32,14 @@ export class SourceTaskWorker implements TaskWorker {
   /** Records polled since the last commit. */
   private sinceCommit = 0;
   private readonly watch: TargetWatch;
+  private readonly meter: TaskMeter;
 
   constructor(
     private readonly id: TaskIdentity,
     private readonly deps: WorkerDeps,
   ) {
-    this.errors = new ErrorHandler(errorHandlingConfig(id.connectorConfig), { connector: id.connector, task: id.task, log: deps.log });
+    this.meter = (deps.meters ?? new TaskMeters()).forTask(id.connector, id.task, 'source');
+    this.errors = new ErrorHandler(errorHandlingConfig(id.connectorConfig), { connector: id.connector, task: id.task, log: deps.log, meter: this.meter });
     this.watch = new TargetWatch(deps.store, id);
     // Connect enables exactly-once per worker; Tributary has no workers, so the connector asks for it.
     const eos = id.connectorConfig['exactly.once.support'];
@@ -83,6 +86,7 @@ export class SourceTaskWorker implements TaskWorker {
       lastData = Date.now();
       idleSleep = 10;
       count += records.length;
+      this.meter.count('recordsIn', records.length);
       this.sinceCommit += records.length;
       await this.send(records);
       if (this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
@@ -130,10 +134,14 @@ export class SourceTaskWorker implements TaskWorker {
     if (this.exactlyOnce) {
       const offsets = latestOffsets(records);
       let data: WrittenRecord[] = [];
+      const began = Date.now();
+      // The transaction is the commit: records and offsets together.
       const written = await this.producer.inTransaction(async (send) => {
         data = await send(out);
         return send(this.offsets.records(offsets));
       });
+      this.meter.commitTook(Date.now() - began);
+      this.meter.count('recordsOut', data.length);
       // Only once Kafka committed the transaction may the snapshot say so; before, a crash would skip records.
       await this.offsets.written(offsets, written);
       // As Connect's exactly-once task: each record is acknowledged once its transaction committed.
@@ -146,6 +154,7 @@ export class SourceTaskWorker implements TaskWorker {
       return;
     }
     const written: WrittenRecord[] = out.length ? await this.producer.send(out) : [];
+    this.meter.count('recordsOut', written.length);
     // Only the latest offset per source partition matters; tasks usually reuse one partition object.
     let last: SourceRecord['sourcePartition'] | undefined;
     let id = '';
@@ -172,10 +181,12 @@ export class SourceTaskWorker implements TaskWorker {
     const gate = await checkCommitGate(this.deps.store, this.id);
     if (gate === 'fenced') throw fenced(this.id);
     if (this.pending.size > 0) {
+      const began = Date.now();
       const offsets = [...this.pending.values()];
       this.pending = new Map();
       await this.offsets.write((r) => this.producer.send(r), offsets);
       await this.task.commit?.();
+      this.meter.commitTook(Date.now() - began);
     }
     this.lastCommit = Date.now();
     this.sinceCommit = 0;

@@ -8,6 +8,7 @@ import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
 import type { ConnectorConfig } from '../store/store-model.ts';
 import { FencedError } from './runtime-errors.ts';
 import type { Logger } from '../observability/structured-logger.ts';
+import type { TaskMeters } from '../observability/task-meter.ts';
 
 export interface TaskIdentity {
   readonly connector: string;
@@ -26,6 +27,8 @@ export interface WorkerDeps {
   readonly store: DynamoConnectorStore;
   readonly registry: PluginRegistry;
   readonly log: Logger;
+  /** Where the task's figures are counted; none given, they are counted and never read. */
+  readonly meters?: TaskMeters;
 }
 
 export interface SliceOptions {

@@ -29,6 +29,7 @@ export const UNUSED_GRANTS_JUSTIFIED: Readonly<Record<string, string>> = {
   ...prefixed('lifecycle', LAMBDA_SERVICE),
   ...prefixed('restarter', LAMBDA_SERVICE),
   'api dynamodb:ConditionCheckItem': 'Status writes with an expected version, and config changes of connectors with so many tasks that one transaction (100 items) is not enough, check the config version; the run\'s connectors have one task.',
+  'api cloudwatch:GetMetricData': 'The metrics route (/tributary/metrics/connectors/{name}) reads the runners\' metrics from CloudWatch, which the run has no stand-in for; the request and the mapping of its answer are unit-tested with a mocked client.',
   'restarter dynamodb:DeleteItem': 'The connector monitor re-plans connectors whose task split changes at run time; fewer tasks delete the surplus task statuses. FileStream connectors never re-plan.',
   'lifecycle states:StartExecution': 'ContinueAsNew starts the next execution after 500 slices (SLICES_PER_EXECUTION); the run is shorter.',
   'stateMachine logs:CreateLogDelivery': STATE_MACHINE_LOGS,

@@ -57,6 +57,7 @@ const UNSCOPABLE_ACTIONS = new Set([
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
+  'cloudwatch:GetMetricData',
 ]);
 /** Scoped to one cluster by an `ecs:cluster` condition instead of a resource. */
 const CLUSTER_CONDITIONED_ACTIONS = new Set(['ecs:StopTask', 'ecs:DescribeTasks']);
@@ -135,6 +136,14 @@ describe('least privilege per principal', () => {
       expect(JSON.stringify(start[0]!.Resource)).toBe(smArn);
       expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:StartExecution']);
     }
+  });
+
+  it('lets only the API read metrics (the metrics route), with GetMetricData and no other CloudWatch action', () => {
+    const read = withAction(api, 'cloudwatch:GetMetricData');
+    expect(read).toHaveLength(1);
+    expect(read[0]!.Resource).toBe('*');
+    expect(actionsOf(api).filter((a) => a.startsWith('cloudwatch:'))).toEqual(['cloudwatch:GetMetricData']);
+    for (const statements of [runner, lifecycle, restarter, taskRole, stateMachine]) expect(actionsOf(statements).filter((a) => a.startsWith('cloudwatch:'))).toEqual([]);
   });
 
   it('lets the lifecycle function start (continue-as-new) its own state machine and nothing more', () => {

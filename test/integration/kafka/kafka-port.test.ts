@@ -145,6 +145,9 @@ describe('the Kafka port on @platformatic/kafka', () => {
         const ru = await readThrough(uncommitted, start, maxBytes);
         expect(ru.records.map((r) => String(r.value)).sort(), `read_uncommitted, maxBytes ${maxBytes}`).toEqual([...expected, 'x1', 'x2', 'x3', 'x4'].sort());
         expect(ru.next).toEqual([{ topic, partition: 0, offset: high }]);
+        // The end offset each fetch reports (a sink's lag): the last stable offset under read_committed,
+        // the high watermark otherwise; both the log end once no transaction is open.
+        for (const reader of [committed, uncommitted]) expect((await reader.fetch(start, { maxWaitMs: 10 })).ends).toEqual([{ topic, partition: 0, offset: high }]);
       } finally {
         await committed.close();
         await uncommitted.close();

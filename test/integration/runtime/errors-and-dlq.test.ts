@@ -1,7 +1,7 @@
 /**
  * Error handling on real records: a poison record goes to the DLQ with Connect's context
  * headers while the task keeps running (errors.tolerance=all); with tolerance none the
- * task FAILS with a trace naming the stage.
+ * task FAILS with a trace naming the stage. Both are counted under Connect's error metrics.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { createTopics, testKafka } from '../../support/kafka-helpers.ts';
+import { promSample, scrapeMetrics } from '../../support/prometheus-text.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
 
 const kafkaBootstrap = inject('kafkaBootstrap');
@@ -74,6 +75,15 @@ describe('errors.tolerance and the dead letter queue', () => {
     expect(record?.headers['__connect.errors.exception.stacktrace']).toMatch(/\S/);
     const status = await rest<{ tasks: { state: string }[] }>(host.restUrl, 'GET', `/connectors/${name}/status`);
     expect(status.body.tasks[0]?.state).toBe('RUNNING');
+    const task = { connector: name, task: '0' };
+    const metrics = await eventually(async () => {
+      const t = await scrapeMetrics(host.restUrl);
+      return promSample(t, 'kafka_connect_task_error_metrics_deadletterqueue_produce_requests', task) === 1 && t;
+    }, { what: 'the DLQ record counted' });
+    expect(promSample(metrics, 'kafka_connect_task_error_metrics_total_record_errors', task)).toBe(1);
+    expect(promSample(metrics, 'kafka_connect_task_error_metrics_total_record_failures', task)).toBe(0);
+    expect(promSample(metrics, 'kafka_connect_sink_task_metrics_sink_record_read_total', task)).toBe(3);
+    expect(promSample(metrics, 'kafka_connect_sink_task_metrics_sink_record_send_total', task)).toBe(2);
   });
 
   it('fails the task with a trace naming the stage when tolerance is none', async () => {
@@ -98,5 +108,8 @@ describe('errors.tolerance and the dead letter queue', () => {
     // Nothing was committed past the poison record: a restart will meet it again rather than skip it.
     const committed = await kafka.committedOffsets(`connect-${name}`, topic);
     expect(committed[0]?.offset ?? -1).toBeLessThanOrEqual(1);
+    const labels = { connector: name, task: '0' };
+    await eventually(async () => promSample(await scrapeMetrics(host.restUrl), 'kafka_connect_task_error_metrics_total_record_failures', labels) === 1, { what: 'the failure counted' });
+    expect(promSample(await scrapeMetrics(host.restUrl), 'kafka_connect_connector_task_status', { ...labels, status: 'failed' })).toBe(1);
   });
 });
