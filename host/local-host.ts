@@ -16,6 +16,7 @@ import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../lib/runtime/source-
 import { createLogger, type Logger } from '../lib/observability/structured-logger.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
+import { consoleFiles } from './console-files.ts';
 import { startHttpServer } from './http-server.ts';
 import { ensureKafka, type KafkaEndpoint } from './kafka-launcher.ts';
 import { ensureSchemaRegistry, type SchemaRegistryEndpoint } from './schema-registry-launcher.ts';
@@ -119,6 +120,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       port,
       handler: api as never,
       token: process.env.TRIBUTARY_API_TOKEN,
+      console: consoleFiles(),
       extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator.executions() },
     });
   } catch (e) {

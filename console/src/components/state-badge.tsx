@@ -1,0 +1,4 @@
+/** A connector or task state as a coloured label (the text carries the meaning, not the colour). */
+export function StateBadge({ state }: { state: string }) {
+  return <span class={`badge state-${state.toLowerCase()}`}>{state}</span>;
+}
