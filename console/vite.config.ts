@@ -1,4 +1,4 @@
-// The console's build: one small bundle under /ui/, written to console/dist (gitignored),
+// The console's build: one small bundle under /ui/, written to console/dist/ui (gitignored),
 // which the local host serves and the TributaryService construct deploys.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -8,7 +8,7 @@ export default defineConfig({
   base: '/ui/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   resolve: { alias: { react: 'preact/compat', 'react-dom': 'preact/compat' } },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
+  build: { outDir: 'dist/ui', emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
   // `vite console` during development: the REST API of a host started by `npm start`.
   server: { proxy: { '^/(connectors|connector-plugins|tributary)': 'http://127.0.0.1:8083' } },
 });

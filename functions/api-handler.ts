@@ -5,6 +5,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { buildApi } from '../lib/api/api-app.ts';
 import { fromProxyEvent, toProxyResult } from '../lib/api/apigw-adapter.ts';
 import { errorResponse, type ConnectApi } from '../lib/api/connect-api.ts';
+import { assetProxyResult, consoleAsset, isConsolePath } from '../lib/console/console-assets.ts';
+import { fileAssetSource } from '../lib/console/file-asset-source.ts';
 import { validEnv, type WithEnv } from '../lib/config/env-middleware.ts';
 import { apiEnvSchema, type ApiEnv } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
@@ -42,6 +44,9 @@ export function createApiHandler(orchestrator: OrchestratorFactory = stepFunctio
       },
     })
     .handler(async (event, context) => {
+      // The web console's files, from the console layer, behind the same IAM auth as the API.
+      const consoleDir = context.env.CONSOLE_DIR;
+      if (consoleDir && isConsolePath(event.path)) return assetProxyResult(await consoleAsset(event.httpMethod, event.path, fileAssetSource(consoleDir)));
       api ??= build(context.env).catch((e: unknown) => {
         api = undefined;
         throw e;

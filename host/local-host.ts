@@ -15,14 +15,14 @@ import { createKafka } from '../lib/kafka/kafka-factory.ts';
 import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../lib/runtime/source-offset-store.ts';
 import { createLogger, type Logger } from '../lib/observability/structured-logger.ts';
 import { createStore } from '../lib/store/store-factory.ts';
+import { fileAssetSource } from '../lib/console/file-asset-source.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
-import { consoleFiles } from './console-files.ts';
 import { startHttpServer } from './http-server.ts';
 import { ensureKafka, type KafkaEndpoint } from './kafka-launcher.ts';
 import { ensureSchemaRegistry, type SchemaRegistryEndpoint } from './schema-registry-launcher.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LocalOrchestrator } from './local-orchestrator.ts';
-import { dataDir } from './local-paths.ts';
+import { consoleDir, dataDir } from './local-paths.ts';
 import { RunnerPool } from './runner-pool.ts';
 
 export interface LocalHostOptions {
@@ -120,7 +120,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       port,
       handler: api as never,
       token: process.env.TRIBUTARY_API_TOKEN,
-      console: consoleFiles(),
+      console: fileAssetSource(consoleDir),
       extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator.executions() },
     });
   } catch (e) {

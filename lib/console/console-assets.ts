@@ -5,6 +5,7 @@
  * request-target rules (lib/api/request-target.ts): encoded dots and slashes are a 400, plain
  * dot segments name nothing (404), so a file name is always a plain relative key.
  */
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { errorBody } from '../api/http-types.ts';
 import { parseRequestTarget } from '../api/request-target.ts';
 
@@ -74,4 +75,12 @@ export async function consoleAsset(method: string, target: string, source: Asset
   const index = await source.read('index.html');
   if (!index) return json(503, 'The console is not built: run `npm run build:console` (npm ci builds it)');
   return { status: 200, headers: { 'Content-Type': TYPES.html as string, 'Cache-Control': 'no-cache', ...SECURITY_HEADERS }, body: index };
+}
+
+/** As the API function answers API Gateway: text as UTF-8, anything else base64 (it needs the API's binary media types). */
+export function assetProxyResult(r: AssetResponse): APIGatewayProxyResult {
+  if (typeof r.body === 'string') return { statusCode: r.status, headers: r.headers, body: r.body };
+  const type = r.headers['Content-Type'] ?? '';
+  const text = type.startsWith('text/') || type.includes('json') || type.includes('svg');
+  return { statusCode: r.status, headers: r.headers, body: Buffer.from(r.body).toString(text ? 'utf8' : 'base64'), isBase64Encoded: !text };
 }

@@ -124,7 +124,7 @@ export function ConnectorFormPage({ name: editing }: { name?: string }) {
     <section aria-labelledby="form-title">
       <h1 id="form-title">{editing ? `Edit ${editing}` : 'New connector'}</h1>
       <ErrorNote error={plugins.error ?? existing.error ?? defs.error} />
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form id="connector-form" onSubmit={(e) => void submit(e)} noValidate>
         {editing ? null : (
           <>
             <div class="field">
