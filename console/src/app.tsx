@@ -1,11 +1,14 @@
 /** The console's shell: a skip link, the navigation, and the page the URL under /ui/ names. */
+import lazy from 'preact-iso/lazy';
 import { LocationProvider, Route, Router, useRoute } from 'preact-iso/router';
 import { useState } from 'preact/hooks';
 import { setToken } from './api/connect-client.ts';
 import { ConnectorFormPage } from './pages/connector-form-page.tsx';
 import { ConnectorListPage } from './pages/connector-list-page.tsx';
-import { ConnectorPage } from './pages/connector-page.tsx';
 import { PluginsPage } from './pages/plugins-page.tsx';
+
+// The connector page brings the charting library: a chunk of its own, so the list paints without it.
+const ConnectorPage = lazy(() => import('./pages/connector-page.tsx').then((m) => m.ConnectorPage));
 
 function Connector() {
   const { params } = useRoute();

@@ -47,6 +47,7 @@ function safeJson(text: string): unknown {
 const seg = encodeURIComponent;
 
 export const api = {
+  names: () => call<string[]>('GET', '/connectors'),
   connectors: () => call<ExpandedConnectors>('GET', '/connectors?expand=status&expand=info'),
   info: (name: string) => call<ConnectorInfo>('GET', `/connectors/${seg(name)}`),
   status: (name: string) => call<ConnectorStatus>('GET', `/connectors/${seg(name)}/status`),
