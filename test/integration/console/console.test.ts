@@ -91,8 +91,8 @@ describe('web console in Chromium', () => {
     await page.goto(`${host.restUrl}/ui/`);
     await page.waitForSelector('table.connectors tbody tr');
     // Measured once, reported, not asserted: time from navigation start to the rendered list.
-    const [firstPaintMs, listCallMs] = await page.evaluate(`[performance.now(), performance.getEntriesByType('resource').find((e) => e.name.includes('/connectors?expand'))?.duration ?? -1]`) as [number, number];
-    console.log(`[console] list of ${BACKGROUND_CONNECTORS} connectors rendered ${Math.round(firstPaintMs)} ms after navigation start (the API's expand call: ${Math.round(listCallMs)} ms)`);
+    const firstPaintMs = (await page.evaluate('performance.now()')) as number;
+    console.log(`[console] list of ${BACKGROUND_CONNECTORS} connectors rendered ${Math.round(firstPaintMs)} ms after navigation start`);
     await page.waitForSelector('table.connectors .state-stopped');
     const statesMs = (await page.evaluate('performance.now()')) as number;
     console.log(`[console] their states and task counts (one status read per connector) followed at ${Math.round(statesMs)} ms`);
@@ -169,6 +169,8 @@ describe('web console in Chromium', () => {
   });
 
   it('resets the offsets of the stopped connector after a confirmation', async () => {
+    const offsets = async () => (await rest<{ offsets: unknown[] }>(host.restUrl, 'GET', `/connectors/${name}/offsets`)).body.offsets ?? [];
+    await eventually(async () => (await offsets()).length > 0, { what: 'committed source offsets' });
     const stop = await page.waitForSelector('xpath/.//button[text()="Stop"]');
     await stop?.click();
     await pageState('STOPPED', 60_000);
@@ -178,11 +180,10 @@ describe('web console in Chromium', () => {
     expect(await dialog?.evaluate((d) => d.textContent)).toContain(name);
     await shot('offsets-reset-dialog.png');
     // Nothing happens until it is confirmed.
-    expect((await rest<{ offsets: unknown[] }>(host.restUrl, 'GET', `/connectors/${name}/offsets`)).status).toBe(200);
+    expect((await offsets()).length).toBeGreaterThan(0);
     await page.click('dialog[open] button.danger');
     const done = await page.waitForSelector('section[aria-labelledby=offsets-title] [role=status]');
     expect(await done?.evaluate((e) => e.textContent)).toMatch(/reset/i);
-    const after = await rest<{ offsets: unknown[] }>(host.restUrl, 'GET', `/connectors/${name}/offsets`);
-    expect(after.body.offsets).toEqual([]);
+    expect(await offsets()).toEqual([]);
   });
 });
