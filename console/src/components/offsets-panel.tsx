@@ -13,7 +13,8 @@ import { useResource } from './use-resource.ts';
 type Pending = { kind: 'alter'; body: ConnectorOffsets } | { kind: 'reset' } | undefined;
 
 export function OffsetsPanel({ name, state }: { name: string; state: string }) {
-  const offsets = useResource(() => api.offsets(name), [name]);
+  // Read again when the state changes (a stopped connector has committed its last offsets) and every 10 s.
+  const offsets = useResource(() => api.offsets(name), [name, state], 10_000);
   const [draft, setDraft] = useState<string>();
   const [pending, setPending] = useState<Pending>();
   const [error, setError] = useState<Error>();
