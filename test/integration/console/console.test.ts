@@ -99,6 +99,9 @@ describe('web console in Chromium', () => {
     const rows = await page.$$eval('table.connectors tbody tr', (r) => r.length);
     expect(rows).toBeGreaterThanOrEqual(BACKGROUND_CONNECTORS);
     await shot('connector-list.png');
+    // Keyboard first: the first Tab lands on the skip link, which leads to the content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
     await page.type('input[type=search]', `${prefix}-bg-01`);
     await page.waitForFunction("document.querySelectorAll('table.connectors tbody tr').length === 10");
     await page.setViewport({ width: 390, height: 844 });
@@ -155,8 +158,10 @@ describe('web console in Chromium', () => {
 
   it('pauses the connector from its page', async () => {
     await shot('connector-page.png');
+    // By keyboard: a real button takes focus and Enter presses it.
     const pause = await page.waitForSelector('xpath/.//button[text()="Pause"]');
-    await pause?.click();
+    await pause?.focus();
+    await page.keyboard.press('Enter');
     await pageState('PAUSED', 60_000);
     const s = await eventually(async () => {
       const b = await status();
