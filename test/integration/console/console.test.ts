@@ -93,7 +93,7 @@ describe('web console in Chromium', () => {
     // Measured once, reported, not asserted: time from navigation start to the rendered list.
     const firstPaintMs = (await page.evaluate('performance.now()')) as number;
     console.log(`[console] list of ${BACKGROUND_CONNECTORS} connectors rendered ${Math.round(firstPaintMs)} ms after navigation start`);
-    await page.waitForSelector('table.connectors .state-stopped');
+    await page.waitForSelector('table.connectors .state-stopped', { timeout: 120_000 });
     const statesMs = (await page.evaluate('performance.now()')) as number;
     console.log(`[console] their states and task counts (one status read per connector) followed at ${Math.round(statesMs)} ms`);
     const rows = await page.$$eval('table.connectors tbody tr', (r) => r.length);
