@@ -8,6 +8,8 @@ import { fromProxyEvent, toProxyResult } from '../lib/api/apigw-adapter.ts';
 import { CloudWatchMetricsSource } from '../lib/api/cloudwatch-metrics-source.ts';
 import { errorResponse, type ConnectApi } from '../lib/api/connect-api.ts';
 import type { MetricsSource } from '../lib/api/metrics-source.ts';
+import { assetProxyResult, consoleAsset, isConsolePath } from '../lib/console/console-assets.ts';
+import { fileAssetSource } from '../lib/console/file-asset-source.ts';
 import { validEnv, type WithEnv } from '../lib/config/env-middleware.ts';
 import { apiEnvSchema, type ApiEnv } from '../lib/config/function-env.ts';
 import { createKafka } from '../lib/kafka/kafka-factory.ts';
@@ -48,6 +50,9 @@ export function createApiHandler(orchestrator: OrchestratorFactory = stepFunctio
       },
     })
     .handler(async (event, context) => {
+      // The web console's files, from the console layer, behind the same IAM auth as the API.
+      const consoleDir = context.env.CONSOLE_DIR;
+      if (consoleDir && isConsolePath(event.path)) return assetProxyResult(await consoleAsset(event.httpMethod, event.path, fileAssetSource(consoleDir)));
       api ??= build(context.env).catch((e: unknown) => {
         api = undefined;
         throw e;

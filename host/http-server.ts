@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../lib/api/request-parsing.ts';
 import { errorBody } from '../lib/api/http-types.ts';
 import { parseQuery, splitTarget } from '../lib/api/request-target.ts';
+import { consoleAsset, isConsolePath, type AssetSource } from '../lib/console/console-assets.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: ReturnType<typeof lambdaContext>) => Promise<APIGatewayProxyResult>;
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
    * API's own routes live under `/connectors`, `/connector-plugins`, `/admin` and `/tributary`.
    */
   readonly prometheus?: { readonly contentType: string; render(): Promise<string> };
+  /** The web console's files, served under `/ui` without the token (they hold no data; the API calls need it). */
+  readonly console?: AssetSource;
 }
 
 /**
@@ -64,9 +67,9 @@ function wellFormedUtf8(body: Buffer): string | undefined {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, body: string | Uint8Array, headers: Record<string, string> = {}): void {
   try {
-    res.writeHead(status, { ...headers, ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) });
+    res.writeHead(status, { ...headers, ...(body.length ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) });
     res.end(body);
   } catch {
     // A header Node refuses to write (or a closed socket): drop the connection, never the host.
@@ -96,6 +99,13 @@ export function startHttpServer(o: HttpServerOptions): Promise<Server> {
     const answer = () => {
       const json = { 'Content-Type': 'application/json' };
       if (tooLarge) return send(res, 413, JSON.stringify(errorBody(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`)), json);
+      if (o.console && isConsolePath(splitTarget(req.url ?? '/').path)) {
+        void consoleAsset(req.method ?? 'GET', req.url ?? '/', o.console).then(
+          (r) => send(res, r.status, r.body, r.headers),
+          (e: unknown) => send(res, 500, JSON.stringify(errorBody(500, `Internal server error: ${(e as Error).name}`)), json),
+        );
+        return;
+      }
       if (o.token && req.headers.authorization !== `Bearer ${o.token}`) {
         return send(res, 401, JSON.stringify(errorBody(401, 'Missing or wrong bearer token (set by TRIBUTARY_API_TOKEN)')), json);
       }

@@ -16,6 +16,7 @@ import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../lib/runtime/source-
 import { createLogger, type Logger } from '../lib/observability/structured-logger.ts';
 import { statusBody } from '../lib/api/status-format.ts';
 import { createStore } from '../lib/store/store-factory.ts';
+import { fileAssetSource } from '../lib/console/file-asset-source.ts';
 import { ensureDynamoDb, type DynamoEndpoint } from './dynamodb-launcher.ts';
 import { startHttpServer } from './http-server.ts';
 import { MetricsHistory } from './metrics-history.ts';
@@ -24,7 +25,7 @@ import { ensureKafka, type KafkaEndpoint } from './kafka-launcher.ts';
 import { ensureSchemaRegistry, type SchemaRegistryEndpoint } from './schema-registry-launcher.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LocalOrchestrator } from './local-orchestrator.ts';
-import { dataDir } from './local-paths.ts';
+import { consoleDir, dataDir } from './local-paths.ts';
 import { RunnerPool } from './runner-pool.ts';
 
 export interface LocalHostOptions {
@@ -138,6 +139,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       port,
       handler: api as never,
       token: process.env.TRIBUTARY_API_TOKEN,
+      console: fileAssetSource(consoleDir),
       extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator.executions() },
       prometheus: createPrometheusExporter(metrics, statuses),
     });

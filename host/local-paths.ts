@@ -14,3 +14,6 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The repository root, found from this file's location. */
 export const projectRoot = resolve(import.meta.dirname, '..');
+
+/** The built web console (`npm ci`'s prepare step writes it; `npm run build:console` rebuilds it), served under /ui. */
+export const consoleDir = join(projectRoot, 'console', 'dist', 'ui');

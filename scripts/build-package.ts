@@ -19,6 +19,9 @@ rmSync(dist, { recursive: true, force: true });
 
 execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 cpSync(join(root, 'infra', 'task-lifecycle.asl.json'), join(dist, 'infra', 'task-lifecycle.asl.json'));
+// The web console's build (npm ci's prepare step), where the constructs look for it from dist/.
+const consoleBuild = join(root, 'console', 'dist');
+if (existsSync(consoleBuild)) cpSync(consoleBuild, join(dist, 'console', 'dist'), { recursive: true });
 
 // Every function, bundled by the constructs themselves; a connector brings in its custom resource function.
 const outdir = mkdtempSync(join(tmpdir(), 'tributary-package-'));

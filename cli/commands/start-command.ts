@@ -26,6 +26,7 @@ export function startCommand(program: Command): void {
       say(`DynamoDB endpoint: ${host.dynamoEndpoint}`);
       if (host.schemaRegistryUrl) say(`Schema Registry (Confluent-compatible, for schema.registry.url): ${host.schemaRegistryUrl}`);
       say(`REST API (Kafka Connect compatible): ${host.restUrl}`);
+      say(`Web console: ${host.restUrl}/ui`);
       say('Ready. Press Ctrl-C to stop.');
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { apiEnvSchema, connectorResourceEnvSchema } from '../../lib/config/function-env.ts';
 import { acknowledgeRule, acknowledgeWildcardResources } from './nag-acknowledgments.ts';
 import { ConnectRestApi, type ConnectRestApiOptions } from './connect-rest-api.ts';
+import { CONSOLE_LAYER_DIR, consoleLayer } from './console-layer.ts';
 import { connectorStatements } from './connector-grants.ts';
 import { ConnectorTable } from './connector-table.ts';
 import { FargateRunner, type FargateRunnerOptions } from './fargate-runner.ts';
@@ -61,6 +62,11 @@ export interface TributaryServiceProps {
    * functions/*.ts with esbuild. Meant for tests and for prebuilt artifacts.
    */
   readonly functionCode?: lambda.Code;
+  /**
+   * The built web console (a folder holding `ui/index.html`), served by the API function under
+   * `/ui`; false for none. Default: this checkout's console/dist.
+   */
+  readonly consoleAssets?: string | false;
   /**
    * Configs of the connectors this deployment will run that use AWS services (S3 sink, SQS
    * source and sink, DynamoDB sink): each adds exactly the access its runners and its
@@ -152,6 +158,7 @@ export class TributaryService extends Construct {
     this.lifecycleFunction = lifecycle.lifecycleFunction.fn;
     this.runnerFunction = lifecycle.runnerFunction.fn;
 
+    const consoleAssets = consoleLayer(this, 'ConsoleAssets', props.consoleAssets);
     const apiFunction = new TributaryFunction(this, 'ApiFunction', {
       ...functionDefaults,
       entry: 'functions/api-handler.ts',
@@ -164,6 +171,7 @@ export class TributaryService extends Construct {
         LOG_LEVEL: logLevel,
         STATE_MACHINE_ARN: lifecycle.stateMachineArn,
         WORKER_ID: undefined,
+        CONSOLE_DIR: consoleAssets ? CONSOLE_LAYER_DIR : undefined,
       },
       // API Gateway ends an integration after 29 s.
       timeout: Duration.seconds(29),
@@ -172,6 +180,7 @@ export class TributaryService extends Construct {
       vpcSubnets,
       securityGroups: this.securityGroups,
     });
+    if (consoleAssets) apiFunction.fn.addLayers(consoleAssets);
     store.grantData(apiFunction.role, 'control');
     kafka.grantClient(apiFunction.role, 'control');
     // Only StartExecution: pause, stop and delete change the target state, which runners and

@@ -28,6 +28,8 @@ export const apiEnvSchema = storeEnvSchema.merge(kafkaEnvSchema).merge(logEnvSch
   STATE_MACHINE_ARN: z.string().min(1),
   /** Identifies this control plane in connector statuses (Connect's worker_id). */
   WORKER_ID: z.string().default('tributary-api'),
+  /** The web console's files (the console layer's folder); `/ui` is served from it when set. */
+  CONSOLE_DIR: z.string().min(1).optional(),
 });
 
 export const lifecycleEnvSchema = storeEnvSchema.merge(logEnvSchema).extend({
