@@ -38,6 +38,23 @@ const TYPES_ROW = `INSERT INTO types (name, ti, si, mi, bi, bu, iu, price, f, d,
    '2024-02-29 12:34:56', '1999-12-31 23:59:59.5', '2024-02-29 12:34:56.789123', '2024-02-29 12:34:56', '2024-02-29 12:34:56.789123',
    '-12:34:56', '838:59:59.000001', 2024, 'ab', 'long text', X'0102ff', X'0a0b', X'00ff', '{"a": [1, 2]}', 'b', 'x,z')`;
 
+interface SchemaChangeView {
+  readonly key: unknown;
+  readonly snapshot: boolean;
+  readonly databaseName: unknown;
+  readonly ddl: string;
+  readonly source: Record<string, unknown>;
+  readonly tableChanges: { type: string; id: string; table: unknown }[];
+}
+
+/** A schema change event reduced to what two correct connectors agree on. */
+function schemaChange(r: JsonRecord, prefix: string): SchemaChangeView {
+  const p = (r.value as { payload: { source: Record<string, unknown>; databaseName: unknown; ddl: string; tableChanges: SchemaChangeView['tableChanges'] } }).payload;
+  const snapshot = p.source.snapshot !== 'false';
+  const source = Object.fromEntries((snapshot ? MY_SOURCE_FIELDS.always.filter((f) => f !== 'snapshot') : [...MY_SOURCE_FIELDS.always, ...MY_SOURCE_FIELDS.streaming]).map((f) => [f, p.source[f]]));
+  return { key: (r.key as { payload: unknown }).payload, snapshot, databaseName: p.databaseName, ddl: p.ddl.replaceAll(prefix, 'PREFIX'), source, tableChanges: p.tableChanges };
+}
+
 describe('Tributary and Debezium capture the same MariaDB changes', () => {
   const host = new E2eHost(kafkaBootstrap, dynamoEndpoint);
   const kafka = testKafka(kafkaBootstrap);
@@ -136,5 +153,16 @@ describe('Tributary and Debezium capture the same MariaDB changes', () => {
     expect(schemaOf(values(mine).at(-1), ours)).toEqual(schemaOf(values(reference).at(-1), theirs));
     const keySchema = (r: JsonRecord | undefined, prefix: string) => JSON.parse(JSON.stringify((r?.key as { schema: unknown }).schema).replaceAll(prefix, 'PREFIX'));
     expect(keySchema(mine.pairs?.at(0), ours)).toEqual(keySchema(reference.pairs?.at(0), theirs));
+
+    // The schema change topics: each snapshot's CREATE TABLE of the captured tables, then the streamed ALTER TABLE.
+    const changes = async (prefix: string) => (await readJsonTopic(kafka, prefix)).map((r) => schemaChange(r, prefix));
+    const [myChanges, theirChanges] = [await changes(ours), await changes(theirs)];
+    const created = (list: SchemaChangeView[]) => list.filter((c) => c.snapshot && c.tableChanges.some((t) => t.type === 'CREATE')).sort((a, b) => a.ddl.localeCompare(b.ddl));
+    expect(created(myChanges)).toEqual(created(theirChanges));
+    expect(created(myChanges).map((c) => c.tableChanges[0]?.id)).toEqual(tables.map((t) => `"${database}"."${t}"`).sort());
+    const streamed = (list: SchemaChangeView[]) => list.filter((c) => !c.snapshot);
+    expect(streamed(myChanges)).toEqual(streamed(theirChanges));
+    expect(streamed(myChanges).map((c) => c.ddl)).toEqual([`ALTER TABLE types ADD COLUMN extra varchar(10) DEFAULT 'dflt'`]);
+    expect(schemaOf(myChanges.length ? (await readJsonTopic(kafka, ours)).at(-1) : undefined, ours)).toEqual(schemaOf((await readJsonTopic(kafka, theirs)).at(-1), theirs));
   }, 600_000);
 });
