@@ -70,6 +70,7 @@ async function main(): Promise<void> {
         'database.user': 'postgres',
         'database.password': 'postgres',
         'database.dbname': 'postgres',
+        'plugin.name': 'pgoutput',
         'topic.prefix': name,
         'slot.name': name,
         'publication.name': name,
@@ -95,7 +96,14 @@ async function main(): Promise<void> {
       try {
         const created = await rest(restUrl, 'POST', '/connectors', { name, config });
         if (created.status !== 201) throw new Error(`${system}: create failed: ${JSON.stringify(created.body)}`);
-        await eventually(async () => ((await db.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active`, [name])).rowCount ?? 0) > 0, { what: `${system} streaming (status: ${JSON.stringify((await rest(restUrl, 'GET', `/connectors/${name}/status`)).body)})`, timeoutMs: 600_000, intervalMs: 1000 });
+        await eventually(
+          async () => {
+            const task = (await rest<{ tasks?: { state?: string; trace?: string }[] }>(restUrl, 'GET', `/connectors/${name}/status`)).body.tasks?.[0];
+            if (task?.state === 'FAILED') throw new Error(`${system} task failed: ${task.trace?.split('\n').slice(0, 3).join(' ')}`);
+            return ((await db.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active`, [name])).rowCount ?? 0) > 0;
+          },
+          { what: `${system} streaming`, timeoutMs: 600_000, intervalMs: 1000 },
+        );
         // Latency first, while the connector is warm and idle between events.
         const latTopic = `${name}.public.lat`;
         for (let i = 0; i < LATENCY_EVENTS; i++) {

@@ -68,6 +68,8 @@ export interface MyColumnInfo {
   readonly autoIncrement?: boolean;
   readonly comment?: string;
   readonly defaultValue?: string | null;
+  /** Whether `defaultValue` is a literal (a quoted string or a number), not an expression such as current_timestamp(). */
+  readonly defaultLiteral?: boolean;
 }
 
 const SYSTEM_DBS = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
@@ -100,10 +102,12 @@ export async function tableColumns(c: mysql.Connection, ref: MyTableRef): Promis
 }
 
 /** MariaDB's information_schema quotes string defaults and writes NULL for none; Debezium gives the bare value. */
-function extras(r: mysql.RowDataPacket): Pick<MyColumnInfo, 'charset' | 'autoIncrement' | 'comment' | 'defaultValue'> {
+function extras(r: mysql.RowDataPacket): Pick<MyColumnInfo, 'charset' | 'autoIncrement' | 'comment' | 'defaultValue' | 'defaultLiteral'> {
   const raw = r.dflt === null || r.dflt === undefined ? null : String(r.dflt);
-  const defaultValue = raw === null || raw === 'NULL' ? null : /^'(.*)'$/s.test(raw) ? raw.slice(1, -1).replace(/''/g, "'") : raw;
-  return { charset: r.cs === null || r.cs === undefined ? null : String(r.cs), autoIncrement: /auto_increment/i.test(String(r.extra ?? '')), comment: String(r.cmt ?? ''), defaultValue };
+  const quoted = raw !== null && /^'(.*)'$/s.test(raw);
+  const defaultValue = raw === null || raw === 'NULL' ? null : quoted ? raw.slice(1, -1).replace(/''/g, "'") : raw;
+  const defaultLiteral = defaultValue !== null && (quoted || /^-?\d+(\.\d+)?$/.test(defaultValue));
+  return { charset: r.cs === null || r.cs === undefined ? null : String(r.cs), autoIncrement: /auto_increment/i.test(String(r.extra ?? '')), comment: String(r.cmt ?? ''), defaultValue, defaultLiteral };
 }
 
 /** A table's default character set and comment, for schema change events. */

@@ -24,10 +24,9 @@ interface Position {
   pos: number;
 }
 
-/** The common header of a binlog event, which the reader leaves out of `size`. */
+/** The common header of a binlog event, which the reader leaves out of `size` (with the CRC32 trailer, when the server writes one). */
 const BINLOG_EVENT_HEADER = 19;
-/** Where an event starts in its binlog file: Debezium's `source.pos` (the offset keeps the transaction's start). */
-const eventStart = (e: { nextPosition: number; size: number }) => e.nextPosition - e.size - BINLOG_EVENT_HEADER;
+const BINLOG_CHECKSUM = 4;
 
 type RowsEvent = Extract<AnyBinlogEvent, { getEventName(): 'writerows' | 'updaterows' | 'deleterows' }>;
 
@@ -295,7 +294,7 @@ export class MySourceTask implements SourceTask {
       const raw = rows[r] as Record<string, unknown> & { before?: Record<string, unknown>; after?: Record<string, unknown> };
       const before = op === 'u' ? convertMyRow(table, raw.before ?? {}) : op === 'd' ? convertMyRow(table, raw) : null;
       const after = op === 'u' ? convertMyRow(table, raw.after ?? {}) : op === 'c' ? convertMyRow(table, raw) : null;
-      const source = mySource(this.s, { db: table.schema.namespace, table: table.schema.table }, { tsMs: e.timestamp, snapshot: 'false', file, pos: eventStart(e), row: r, serverId: this.gtidServerId, gtid: e.gtid ?? this.gtid });
+      const source = mySource(this.s, { db: table.schema.namespace, table: table.schema.table }, { tsMs: e.timestamp, snapshot: 'false', file, pos: this.eventStart(e), row: r, serverId: this.gtidServerId, gtid: e.gtid ?? this.gtid });
       const offset: SourceOffset = { ts_sec: Math.floor(e.timestamp / 1000), file, pos, event: eventIndex, row: r + 1, server_id: this.s.serverId };
       const keyChanged = op === 'u' && table.schema.keyColumns.some((k) => String(before?.[k]) !== String(after?.[k]));
       const ev = { table: table.schema, source, partition: this.partition, offset };
@@ -311,6 +310,12 @@ export class MySourceTask implements SourceTask {
     }
   }
 
+  /** Where an event starts in its binlog file: Debezium's `source.pos` (the offset keeps the transaction's start). */
+  private eventStart(e: { nextPosition: number; size: number }): number {
+    const checksum = (this.reader as { useChecksum?: boolean } | null)?.useChecksum ? BINLOG_CHECKSUM : 0;
+    return e.nextPosition - e.size - BINLOG_EVENT_HEADER - checksum;
+  }
+
   /** A DDL statement of a captured database (and table, when it names one) on the schema change topic. */
   private async streamedSchemaChange(q: Extract<AnyBinlogEvent, { getEventName(): 'query' }>, file: string, pos: number): Promise<void> {
     const target = ddlTarget(q.query, q.schema);
@@ -318,7 +323,7 @@ export class MySourceTask implements SourceTask {
     if (!databaseName || !new NameFilter(this.s.databaseInclude, this.s.databaseExclude).matches(databaseName)) return;
     if (target && !new NameFilter(this.s.tableInclude, this.s.tableExclude).matches(`${target.db}.${target.table}`)) return;
     if (this.covered(file, pos, 0, 0)) return;
-    const source = mySource(this.s, { db: databaseName, table: target?.table ?? null }, { tsMs: q.timestamp, snapshot: 'false', file, pos: eventStart(q), row: 0, serverId: this.gtidServerId, gtid: q.gtid ?? this.gtid });
+    const source = mySource(this.s, { db: databaseName, table: target?.table ?? null }, { tsMs: q.timestamp, snapshot: 'false', file, pos: this.eventStart(q), row: 0, serverId: this.gtidServerId, gtid: q.gtid ?? this.gtid });
     const offset: SourceOffset = { ts_sec: Math.floor(q.timestamp / 1000), file, pos: q.nextPosition, server_id: this.s.serverId };
     this.queue.push(await this.schemaChange(q.query, databaseName, target, source, offset));
   }
