@@ -68,7 +68,7 @@ function changeSchemas(flavor: 'mysql' | 'mariadb'): { key: Schema; value: Schem
 
 /** java.sql.Types codes Debezium's MySQL DDL parser gives each type. */
 const JDBC_TYPES: Record<string, number> = {
-  bit: -7, tinyint: -6, smallint: 5, mediumint: 4, int: 4, integer: 4, bigint: -5, float: 6, double: 8, real: 8, decimal: 3, numeric: 2, boolean: 16, bool: 16,
+  bit: -7, tinyint: 5, smallint: 5, mediumint: 4, int: 4, integer: 4, bigint: -5, float: 6, double: 8, real: 8, decimal: 3, numeric: 2, boolean: 16, bool: 16,
   date: 91, time: 92, datetime: 93, timestamp: 2014, year: 4, char: 1, varchar: 12, tinytext: 12, text: 12, mediumtext: 12, longtext: 12, json: 1111,
   binary: -2, varbinary: -3, tinyblob: -4, blob: 2004, mediumblob: 2004, longblob: 2004, enum: 1, set: 1,
 };
@@ -85,9 +85,12 @@ export interface MyTableStructure {
 
 function tableStruct(t: MyTableStructure): Struct {
   const columns = t.columns.map((c, i) => {
-    const typeName = c.dataType.toUpperCase();
+    const typeName = `${c.dataType.toUpperCase()}${/ unsigned/.test(c.columnType) ? ' UNSIGNED' : ''}`;
     const sizes = /^\w+\((\d+)(?:,(\d+))?\)/.exec(c.columnType);
-    const enumValues = c.dataType === 'enum' || c.dataType === 'set' ? [...c.columnType.matchAll(/'((?:[^']|'')*)'/g)].map((m) => `'${m[1] ?? ''}'`) : null;
+    const values = c.dataType === 'enum' || c.dataType === 'set' ? [...c.columnType.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1] ?? '') : null;
+    const enumValues = values?.map((v) => `'${v}'`) ?? null;
+    // An ENUM is as long as its longest value, a SET as all its values joined with commas.
+    const enumLength = values && (c.dataType === 'enum' ? Math.max(0, ...values.map((v) => v.length)) : values.join(',').length);
     return new Struct(COLUMN)
       .put('name', c.name)
       .put('jdbcType', JDBC_TYPES[c.dataType] ?? 1111)
@@ -95,7 +98,7 @@ function tableStruct(t: MyTableStructure): Struct {
       .put('typeName', typeName)
       .put('typeExpression', typeName)
       .put('charsetName', c.charset ?? null)
-      .put('length', enumValues ? null : sizes?.[1] !== undefined ? Number(sizes[1]) : null)
+      .put('length', enumLength ?? (sizes?.[1] !== undefined ? Number(sizes[1]) : null))
       .put('scale', sizes?.[2] !== undefined ? Number(sizes[2]) : null)
       .put('position', i + 1)
       .put('optional', !c.notNull)

@@ -51,6 +51,8 @@ export class MySourceTask implements SourceTask {
   private gtid: string | null = null;
   /** The server that wrote the transaction being read (MariaDB's GTID event carries it). */
   private gtidServerId = 0;
+  /** The row index of the last row read: Debezium's `source.row` of a DDL statement still holds it. */
+  private lastRow = 0;
   private rowEvent = 0;
   private resume: { file: string; pos: number; event: number; row: number } | null = null;
   private lastOffset: SourceOffset | null = null;
@@ -290,6 +292,7 @@ export class MySourceTask implements SourceTask {
     const op: Op = name === 'writerows' ? 'c' : name === 'updaterows' ? 'u' : 'd';
     const rows = e.rows as unknown[];
     for (let r = 0; r < rows.length; r++) {
+      this.lastRow = r;
       if (this.covered(file, pos, eventIndex, r)) continue;
       const raw = rows[r] as Record<string, unknown> & { before?: Record<string, unknown>; after?: Record<string, unknown> };
       const before = op === 'u' ? convertMyRow(table, raw.before ?? {}) : op === 'd' ? convertMyRow(table, raw) : null;
@@ -323,7 +326,7 @@ export class MySourceTask implements SourceTask {
     if (!databaseName || !new NameFilter(this.s.databaseInclude, this.s.databaseExclude).matches(databaseName)) return;
     if (target && !new NameFilter(this.s.tableInclude, this.s.tableExclude).matches(`${target.db}.${target.table}`)) return;
     if (this.covered(file, pos, 0, 0)) return;
-    const source = mySource(this.s, { db: databaseName, table: target?.table ?? null }, { tsMs: q.timestamp, snapshot: 'false', file, pos: this.eventStart(q), row: 0, serverId: this.gtidServerId, gtid: q.gtid ?? this.gtid });
+    const source = mySource(this.s, { db: databaseName, table: target?.table ?? null }, { tsMs: q.timestamp, snapshot: 'false', file, pos: this.eventStart(q), row: this.lastRow, serverId: this.gtidServerId, gtid: q.gtid ?? this.gtid });
     const offset: SourceOffset = { ts_sec: Math.floor(q.timestamp / 1000), file, pos: q.nextPosition, server_id: this.s.serverId };
     this.queue.push(await this.schemaChange(q.query, databaseName, target, source, offset));
   }

@@ -53,7 +53,7 @@ describe('schemaChangeRecord', () => {
     const cols = (table.get('columns') as Struct[]).map((c) => ({ name: c.get('name'), jdbcType: c.get('jdbcType'), typeName: c.get('typeName'), length: c.get('length'), scale: c.get('scale'), position: c.get('position'), optional: c.get('optional'), autoIncremented: c.get('autoIncremented'), enumValues: c.get('enumValues'), defaultValueExpression: c.get('defaultValueExpression') }));
     expect(cols).toEqual([
       { name: 'id', jdbcType: 4, typeName: 'INT', length: 11, scale: null, position: 1, optional: false, autoIncremented: true, enumValues: null, defaultValueExpression: null },
-      { name: 'mood', jdbcType: 1, typeName: 'ENUM', length: null, scale: null, position: 2, optional: true, autoIncremented: false, enumValues: ["'a'", "'b'"], defaultValueExpression: 'a' },
+      { name: 'mood', jdbcType: 1, typeName: 'ENUM', length: 1, scale: null, position: 2, optional: true, autoIncremented: false, enumValues: ["'a'", "'b'"], defaultValueExpression: 'a' },
       { name: 'price', jdbcType: 3, typeName: 'DECIMAL', length: 10, scale: 2, position: 3, optional: true, autoIncremented: false, enumValues: null, defaultValueExpression: null },
     ]);
   });
