@@ -14,20 +14,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ensureDynamoDb } from '../host/dynamodb-launcher.ts';
-import { ensureKafka } from '../host/kafka-launcher.ts';
-// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
-import { testKafka } from '../test/support/kafka-helpers.ts';
-// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
-import { readJsonTopic } from '../test/support/cdc-helpers.ts';
-// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
-import { startDebeziumConnect } from '../test/support/debezium-reference.ts';
 import { eventually, rest } from '../cli/connect-rest-client.ts';
+import { startDebeziumConnect } from '../host/debezium-connect-launcher.ts';
+import { ensureDynamoDb } from '../host/dynamodb-launcher.ts';
 import { startHostProcess } from '../host/host-process.ts';
+import { ensureKafka } from '../host/kafka-launcher.ts';
 import { freePort } from '../host/net-probe.ts';
+import { startPostgresCdc } from '../host/postgres-cdc-launcher.ts';
 import { uniqueName } from './support/bench-names.ts';
-// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
-import { startPostgresCdc } from '../test/support/servers/postgres-cdc-server.ts';
+import { BenchKafka } from './support/kafka-tools.ts';
 import { percentile, round } from './support/stats.ts';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -57,7 +52,7 @@ async function main(): Promise<void> {
       startPostgresCdc({ port: await freePort(), log }),
     ]);
     stops.push(() => kafkaEp.stop(), () => dynamo.stop(), () => pgServer.stop());
-    const kafka = testKafka(kafkaEp.bootstrapServers);
+    const kafka = new BenchKafka(kafkaEp.bootstrapServers);
     stops.push(() => kafka.close());
     const db = new pg.Client({ host: pgServer.host, port: pgServer.port, user: 'postgres', password: 'postgres', database: 'postgres' });
     await db.connect();
@@ -75,6 +70,7 @@ async function main(): Promise<void> {
         'database.user': 'postgres',
         'database.password': 'postgres',
         'database.dbname': 'postgres',
+        'plugin.name': 'pgoutput',
         'topic.prefix': name,
         'slot.name': name,
         'publication.name': name,
@@ -100,20 +96,26 @@ async function main(): Promise<void> {
       try {
         const created = await rest(restUrl, 'POST', '/connectors', { name, config });
         if (created.status !== 201) throw new Error(`${system}: create failed: ${JSON.stringify(created.body)}`);
-        await eventually(async () => ((await db.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active`, [name])).rowCount ?? 0) > 0, { what: `${system} streaming (status: ${JSON.stringify((await rest(restUrl, 'GET', `/connectors/${name}/status`)).body)})`, timeoutMs: 600_000, intervalMs: 1000 });
+        await eventually(
+          async () => {
+            const task = (await rest<{ tasks?: { state?: string; trace?: string }[] }>(restUrl, 'GET', `/connectors/${name}/status`)).body.tasks?.[0];
+            if (task?.state === 'FAILED') throw new Error(`${system} task failed: ${task.trace?.split('\n').slice(0, 3).join(' ')}`);
+            return ((await db.query(`SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND active`, [name])).rowCount ?? 0) > 0;
+          },
+          { what: `${system} streaming`, timeoutMs: 600_000, intervalMs: 1000 },
+        );
         // Latency first, while the connector is warm and idle between events.
         const latTopic = `${name}.public.lat`;
         for (let i = 0; i < LATENCY_EVENTS; i++) {
           await db.query('INSERT INTO lat DEFAULT VALUES');
           await new Promise((r) => setTimeout(r, 1000 / RATE));
         }
-        await eventually(async () => (await kafka.count(latTopic)) >= LATENCY_EVENTS, { what: `${LATENCY_EVENTS} latency events (${system})`, timeoutMs: 120_000, intervalMs: 200 });
-        const lat = (await readJsonTopic(kafka, latTopic)).map((r) => r.timestamp - ((r.value as { payload: { source: { ts_ms: number } } }).payload.source.ts_ms));
+        const lat = (await kafka.records(latTopic, LATENCY_EVENTS, Date.now() + 120_000)).map((r) => r.timestamp - (JSON.parse(r.value) as { payload: { source: { ts_ms: number } } }).payload.source.ts_ms);
         // Burst: one transaction updating every row.
         const topic = `${name}.public.bench`;
         await db.query('UPDATE bench SET n = n + 1');
         const committed = Date.now();
-        await eventually(async () => (await kafka.count(topic)) >= ROWS, { what: `${ROWS} burst events (${system})`, timeoutMs: 600_000, intervalMs: 100 });
+        await kafka.waitForEndOffset(topic, ROWS, { deadline: Date.now() + 600_000 });
         const seconds = (Date.now() - committed) / 1000;
         results[system] = { burstEventsPerSec: round(ROWS / seconds, 0), burstSeconds: round(seconds, 2), latencyP50Ms: percentile(lat, 50), latencyP99Ms: percentile(lat, 99) };
         log(`${system}: ${JSON.stringify(results[system])}`);

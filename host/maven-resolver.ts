@@ -26,6 +26,8 @@ export const KAFKA_BROKER: MavenComponent = { pom: 'kafka-broker.pom.xml', id: '
 export const DYNAMODB_LOCAL: MavenComponent = { pom: 'dynamodb-local.pom.xml', id: 'dynamodb-local-2.6.1', approxBytes: 53_100_000 };
 /** Debezium's PostgreSQL and MySQL connectors: a plugin folder for the reference Apache Connect. */
 export const DEBEZIUM_CONNECTORS: MavenComponent = { pom: 'debezium-connectors.pom.xml', id: 'debezium-connectors-3.6.1', approxBytes: 24_400_000 };
+/** Debezium's MariaDB connector (3.5.0.Final, its newest release), a plugin folder of its own beside DEBEZIUM_CONNECTORS. */
+export const DEBEZIUM_MARIADB_CONNECTOR: MavenComponent = { pom: 'debezium-mariadb-connector.pom.xml', id: 'debezium-mariadb-connector-3.5.0' };
 export const APICURIO_AVRO_CONVERTER: MavenComponent = { pom: 'apicurio-avro-converter.pom.xml', id: 'apicurio-converter-2.1.5', settings: 'central-only.settings.xml' };
 /** S3- and SQS-compatible servers for the AWS connectors' tests. */
 export const S3MOCK: MavenComponent = { pom: 's3mock.pom.xml', id: 's3mock-4.11.0', approxBytes: 59_300_000 };

@@ -88,6 +88,21 @@ export class BenchKafka {
     };
   }
 
+  /** The first `count` records of a one-partition topic: value text and CreateTime (epoch ms). */
+  async records(topic: string, count: number, deadline: number): Promise<{ value: string; timestamp: number }[]> {
+    const consumer = new Consumer({ ...this.options, groupId: `bench-read-${randomBytes(4).toString('hex')}`, maxWaitTime: 100, autocommit: false });
+    const got: { value: string; timestamp: number }[] = [];
+    const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, autocommit: false, maxWaitTime: 100 });
+    stream.on('data', (m: { value: Buffer | null; timestamp: bigint }) => void got.push({ value: String(m.value ?? ''), timestamp: Number(m.timestamp) }));
+    try {
+      await eventually(async () => got.length >= count, { timeoutMs: deadline - Date.now(), intervalMs: 50, what: `${count} records of ${topic}` });
+      return got.slice(0, count);
+    } finally {
+      await stream.close();
+      await consumer.close(true);
+    }
+  }
+
   async deleteTopics(topics: string[]): Promise<void> {
     if (topics.length) await (await this.admin()).deleteTopics({ topics }).catch(() => {});
   }

@@ -13,8 +13,8 @@ import { ensureKafka } from '../../host/kafka-launcher.ts';
 import { isPortOpen } from '../../host/net-probe.ts';
 import { ensureSchemaRegistry } from '../../host/schema-registry-launcher.ts';
 import { freePort } from './local-host-process.ts';
-import { startMariaDbCdc } from './servers/mariadb-cdc-server.ts';
-import { startPostgresCdc } from './servers/postgres-cdc-server.ts';
+import { startMariaDbCdc } from '../../host/mariadb-cdc-launcher.ts';
+import { startPostgresCdc } from '../../host/postgres-cdc-launcher.ts';
 import { startElasticMq, startS3Mock } from './servers/aws-test-servers.ts';
 
 declare module 'vitest' {

@@ -33,8 +33,8 @@ function group(name: string, list: Omit<ConfigKeyInput, 'group' | 'orderInGroup'
   return list.map((k, i) => ({ width: 'MEDIUM', ...k, group: name, orderInGroup: i + 1 }));
 }
 
-/** Keys shared by the PostgreSQL and MySQL connectors; `snapshotModes` and `defaultPort` differ. */
-export function commonCdcKeys(o: { defaultPort: number; snapshotModes: readonly string[] }): ConfigKeyInput[] {
+/** Keys shared by the PostgreSQL and MySQL connectors; `snapshotModes`, `defaultPort` and the default time precision differ. */
+export function commonCdcKeys(o: { defaultPort: number; snapshotModes: readonly string[]; defaultTimePrecision?: TimePrecision }): ConfigKeyInput[] {
   const regexList = (name: string, value: ConfigValueType) => {
     const err = Array.isArray(value) ? regexListError(value) : null;
     if (err) throw new Error(`Invalid value ${String(value)} for configuration ${name}: ${err}`);
@@ -59,7 +59,7 @@ export function commonCdcKeys(o: { defaultPort: number; snapshotModes: readonly 
       { name: 'heartbeat.topics.prefix', type: 'STRING', defaultValue: '__debezium-heartbeat', importance: 'LOW', documentation: 'Prefix of the heartbeat topic name.', validator: Validators.nonEmptyString(), displayName: 'A prefix used for naming of heartbeat topics' },
       { name: 'tombstones.on.delete', type: 'BOOLEAN', defaultValue: true, importance: 'MEDIUM', documentation: 'Whether a delete event is followed by a tombstone (null value) with the same key, so log compaction can remove the row.', displayName: 'Change the behaviour of Debezium with regards to delete operations' },
       { name: 'decimal.handling.mode', type: 'STRING', defaultValue: 'precise', importance: 'MEDIUM', documentation: 'How DECIMAL/NUMERIC values are represented: `precise` (Connect Decimal, exact), `double` (FLOAT64), `string` (plain text).', validator: Validators.in('precise', 'double', 'string'), validValues: '[precise, double, string]', displayName: 'Decimal Handling' },
-      { name: 'time.precision.mode', type: 'STRING', defaultValue: 'adaptive', importance: 'MEDIUM', documentation: 'How time, date and timestamp values are represented: `adaptive` (Debezium types by column precision), `adaptive_time_microseconds` (TIME always in microseconds), `connect` (Kafka Connect\'s Date, Time, Timestamp; millisecond precision).', validator: Validators.in('adaptive', 'adaptive_time_microseconds', 'connect'), validValues: '[adaptive, adaptive_time_microseconds, connect]', displayName: 'Time Precision' },
+      { name: 'time.precision.mode', type: 'STRING', defaultValue: o.defaultTimePrecision ?? 'adaptive', importance: 'MEDIUM', documentation: 'How time, date and timestamp values are represented: `adaptive` (Debezium types by column precision), `adaptive_time_microseconds` (TIME always in microseconds), `connect` (Kafka Connect\'s Date, Time, Timestamp; millisecond precision).', validator: Validators.in('adaptive', 'adaptive_time_microseconds', 'connect'), validValues: '[adaptive, adaptive_time_microseconds, connect]', displayName: 'Time Precision' },
       { name: 'max.batch.size', type: 'INT', defaultValue: 2048, importance: 'MEDIUM', documentation: 'Maximum number of events returned by one poll.', validator: Validators.atLeast(1), validValues: '[1,...]', displayName: 'Change event batch size' },
       { name: 'poll.interval.ms', type: 'LONG', defaultValue: 500, importance: 'MEDIUM', documentation: 'How long, in ms, a poll waits for new change events when none are ready.', validator: Validators.atLeast(0), validValues: '[0,...]', displayName: 'Poll interval (ms)' },
     ]),

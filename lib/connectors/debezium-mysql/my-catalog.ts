@@ -17,6 +17,8 @@ export function connectionOptions(s: MySettings): mysql.ConnectionOptions {
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
+    // JSON as the server stores it (Debezium passes the text through), not parsed and re-serialized.
+    jsonStrings: true,
     timezone: 'Z',
     connectTimeout: 10_000,
   };
@@ -61,6 +63,13 @@ export interface MyColumnInfo {
   readonly scale: number | null;
   readonly datetimePrecision: number | null;
   readonly notNull: boolean;
+  /** What schema change events describe besides the type: charset, AUTO_INCREMENT, comment, default. */
+  readonly charset?: string | null;
+  readonly autoIncrement?: boolean;
+  readonly comment?: string;
+  readonly defaultValue?: string | null;
+  /** Whether `defaultValue` is a literal (a quoted string or a number), not an expression such as current_timestamp(). */
+  readonly defaultLiteral?: boolean;
 }
 
 const SYSTEM_DBS = new Set(['mysql', 'information_schema', 'performance_schema', 'sys']);
@@ -76,7 +85,8 @@ export async function capturedTables(c: mysql.Connection, s: MySettings): Promis
 
 export async function tableColumns(c: mysql.Connection, ref: MyTableRef): Promise<{ columns: MyColumnInfo[]; keyColumns: string[] }> {
   const [cols] = await c.query<mysql.RowDataPacket[]>(
-    `SELECT COLUMN_NAME AS name, DATA_TYPE AS dt, COLUMN_TYPE AS ct, NUMERIC_PRECISION AS np, NUMERIC_SCALE AS ns, DATETIME_PRECISION AS dp, IS_NULLABLE AS nullable, COLUMN_KEY AS ck
+    `SELECT COLUMN_NAME AS name, DATA_TYPE AS dt, COLUMN_TYPE AS ct, NUMERIC_PRECISION AS np, NUMERIC_SCALE AS ns, DATETIME_PRECISION AS dp, IS_NULLABLE AS nullable, COLUMN_KEY AS ck,
+            CHARACTER_SET_NAME AS cs, EXTRA AS extra, COLUMN_COMMENT AS cmt, COLUMN_DEFAULT AS dflt
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     [ref.db, ref.table],
   );
@@ -86,9 +96,30 @@ export async function tableColumns(c: mysql.Connection, ref: MyTableRef): Promis
   );
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
-    columns: cols.map((r) => ({ name: String(r.name), dataType: String(r.dt).toLowerCase(), columnType: String(r.ct).toLowerCase(), precision: num(r.np), scale: num(r.ns), datetimePrecision: num(r.dp), notNull: r.nullable === 'NO' })),
+    columns: cols.map((r) => ({ name: String(r.name), dataType: String(r.dt).toLowerCase(), columnType: String(r.ct).toLowerCase(), precision: num(r.np), scale: num(r.ns), datetimePrecision: num(r.dp), notNull: r.nullable === 'NO', ...extras(r) })),
     keyColumns: keys.map((r) => String(r.name)),
   };
+}
+
+/** MariaDB's information_schema quotes string defaults and writes NULL for none; Debezium gives the bare value. */
+function extras(r: mysql.RowDataPacket): Pick<MyColumnInfo, 'charset' | 'autoIncrement' | 'comment' | 'defaultValue' | 'defaultLiteral'> {
+  const raw = r.dflt === null || r.dflt === undefined ? null : String(r.dflt);
+  const quoted = raw !== null && /^'(.*)'$/s.test(raw);
+  const defaultValue = raw === null || raw === 'NULL' ? null : quoted ? raw.slice(1, -1).replace(/''/g, "'") : raw;
+  const defaultLiteral = defaultValue !== null && (quoted || /^-?\d+(\.\d+)?$/.test(defaultValue));
+  return { charset: r.cs === null || r.cs === undefined ? null : String(r.cs), autoIncrement: /auto_increment/i.test(String(r.extra ?? '')), comment: String(r.cmt ?? ''), defaultValue, defaultLiteral };
+}
+
+/** A table's default character set and comment, for schema change events. */
+export async function tableOptions(c: mysql.Connection, ref: MyTableRef): Promise<{ defaultCharset: string | null; comment: string | null }> {
+  const [rows] = await c.query<mysql.RowDataPacket[]>(
+    `SELECT c.CHARACTER_SET_NAME AS cs, t.TABLE_COMMENT AS cmt FROM information_schema.TABLES t
+       LEFT JOIN information_schema.COLLATION_CHARACTER_SET_APPLICABILITY c ON c.COLLATION_NAME = t.TABLE_COLLATION
+      WHERE t.TABLE_SCHEMA = ? AND t.TABLE_NAME = ?`,
+    [ref.db, ref.table],
+  );
+  const r = rows[0];
+  return { defaultCharset: r?.cs ? String(r.cs) : null, comment: r?.cmt ? String(r.cmt) : null };
 }
 
 /** What a binlog reader needs from the server, with the fix for each problem. */

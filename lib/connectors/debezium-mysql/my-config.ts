@@ -23,11 +23,11 @@ const regexList = (name: string, value: unknown) => {
 };
 
 export function myConfigDef(): ConfigDef {
-  return defineKeys(commonCdcKeys({ defaultPort: 3306, snapshotModes: MY_SNAPSHOT_MODES }), [
+  return defineKeys(commonCdcKeys({ defaultPort: 3306, snapshotModes: MY_SNAPSHOT_MODES, defaultTimePrecision: 'adaptive_time_microseconds' }), [
     { name: 'database.server.id', type: 'LONG', defaultValue: null, importance: 'LOW', documentation: 'The replica server id this connector reads the binlog as; unique among the server\'s replicas. Unset, a random one between 5400 and 6400 is used, as Debezium does.', validator: Validators.between(1, 4294967295), validValues: '[1,...,4294967295]', group: 'Connection', orderInGroup: 10, width: 'MEDIUM', displayName: 'Cluster ID' },
     { name: 'database.include.list', type: 'LIST', defaultValue: null, importance: 'HIGH', documentation: 'Regular expressions matching database names to capture. Cannot be used with `database.exclude.list`.', validator: regexList, group: 'Filters', orderInGroup: 10, width: 'MEDIUM', displayName: 'Include Databases' },
     { name: 'database.exclude.list', type: 'LIST', defaultValue: null, importance: 'MEDIUM', documentation: 'Regular expressions matching database names not to capture.', validator: regexList, group: 'Filters', orderInGroup: 11, width: 'MEDIUM', displayName: 'Exclude Databases' },
-    { name: 'include.schema.changes', type: 'BOOLEAN', defaultValue: true, importance: 'MEDIUM', documentation: 'Whether DDL statements are sent to the `<topic.prefix>` topic, as Debezium\'s schema change events (key `{databaseName}`, value `{source, ts_ms, databaseName, schemaName, ddl, tableChanges: []}`).', group: 'Connector', orderInGroup: 20, width: 'MEDIUM', displayName: 'Include database schema changes' },
+    { name: 'include.schema.changes', type: 'BOOLEAN', defaultValue: true, importance: 'MEDIUM', documentation: 'Whether DDL statements of the captured databases are sent to the `<topic.prefix>` topic, as Debezium\'s schema change events (key `{databaseName}`, value `{source, ts_ms, databaseName, schemaName, ddl, tableChanges}`; the snapshot sends each captured table\'s CREATE TABLE).', group: 'Connector', orderInGroup: 20, width: 'MEDIUM', displayName: 'Include database schema changes' },
   ]);
 }
 

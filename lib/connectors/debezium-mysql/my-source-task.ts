@@ -8,12 +8,14 @@
 import ZongJi, { type AnyBinlogEvent } from '@vlasky/zongji';
 import type mysql from 'mysql2/promise';
 import type { SourceOffset, SourceRecord } from '../../plugins/connect-record.ts';
+import type { Struct } from '../../plugins/connect-schema.ts';
 import type { Props, SourceTask, SourceTaskContext } from '../../plugins/plugin-types.ts';
 import { CdcError, CdcSetupError } from '../debezium-common/cdc-errors.ts';
 import { changeRecords, heartbeatRecord, type Op } from '../debezium-common/debezium-envelope.ts';
 import { NameFilter } from '../debezium-common/table-filter.ts';
-import { capturedTables, connect, connectionOptions, myError, tableColumns, type MyTableRef } from './my-catalog.ts';
+import { capturedTables, connect, connectionOptions, myError, tableColumns, tableOptions, type MyTableRef } from './my-catalog.ts';
 import { parseMySettings, type MySettings } from './my-config.ts';
+import { ddlTarget, schemaChangeRecord } from './my-schema-changes.ts';
 import { buildMyTable, convertMyRow, mySource, type MyTable } from './my-tables.ts';
 import { MY_CONNECTOR_VERSION } from './my-version.ts';
 
@@ -21,6 +23,10 @@ interface Position {
   file: string;
   pos: number;
 }
+
+/** The common header of a binlog event, which the reader leaves out of `size` (with the CRC32 trailer, when the server writes one). */
+const BINLOG_EVENT_HEADER = 19;
+const BINLOG_CHECKSUM = 4;
 
 type RowsEvent = Extract<AnyBinlogEvent, { getEventName(): 'writerows' | 'updaterows' | 'deleterows' }>;
 
@@ -41,6 +47,12 @@ export class MySourceTask implements SourceTask {
   private queue: SourceRecord[] = [];
   private failure: Error | null = null;
   private txnKey = '';
+  /** The GTID of the transaction being read (MariaDB announces it in its own event before the transaction). */
+  private gtid: string | null = null;
+  /** The server that wrote the transaction being read (MariaDB's GTID event carries it). */
+  private gtidServerId = 0;
+  /** The row index of the last row read: Debezium's `source.row` of a DDL statement still holds it. */
+  private lastRow = 0;
   private rowEvent = 0;
   private resume: { file: string; pos: number; event: number; row: number } | null = null;
   private lastOffset: SourceOffset | null = null;
@@ -124,6 +136,8 @@ export class MySourceTask implements SourceTask {
       await snap.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
       this.snapshotStart = await this.masterPosition(lock);
       await lock.query('UNLOCK TABLES');
+      this.snapshotTs = Date.now();
+      if (s.includeSchemaChanges) this.snapshotPending.push(...(await this.snapshotSchemaChanges(snap)));
     } catch (e) {
       await snap.end().catch(() => undefined);
       throw myError(e, s, 'starting the snapshot (it needs the RELOAD privilege for FLUSH TABLES WITH READ LOCK)');
@@ -131,7 +145,30 @@ export class MySourceTask implements SourceTask {
       await lock.end().catch(() => undefined);
     }
     this.snapshotConn = snap;
-    this.snapshotTs = Date.now();
+  }
+
+  /** Debezium's snapshot tells the schema change topic each captured table's CREATE TABLE. */
+  private async snapshotSchemaChanges(snap: mysql.Connection): Promise<SourceRecord[]> {
+    const start = this.snapshotStart!;
+    const out: SourceRecord[] = [];
+    for (const ref of this.snapshotTables) {
+      const [rows] = await snap.query<mysql.RowDataPacket[]>(`SHOW CREATE TABLE \`${ref.db.replace(/`/g, '``')}\`.\`${ref.table.replace(/`/g, '``')}\``);
+      const ddl = String(rows[0]?.['Create Table'] ?? '');
+      const source = mySource(this.s, { db: ref.db, table: ref.table }, { tsMs: this.snapshotTs, snapshot: 'true', file: start.file, pos: start.pos, row: 0, serverId: 0, gtid: null });
+      const offset = { ts_sec: Math.floor(this.snapshotTs / 1000), file: start.file, pos: start.pos, snapshot: true };
+      out.push(await this.schemaChange(ddl, ref.db, { type: 'CREATE', ...ref }, source, offset));
+    }
+    return out;
+  }
+
+  private async schemaChange(ddl: string, databaseName: string, change: { type: 'CREATE' | 'ALTER' | 'DROP'; db: string; table: string } | null, source: Struct, offset: SourceOffset): Promise<SourceRecord> {
+    let structure = null;
+    if (change && change.type !== 'DROP') {
+      const ref = { db: change.db, table: change.table };
+      const [{ columns, keyColumns }, options] = await Promise.all([tableColumns(this.catalog!, ref), tableOptions(this.catalog!, ref)]);
+      structure = { ...ref, columns, keyColumns, ...options };
+    }
+    return schemaChangeRecord({ flavor: this.s.flavor, topicPrefix: this.s.topicPrefix, databaseName, ddl, change: change && { ...change, structure }, source, partition: this.partition, offset });
   }
 
   private async pollSnapshot(): Promise<SourceRecord[] | null> {
@@ -153,7 +190,7 @@ export class MySourceTask implements SourceTask {
           this.snapshotOffset = 0;
         }
         for (const row of rows) {
-          const source = mySource(this.s, table, { tsMs: this.snapshotTs, snapshot: 'true', file: start.file, pos: start.pos, row: 0, serverId: 0, gtid: null });
+          const source = mySource(this.s, { db: ref.db, table: ref.table }, { tsMs: this.snapshotTs, snapshot: 'true', file: start.file, pos: start.pos, row: 0, serverId: 0, gtid: null });
           const offset = { ts_sec: Math.floor(this.snapshotTs / 1000), file: start.file, pos: start.pos, snapshot: true };
           this.snapshotPending.push(...changeRecords({ table: table.schema, op: 'r', before: null, after: convertMyRow(table, row), source, partition: this.partition, offset }, false));
         }
@@ -167,12 +204,10 @@ export class MySourceTask implements SourceTask {
       // The last snapshot record's offset has no `snapshot` flag: a restart after it streams.
       const last = batch.pop();
       if (last) {
-        const value = last.value as import('../../plugins/connect-schema.ts').Struct;
-        (value.get('source') as import('../../plugins/connect-schema.ts').Struct).put('snapshot', 'last');
+        const value = last.value as Struct;
+        (value.get('source') as Struct).put('snapshot', 'last');
         batch.push({ ...last, sourceOffset: { ts_sec: Math.floor(this.snapshotTs / 1000), file: start.file, pos: start.pos } });
       }
-      const first = batch[0] ?? null;
-      void first;
       await conn.query('COMMIT').catch(() => undefined);
       await conn.end().catch(() => undefined);
       this.snapshotConn = null;
@@ -210,7 +245,7 @@ export class MySourceTask implements SourceTask {
         this.events.push({ evt, file: String(reader.options.filename ?? ''), pos: Number(reader.options.position ?? 0) });
         void this.pump();
       });
-      reader.start({ serverId: this.s.serverId, filename: start.file, position: start.pos, includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'query', 'xid'] });
+      reader.start({ serverId: this.s.serverId, filename: start.file, position: start.pos, includeEvents: ['tablemap', 'writerows', 'updaterows', 'deleterows', 'query', 'xid', 'gtid', 'mariadbgtid'] });
     });
   }
 
@@ -229,10 +264,17 @@ export class MySourceTask implements SourceTask {
 
   private async onEvent(evt: AnyBinlogEvent, file: string, pos: number): Promise<void> {
     const name = evt.getEventName();
+    if (name === 'gtid' || name === 'mariadbgtid') {
+      this.gtid = evt.gtid ?? null;
+      this.gtidServerId = (evt as { serverId?: number }).serverId ?? 0;
+      return;
+    }
     if (name === 'query') {
-      const q = (evt as Extract<AnyBinlogEvent, { getEventName(): 'query' }>).query.trim().toUpperCase();
+      const q = evt as Extract<AnyBinlogEvent, { getEventName(): 'query' }>;
+      if (/^\s*(BEGIN|COMMIT|XA |SAVEPOINT|ROLLBACK)/i.test(q.query)) return;
       // A DDL statement may change a table's columns: look them up again on next use.
-      if (!/^(BEGIN|COMMIT|XA )/.test(q)) this.tables.clear();
+      this.tables.clear();
+      if (this.s.includeSchemaChanges) await this.streamedSchemaChange(q, file, pos);
       return;
     }
     if (name !== 'writerows' && name !== 'updaterows' && name !== 'deleterows') return;
@@ -250,11 +292,12 @@ export class MySourceTask implements SourceTask {
     const op: Op = name === 'writerows' ? 'c' : name === 'updaterows' ? 'u' : 'd';
     const rows = e.rows as unknown[];
     for (let r = 0; r < rows.length; r++) {
+      this.lastRow = r;
       if (this.covered(file, pos, eventIndex, r)) continue;
       const raw = rows[r] as Record<string, unknown> & { before?: Record<string, unknown>; after?: Record<string, unknown> };
       const before = op === 'u' ? convertMyRow(table, raw.before ?? {}) : op === 'd' ? convertMyRow(table, raw) : null;
       const after = op === 'u' ? convertMyRow(table, raw.after ?? {}) : op === 'c' ? convertMyRow(table, raw) : null;
-      const source = mySource(this.s, table, { tsMs: e.timestamp, snapshot: 'false', file, pos, row: r, serverId: (e as { serverId?: number }).serverId ?? 0, gtid: (e as { gtid?: string }).gtid ?? null });
+      const source = mySource(this.s, { db: table.schema.namespace, table: table.schema.table }, { tsMs: e.timestamp, snapshot: 'false', file, pos: this.eventStart(e), row: r, serverId: this.gtidServerId, gtid: e.gtid ?? this.gtid });
       const offset: SourceOffset = { ts_sec: Math.floor(e.timestamp / 1000), file, pos, event: eventIndex, row: r + 1, server_id: this.s.serverId };
       const keyChanged = op === 'u' && table.schema.keyColumns.some((k) => String(before?.[k]) !== String(after?.[k]));
       const ev = { table: table.schema, source, partition: this.partition, offset };
@@ -268,6 +311,24 @@ export class MySourceTask implements SourceTask {
       this.paused = true;
       (this.reader?.connection as unknown as { pause?: () => void } | null)?.pause?.();
     }
+  }
+
+  /** Where an event starts in its binlog file: Debezium's `source.pos` (the offset keeps the transaction's start). */
+  private eventStart(e: { nextPosition: number; size: number }): number {
+    const checksum = (this.reader as { useChecksum?: boolean } | null)?.useChecksum ? BINLOG_CHECKSUM : 0;
+    return e.nextPosition - e.size - BINLOG_EVENT_HEADER - checksum;
+  }
+
+  /** A DDL statement of a captured database (and table, when it names one) on the schema change topic. */
+  private async streamedSchemaChange(q: Extract<AnyBinlogEvent, { getEventName(): 'query' }>, file: string, pos: number): Promise<void> {
+    const target = ddlTarget(q.query, q.schema);
+    const databaseName = target?.db ?? q.schema;
+    if (!databaseName || !new NameFilter(this.s.databaseInclude, this.s.databaseExclude).matches(databaseName)) return;
+    if (target && !new NameFilter(this.s.tableInclude, this.s.tableExclude).matches(`${target.db}.${target.table}`)) return;
+    if (this.covered(file, pos, 0, 0)) return;
+    const source = mySource(this.s, { db: databaseName, table: target?.table ?? null }, { tsMs: q.timestamp, snapshot: 'false', file, pos: this.eventStart(q), row: this.lastRow, serverId: this.gtidServerId, gtid: q.gtid ?? this.gtid });
+    const offset: SourceOffset = { ts_sec: Math.floor(q.timestamp / 1000), file, pos: q.nextPosition, server_id: this.s.serverId };
+    this.queue.push(await this.schemaChange(q.query, databaseName, target, source, offset));
   }
 
   /** Whether the committed offset already covers row `r` of row event `event` of the transaction at file/pos. */

@@ -58,18 +58,19 @@ export interface MySourceFields {
   readonly gtid: string | null;
 }
 
-export function mySource(s: MySettings, t: MyTable, f: MySourceFields): Struct {
+/** The source block of an event on table `where` (a schema change on no table has table null). */
+export function mySource(s: MySettings, where: { db: string; table: string | null }, f: MySourceFields): Struct {
   return new Struct(mySourceSchema(s.flavor))
     .put('version', DEBEZIUM_COMPAT_VERSION)
     .put('connector', s.flavor)
     .put('name', s.topicPrefix)
     .put('ts_ms', f.tsMs)
     .put('snapshot', f.snapshot)
-    .put('db', t.schema.namespace)
+    .put('db', where.db)
     .put('sequence', null)
     .put('ts_us', f.tsMs * 1000)
     .put('ts_ns', BigInt(f.tsMs) * 1_000_000n)
-    .put('table', t.schema.table)
+    .put('table', where.table)
     .put('server_id', f.serverId)
     .put('gtid', f.gtid)
     .put('file', f.file)

@@ -29,6 +29,8 @@ const int64 = (v: unknown) => {
 export function mapMyColumn(c: MyColumnInfo, s: { decimalHandling: DecimalHandling; timePrecision: TimePrecision }): MyColumnMapping {
   const m = mapType(c, s);
   if (!c.notNull) m.schema.optional();
+  // Debezium puts a column's literal default into its schema (expressions such as current_timestamp() stay out).
+  if (c.defaultLiteral && c.defaultValue !== null && c.defaultValue !== undefined) m.schema.defaultValue(m.convert(c.defaultValue));
   const schema: Schema = m.schema.build();
   return { column: { name: c.name, schema }, convert: (v) => (v === null || v === undefined ? null : m.convert(v)) };
 }

@@ -11,7 +11,7 @@ import { testKafka } from '../../../support/kafka-helpers.ts';
 import { readJsonTopic } from '../../../support/cdc-helpers.ts';
 import { freePort, uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
-import { startMariaDbCdc } from '../../../support/servers/mariadb-cdc-server.ts';
+import { startMariaDbCdc } from '../../../../host/mariadb-cdc-launcher.ts';
 import { E2eHost } from '../jdbc-e2e/e2e-support.ts';
 
 const kafkaBootstrap = inject('kafkaBootstrap');

@@ -1,11 +1,11 @@
 /**
  * Helpers for the PostgreSQL change data capture tests: a fresh database per test file on the
- * private logical-decoding PostgreSQL, connector configs, and change events reduced to what
- * must match (key, op, before, after, the deterministic source fields).
+ * private logical-decoding PostgreSQL, connector configs, and the source fields two correct
+ * connectors agree on.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { JsonRecord } from '../../../support/cdc-helpers.ts';
+import { comparableEvent, type ComparableEvent, type JsonRecord } from '../../../support/cdc-helpers.ts';
 
 export interface PgTarget {
   readonly host: string;
@@ -55,31 +55,8 @@ export function connectorConfig(t: PgTarget, extra: Record<string, string> = {})
   };
 }
 
-interface Envelope {
-  payload: { op: string; before: unknown; after: unknown; source: Record<string, unknown> } | null;
-}
+/** Source fields of PostgreSQL change events that depend only on the database's history (LSN and txId for streamed ones). */
+export const PG_SOURCE_FIELDS = { always: ['version', 'connector', 'snapshot', 'db', 'schema', 'table'], streaming: ['txId', 'lsn'] } as const;
 
-/** The parts of a change event that two correct connectors agree on. */
-export interface ComparableEvent {
-  readonly key: unknown;
-  readonly op: string | null;
-  readonly before: unknown;
-  readonly after: unknown;
-  readonly source: Record<string, unknown> | null;
-}
-
-/** Source fields that depend only on the database's history; `streamingOnly` ones differ between two snapshots. */
-const SOURCE_FIELDS = ['version', 'connector', 'snapshot', 'db', 'schema', 'table'];
-const STREAMING_FIELDS = ['txId', 'lsn'];
-
-export function comparable(r: JsonRecord): ComparableEvent {
-  const key = (r.key as { payload?: unknown } | null)?.payload ?? null;
-  const v = (r.value as Envelope | null)?.payload ?? null;
-  if (!v) return { key, op: null, before: null, after: null, source: null };
-  const source: Record<string, unknown> = {};
-  const fields = v.op === 'r' ? SOURCE_FIELDS : [...SOURCE_FIELDS, ...STREAMING_FIELDS];
-  for (const f of fields) source[f] = v.source[f];
-  // Which table a snapshot reads first is not specified by Debezium, so neither are first/last markers.
-  if (v.op === 'r') source.snapshot = v.source.snapshot === 'false' ? 'false' : 'snapshot';
-  return { key, op: v.op, before: v.before, after: v.after, source };
-}
+/** The parts of a PostgreSQL change event that two correct connectors agree on. */
+export const comparable = (r: JsonRecord): ComparableEvent => comparableEvent(r, PG_SOURCE_FIELDS);

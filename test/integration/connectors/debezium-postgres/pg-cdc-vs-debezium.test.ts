@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKafka } from '../../../support/kafka-helpers.ts';
 import type { ApacheConnectWorker } from '../../../support/apache-connect.ts';
 import { readJsonTopic, type JsonRecord } from '../../../support/cdc-helpers.ts';
-import { startDebeziumConnect } from '../../../support/debezium-reference.ts';
+import { startDebeziumConnect } from '../../../../host/debezium-connect-launcher.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 import { E2eHost } from '../jdbc-e2e/e2e-support.ts';

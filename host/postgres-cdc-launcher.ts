@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { waitForPort } from '../../../host/net-probe.ts';
+import { waitForPort } from './net-probe.ts';
 
 export interface PostgresCdcServer {
   readonly host: string;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { waitForPort } from '../../../host/net-probe.ts';
+import { waitForPort } from './net-probe.ts';
 
 export interface MariaDbCdcServer {
   readonly host: string;
