@@ -54,6 +54,8 @@ export interface S3SinkSettings {
   readonly byteArraySeparator: string;
   readonly parquetCodec: 'none' | 'snappy' | 'gzip';
   readonly avroCodec: 'null' | 'deflate' | 'snappy';
+  readonly sseAlgorithm: '' | 'AES256' | 'aws:kms';
+  readonly sseKmsKeyId: string;
   readonly retryBackoffMs: number;
   readonly partRetries: number;
 }
@@ -86,6 +88,8 @@ const KEYS: ConfigKeyInput[] = [
     { name: 's3.compression.level', type: 'INT', defaultValue: -1, importance: 'LOW', documentation: 'The gzip level, 0 to 9; -1 for zlib\'s default.', validator: Validators.between(-1, 9), validValues: '[-1,...,9]', displayName: 'Compression Level' },
     { name: 's3.part.retries', type: 'INT', defaultValue: 3, importance: 'MEDIUM', documentation: 'How many times an S3 request is attempted before the failure is reported; a transient failure (throttling, 5xx) then redelivers the batch after `s3.retry.backoff.ms`.', validator: Validators.atLeast(1), validValues: '[1,...]', displayName: 'S3 Part Upload Retries' },
     { name: 's3.retry.backoff.ms', type: 'LONG', defaultValue: 200, importance: 'LOW', documentation: 'How long to wait before a failed batch is retried.', validator: Validators.atLeast(0), validValues: '[0,...]', displayName: 'Retry Backoff (ms)' },
+    { name: 's3.ssea.name', type: 'STRING', defaultValue: '', importance: 'LOW', documentation: 'Server-side encryption of the objects: empty for the bucket\'s default, `AES256` (SSE-S3) or `aws:kms` (SSE-KMS).', validator: Validators.in('', 'AES256', 'aws:kms'), validValues: '[, AES256, aws:kms]', displayName: 'S3 Server Side Encryption Algorithm' },
+    { name: 's3.sse.kms.key.id', type: 'STRING', defaultValue: '', importance: 'LOW', documentation: 'With `s3.ssea.name=aws:kms`: the KMS key (id or ARN) that encrypts the objects; empty for the AWS-managed `aws/s3` key.', displayName: 'S3 Server Side Encryption Key' },
     { name: 'storage.class', type: 'CLASS', defaultValue: 'io.confluent.connect.s3.storage.S3Storage', importance: 'HIGH', documentation: 'The storage class; only S3Storage.', validator: classIn(['io.confluent.connect.s3.storage.S3Storage']), displayName: 'Storage Class' },
   ]),
   ...group('Storage', [
@@ -140,6 +144,7 @@ export function s3CrossKeyErrors(p: Readonly<Record<string, ConfigValueType>>): 
   const region = String(p['s3.region'] ?? '');
   const bad = regionError('s3.region', region);
   if (bad) add('s3.region', bad);
+  if (String(p['s3.sse.kms.key.id'] ?? '').trim() && p['s3.ssea.name'] !== 'aws:kms') add('s3.sse.kms.key.id', 's3.sse.kms.key.id needs s3.ssea.name=aws:kms');
   const url = p['store.url'];
   if (typeof url === 'string' && url.trim() && !/^https?:\/\/[^/]+/.test(url.trim())) add('store.url', `Invalid value ${url} for configuration store.url: not an http(s) URL`);
   const cls = p['partitioner.class'];
@@ -222,6 +227,8 @@ export function parseS3SinkSettings(props: Props): S3SinkSettings {
     byteArraySeparator: p['format.bytearray.separator'] === null ? '\n' : str('format.bytearray.separator'),
     parquetCodec: str('parquet.codec') as 'none' | 'snappy' | 'gzip',
     avroCodec: str('avro.codec') as 'null' | 'deflate' | 'snappy',
+    sseAlgorithm: str('s3.ssea.name') as '' | 'AES256' | 'aws:kms',
+    sseKmsKeyId: str('s3.sse.kms.key.id').trim(),
     retryBackoffMs: p['s3.retry.backoff.ms'] as number,
     partRetries: p['s3.part.retries'] as number,
   };
