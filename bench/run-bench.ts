@@ -141,7 +141,8 @@ function startTarget(system: System, o: BenchOptions, bootstrapServers: string, 
     return (async () => {
       // The Avro workloads give Connect Apicurio's AvroConverter (Confluent wire format) as a plugin.
       const workerProperties = avro ? { 'plugin.path': await peerPluginPath(workDir) } : undefined;
-      return startConnectTarget({ bootstrapServers, workDir, xmx: o.connectXmx, offsetFlushIntervalMs: o.connectOffsetFlushMs, log, workerProperties });
+      // On a loaded machine the worker (with a plugin.path to scan) can take longer than the launcher's default to start.
+      return startConnectTarget({ bootstrapServers, workDir, xmx: o.connectXmx, offsetFlushIntervalMs: o.connectOffsetFlushMs, log, workerProperties, startTimeoutMs: o.timeoutSeconds * 1000 });
     })();
   }
   return (async () => {

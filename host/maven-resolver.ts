@@ -29,6 +29,8 @@ export const DEBEZIUM_CONNECTORS: MavenComponent = { pom: 'debezium-connectors.p
 /** Debezium's MariaDB connector (3.5.0.Final, its newest release), a plugin folder of its own beside DEBEZIUM_CONNECTORS. */
 export const DEBEZIUM_MARIADB_CONNECTOR: MavenComponent = { pom: 'debezium-mariadb-connector.pom.xml', id: 'debezium-mariadb-connector-3.5.0' };
 export const APICURIO_AVRO_CONVERTER: MavenComponent = { pom: 'apicurio-avro-converter.pom.xml', id: 'apicurio-converter-2.1.5', settings: 'central-only.settings.xml' };
+/** Apicurio's JSON Schema serdes in Confluent mode: the JSON Schema peer of the compatibility test. */
+export const APICURIO_JSON_SCHEMA_SERDE: MavenComponent = { pom: 'apicurio-jsonschema-serde.pom.xml', id: 'apicurio-jsonschema-serde-2.1.5', settings: 'central-only.settings.xml' };
 /** S3- and SQS-compatible servers for the AWS connectors' tests. */
 export const S3MOCK: MavenComponent = { pom: 's3mock.pom.xml', id: 's3mock-4.11.0', approxBytes: 59_300_000 };
 export const ELASTICMQ: MavenComponent = { pom: 'elasticmq.pom.xml', id: 'elasticmq-1.7.1', approxBytes: 38_500_000 };

@@ -71,9 +71,14 @@ const converterIntro =
   'and, out of retries, fails the task with the URLs in its trace; a 409 from the registry is an error naming the incompatibility. ' +
   'Differences: `basic.auth.credentials.source=SASL_INHERIT`, bearer auth, schema references and `mock://` URLs are not supported; ' +
   '`latest.compatibility.strict` checks locally that the latest version can read the record\'s schema; records with a null schema are rejected. ' +
-  'ProtobufConverter writes STRUCT schemas only, as proto3 messages without Confluent\'s metadata options: logical types travel as their ' +
-  'Connect representation and read back as plain INT32/INT64/STRING, INT8/INT16 read back as INT32, and nested messages get Protobuf\'s nested names; ' +
-  'general oneofs and schema references are not supported. JsonSchemaConverter supports unions with null only.';
+  'ProtobufConverter maps schemas as Confluent\'s ProtobufData: a STRUCT root as a proto3 message, nested structs as nested messages, arrays as `repeated`, ' +
+  'maps as `map<K, V>` (or `repeated XEntry` messages with `key`/`value` when the key is not a Protobuf map key or the value is repeated), ' +
+  'STRING schemas with `io.confluent.connect.protobuf.Enum` parameters as enums, `io.confluent.connect.protobuf.Union.*` structs as oneofs (read back as fields `<oneof>_<index>`), ' +
+  'field numbers from `io.confluent.connect.protobuf.Tag`, INT8/INT16 as int32 with `connect.type` field meta, Decimal/Date/Time/Timestamp as confluent.type.Decimal, ' +
+  'google.type.Date, google.type.TimeOfDay and google.protobuf.Timestamp, and optional primitives as plain fields, proto3 `optional` (`optional.for.nullables`) or ' +
+  'google.protobuf wrappers (`wrapper.for.nullables`); it reads any message of a registered file by Confluent\'s message indexes. Schema references beyond the ' +
+  'well-known google and confluent imports, recursive messages, `int.for.enums`, `scrub.invalid.names` and `generate.index.for.unions=false` are not supported. ' +
+  'JsonSchemaConverter supports unions with null only.';
 
 const transformIntro =
   'Configure them exactly as in Kafka Connect: `transforms=a,b`, `transforms.a.type=<class or alias>`, `transforms.a.<option>=...`, ' +

@@ -2,7 +2,8 @@
  * IAM for the AWS connectors, derived from a connector's config: what its runners need (S3
  * writes under `<topics.dir>/`, SQS receive/delete or send on one queue, DynamoDB item writes
  * on its tables) and the read-only calls the API makes when it validates the config
- * (HeadBucket, GetQueueAttributes, DescribeTable). Nothing broader: no wildcards beyond the
+ * (HeadBucket, GetQueueAttributes, DescribeTable), and with SSE-KMS (`s3.ssea.name=aws:kms`,
+ * `s3.sse.kms.key.id`) the data-key calls on that key. Nothing broader: no wildcards beyond the
  * bucket prefix. A config whose resources cannot be told from it (a custom endpoint's queue
  * URL, `topics.regex` with DynamoDB) is an error: pass your own role statements instead.
  */
@@ -30,6 +31,18 @@ export function queueArnOf(url: string, partition: string = Aws.PARTITION): stri
   return `arn:${partition}:sqs:${m[1] ?? m[2]}:${m[3]}:${m[4]}`;
 }
 
+/** The ARN of `s3.sse.kms.key.id`: an ARN as given, a key id in the bucket's region and the stack's account. */
+export function kmsKeyArnOf(scope: IConstruct, keyId: string, region: string): string {
+  const id = keyId.trim();
+  if (id.startsWith('arn:')) {
+    if (!/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(id)) throw new InfraConfigError(`s3.sse.kms.key.id ${id} is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>); aliases cannot be granted, name the key`);
+    return id;
+  }
+  if (!/^(mrk-)?[A-Za-z0-9-]{8,}$/.test(id)) throw new InfraConfigError(`s3.sse.kms.key.id ${id} is not a KMS key id or ARN; aliases cannot be granted, name the key`);
+  const stack = Stack.of(scope);
+  return Arn.format({ service: 'kms', region: region || stack.region, account: stack.account, resource: 'key', resourceName: id }, stack);
+}
+
 /** The statements a connector config needs, or none for a connector that uses no AWS service. */
 export function connectorStatements(scope: IConstruct, config: Readonly<Record<string, string>>): ConnectorStatements {
   const cls = (config['connector.class'] ?? '').trim();
@@ -41,8 +54,14 @@ export function connectorStatements(scope: IConstruct, config: Readonly<Record<s
     const bucketArn = `arn:${Aws.PARTITION}:s3:::${bucket}`;
     const objects = `${bucketArn}/${dir ? `${dir}/` : ''}*`;
     const list = new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] });
+    const keyId = (config['s3.sse.kms.key.id'] ?? '').trim();
+    // SSE-KMS: PutObject asks KMS for a data key; completing a multipart upload decrypts it.
+    const kms =
+      config['s3.ssea.name']?.trim() === 'aws:kms' && keyId
+        ? [new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [kmsKeyArnOf(scope, keyId, (config['s3.region'] ?? '').trim())] })]
+        : [];
     return {
-      runner: [list, new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [objects] })],
+      runner: [list, new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [objects] }), ...kms],
       validate: [new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] })],
     };
   }

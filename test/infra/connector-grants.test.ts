@@ -6,7 +6,7 @@ import type { IConstruct } from 'constructs';
 import { Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { connectorStatements, queueArnOf } from '../../infra/constructs/connector-grants.ts';
+import { connectorStatements, kmsKeyArnOf, queueArnOf } from '../../infra/constructs/connector-grants.ts';
 import { Template } from 'aws-cdk-lib/assertions';
 import { appContextSchema, TributaryConnector, TributaryStack } from '../../infra/index.ts';
 import { buildStack, logicalIdOf, newApp, resourcesOf, STUB_SERVICE_PROPS, type BuiltStack } from './infra-fixture.ts';
@@ -72,6 +72,32 @@ describe('connector grants', () => {
     expect(() => connectorStatements(stack, { ...DDB, 'topics.regex': 'c.*' })).toThrow(/topics.regex/);
     expect(() => connectorStatements(stack, { ...S3, 's3.bucket.name': '' })).toThrow(/s3.bucket.name is missing/);
     expect(queueArnOf('https://sqs.us-east-1.amazonaws.com/123456789012/q', 'aws')).toBe('arn:aws:sqs:us-east-1:123456789012:q');
+  });
+
+  it('SSE-KMS: the runner roles (not the API) may generate data keys with and decrypt under the key s3.sse.kms.key.id names', () => {
+    const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const kms = buildStack({}, { ...STUB_SERVICE_PROPS, connectors: [{ ...S3, 's3.ssea.name': 'aws:kms', 's3.sse.kms.key.id': KEY }] });
+    const svc = kms.stack.service;
+    for (const role of [svc.runnerFunction.role as IConstruct, svc.runnerTaskDefinition.taskRole]) {
+      const sts = statementsOf(kms, role);
+      expect(resourcesFor(sts, 'kms:GenerateDataKey')).toEqual([KEY]);
+      expect(resourcesFor(sts, 'kms:Decrypt')).toEqual([KEY]);
+    }
+    expect(actions(statementsOf(kms, svc.apiFunction.role as IConstruct))).not.toContain('kms:GenerateDataKey');
+    // Without aws:kms, or with the AWS-managed key (no key id), no KMS statement at all.
+    expect(actions(runner)).not.toContain('kms:GenerateDataKey');
+    const stack = new Stack();
+    expect(actions(connectorStatements(stack, { ...S3, 's3.ssea.name': 'aws:kms' }).runner.map((st) => st.toStatementJson() as Statement))).not.toContain('kms:GenerateDataKey');
+    expect(actions(connectorStatements(stack, { ...S3, 's3.ssea.name': 'AES256', 's3.sse.kms.key.id': KEY }).runner.map((st) => st.toStatementJson() as Statement))).not.toContain('kms:Decrypt');
+  });
+
+  it('a bare key id becomes a key ARN in s3.region; an alias is refused', () => {
+    const stack = new Stack();
+    const arn = text(kmsKeyArnOf(stack, '1234abcd-12ab-34cd-56ef-1234567890ab', 'eu-central-1'));
+    expect(arn).toContain(':kms:eu-central-1:');
+    expect(arn).toContain(':key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(() => connectorStatements(stack, { ...S3, 's3.ssea.name': 'aws:kms', 's3.sse.kms.key.id': 'alias/s3-data' })).toThrow(/aliases cannot be granted/);
+    expect(() => kmsKeyArnOf(stack, 'arn:aws:kms:eu-west-1:123456789012:alias/s3-data', '')).toThrow(/not a KMS key ARN/);
   });
 
   it('a TributaryConnector of an AWS connector grants its resources on its own', () => {

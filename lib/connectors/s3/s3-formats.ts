@@ -2,7 +2,8 @@
  * The formats of the S3 sink: what one object's bytes are for a run of records, and its
  * extension. JsonFormat writes each value as one line of JSON (JsonConverter without
  * schemas); ByteArrayFormat writes each value's bytes followed by a separator; ParquetFormat
- * writes a Parquet file. `s3.compression.type=gzip` compresses JSON and ByteArray objects.
+ * writes a Parquet file; AvroFormat an Avro container file. `s3.compression.type=gzip` compresses
+ * JSON and ByteArray objects.
  */
 import { gzipSync } from 'node:zlib';
 import { ByteArrayConverter } from '../../converters/byte-array-converter.ts';
@@ -11,13 +12,14 @@ import type { SinkRecord } from '../../plugins/connect-record.ts';
 import type { Schema } from '../../plugins/connect-schema.ts';
 import { schemaEquals } from '../../converters/data-util.ts';
 import { AwsDataError } from '../aws/aws-errors.ts';
+import { AvroFileWriter } from './avro-format.ts';
 import { ParquetFileWriter, parquetExtension } from './parquet-format.ts';
 import type { S3SinkSettings } from './s3-sink-config.ts';
 
 /** The records of one object being written. */
 export interface RecordFileWriter {
   write(record: SinkRecord): void;
-  /** Whether a record can go into this file (Parquet: same value schema). */
+  /** Whether a record can go into this file (Parquet, Avro: same value schema). */
   accepts(record: SinkRecord): boolean;
   /** The object's bytes. */
   finish(): Buffer;
@@ -103,6 +105,22 @@ export function createFormat(s: S3SinkSettings): S3Format {
             accepts: (r) => r.valueSchema === schema || (r.valueSchema != null && schemaEquals(r.valueSchema, schema)),
             write: (r) => {
               ParquetFileWriter.check(r);
+              w.write(r);
+            },
+            finish: () => w.finish(),
+          };
+        },
+      };
+    case 'avro':
+      return {
+        extension: '.avro',
+        newWriter: (first) => {
+          const schema = AvroFileWriter.check(first);
+          const w = new AvroFileWriter(schema, s.avroCodec);
+          return {
+            accepts: (r) => r.valueSchema === schema || (r.valueSchema != null && schemaEquals(r.valueSchema, schema)),
+            write: (r) => {
+              AvroFileWriter.check(r);
               w.write(r);
             },
             finish: () => w.finish(),

@@ -10,6 +10,7 @@ export const FORMAT_CLASSES = {
   json: 'io.confluent.connect.s3.format.json.JsonFormat',
   bytearray: 'io.confluent.connect.s3.format.bytearray.ByteArrayFormat',
   parquet: 'io.confluent.connect.s3.format.parquet.ParquetFormat',
+  avro: 'io.confluent.connect.s3.format.avro.AvroFormat',
 } as const;
 export type FormatKind = keyof typeof FORMAT_CLASSES;
 
@@ -52,6 +53,9 @@ export interface S3SinkSettings {
   readonly byteArrayExtension: string;
   readonly byteArraySeparator: string;
   readonly parquetCodec: 'none' | 'snappy' | 'gzip';
+  readonly avroCodec: 'null' | 'deflate' | 'snappy';
+  readonly sseAlgorithm: '' | 'AES256' | 'aws:kms';
+  readonly sseKmsKeyId: string;
   readonly retryBackoffMs: number;
   readonly partRetries: number;
 }
@@ -84,6 +88,8 @@ const KEYS: ConfigKeyInput[] = [
     { name: 's3.compression.level', type: 'INT', defaultValue: -1, importance: 'LOW', documentation: 'The gzip level, 0 to 9; -1 for zlib\'s default.', validator: Validators.between(-1, 9), validValues: '[-1,...,9]', displayName: 'Compression Level' },
     { name: 's3.part.retries', type: 'INT', defaultValue: 3, importance: 'MEDIUM', documentation: 'How many times an S3 request is attempted before the failure is reported; a transient failure (throttling, 5xx) then redelivers the batch after `s3.retry.backoff.ms`.', validator: Validators.atLeast(1), validValues: '[1,...]', displayName: 'S3 Part Upload Retries' },
     { name: 's3.retry.backoff.ms', type: 'LONG', defaultValue: 200, importance: 'LOW', documentation: 'How long to wait before a failed batch is retried.', validator: Validators.atLeast(0), validValues: '[0,...]', displayName: 'Retry Backoff (ms)' },
+    { name: 's3.ssea.name', type: 'STRING', defaultValue: '', importance: 'LOW', documentation: 'Server-side encryption of the objects: empty for the bucket\'s default, `AES256` (SSE-S3) or `aws:kms` (SSE-KMS).', validator: Validators.in('', 'AES256', 'aws:kms'), validValues: '[, AES256, aws:kms]', displayName: 'S3 Server Side Encryption Algorithm' },
+    { name: 's3.sse.kms.key.id', type: 'STRING', defaultValue: '', importance: 'LOW', documentation: 'With `s3.ssea.name=aws:kms`: the KMS key (id or ARN) that encrypts the objects; empty for the AWS-managed `aws/s3` key.', displayName: 'S3 Server Side Encryption Key' },
     { name: 'storage.class', type: 'CLASS', defaultValue: 'io.confluent.connect.s3.storage.S3Storage', importance: 'HIGH', documentation: 'The storage class; only S3Storage.', validator: classIn(['io.confluent.connect.s3.storage.S3Storage']), displayName: 'Storage Class' },
   ]),
   ...group('Storage', [
@@ -93,15 +99,16 @@ const KEYS: ConfigKeyInput[] = [
     { name: 'filename.offset.zero.pad.width', type: 'INT', defaultValue: 10, importance: 'LOW', documentation: 'The width to which the start offset in an object name is padded with zeros.', validator: Validators.atLeast(0), validValues: '[0,...]', displayName: 'Filename Offset Zero Pad Width' },
   ]),
   ...group('Connector', [
-    { name: 'format.class', type: 'CLASS', importance: 'HIGH', documentation: 'The object format: `io.confluent.connect.s3.format.json.JsonFormat`, `...bytearray.ByteArrayFormat` or `...parquet.ParquetFormat`.', validator: classIn(Object.values(FORMAT_CLASSES)), displayName: 'Format class' },
+    { name: 'format.class', type: 'CLASS', importance: 'HIGH', documentation: 'The object format: `io.confluent.connect.s3.format.json.JsonFormat`, `...bytearray.ByteArrayFormat`, `...parquet.ParquetFormat` or `...avro.AvroFormat`.', validator: classIn(Object.values(FORMAT_CLASSES)), displayName: 'Format class' },
     { name: 'flush.size', type: 'INT', importance: 'HIGH', documentation: 'The number of records written to one object before it is uploaded.', validator: Validators.atLeast(1), validValues: '[1,...]', displayName: 'Flush Size' },
     { name: 'rotate.interval.ms', type: 'LONG', defaultValue: -1, importance: 'HIGH', documentation: 'Upload the open objects when a record\'s timestamp (from `timestamp.extractor`) is this far past the first one\'s, or when its encoded partition changes. -1 disables it. Deterministic with the Record and RecordField extractors.', validator: Validators.atLeast(-1), validValues: '[-1,...]', displayName: 'Rotate Interval (ms)' },
     { name: 'rotate.schedule.interval.ms', type: 'LONG', defaultValue: -1, importance: 'MEDIUM', documentation: 'Upload the open objects on this wall-clock schedule (aligned to the interval in `timezone`), even without new records. -1 disables it. Not deterministic: a redelivery after a crash may cut objects differently.', validator: Validators.atLeast(-1), validValues: '[-1,...]', displayName: 'Rotate Schedule Interval (ms)' },
     { name: 'behavior.on.null.values', type: 'STRING', defaultValue: 'fail', importance: 'LOW', documentation: 'What to do with a record whose value is null (a tombstone): `fail` the task, or `ignore` it.', validator: Validators.in('fail', 'ignore'), validValues: '[fail, ignore]', displayName: 'Behavior for null-valued records' },
-    { name: 'schema.compatibility', type: 'STRING', defaultValue: 'NONE', importance: 'LOW', documentation: 'Schema evolution: a Parquet object is closed when the value schema changes (`NONE`); other modes are accepted and behave as `NONE`.', validator: Validators.in('NONE', 'BACKWARD', 'FORWARD', 'FULL'), validValues: '[NONE, BACKWARD, FORWARD, FULL]', displayName: 'Schema Compatibility' },
+    { name: 'schema.compatibility', type: 'STRING', defaultValue: 'NONE', importance: 'LOW', documentation: 'Schema evolution: a Parquet or Avro object is closed when the value schema changes (`NONE`); other modes are accepted and behave as `NONE`.', validator: Validators.in('NONE', 'BACKWARD', 'FORWARD', 'FULL'), validValues: '[NONE, BACKWARD, FORWARD, FULL]', displayName: 'Schema Compatibility' },
     { name: 'format.bytearray.extension', type: 'STRING', defaultValue: '.bin', importance: 'LOW', documentation: 'The extension of ByteArrayFormat objects.', displayName: 'Output file extension for ByteArrayFormat' },
     { name: 'format.bytearray.separator', type: 'STRING', defaultValue: null, importance: 'LOW', documentation: 'The bytes written after each ByteArrayFormat record; null for a line separator (`\\n`).', displayName: 'Line separator ByteArrayFormat' },
     { name: 'parquet.codec', type: 'STRING', defaultValue: 'snappy', importance: 'LOW', documentation: 'The compression codec of Parquet objects: `none`, `snappy` or `gzip`. It prefixes the extension, e.g. `.snappy.parquet`.', validator: Validators.in('none', 'snappy', 'gzip'), validValues: '[none, snappy, gzip]', displayName: 'Parquet Compression Codec' },
+    { name: 'avro.codec', type: 'STRING', defaultValue: 'null', importance: 'LOW', documentation: 'The compression codec of Avro objects (their `avro.codec` header): `null`, `deflate` or `snappy`.', validator: Validators.in('null', 'deflate', 'snappy'), validValues: '[null, deflate, snappy]', displayName: 'Avro Compression Codec' },
   ]),
   ...group('Partitioner', [
     { name: 'partitioner.class', type: 'CLASS', defaultValue: PARTITIONER_CLASSES.default, importance: 'HIGH', documentation: 'How records map to folders: `DefaultPartitioner` (`partition=<kafka partition>`), `FieldPartitioner` (`<field>=<value>` of `partition.field.name`), `TimeBasedPartitioner` (`path.format` of the record\'s time), `HourlyPartitioner`, `DailyPartitioner` (all in `io.confluent.connect.storage.partitioner`).', validator: classIn(Object.values(PARTITIONER_CLASSES)), displayName: 'Partitioner Class' },
@@ -137,6 +144,7 @@ export function s3CrossKeyErrors(p: Readonly<Record<string, ConfigValueType>>): 
   const region = String(p['s3.region'] ?? '');
   const bad = regionError('s3.region', region);
   if (bad) add('s3.region', bad);
+  if (String(p['s3.sse.kms.key.id'] ?? '').trim() && p['s3.ssea.name'] !== 'aws:kms') add('s3.sse.kms.key.id', 's3.sse.kms.key.id needs s3.ssea.name=aws:kms');
   const url = p['store.url'];
   if (typeof url === 'string' && url.trim() && !/^https?:\/\/[^/]+/.test(url.trim())) add('store.url', `Invalid value ${url} for configuration store.url: not an http(s) URL`);
   const cls = p['partitioner.class'];
@@ -218,6 +226,9 @@ export function parseS3SinkSettings(props: Props): S3SinkSettings {
     byteArrayExtension: str('format.bytearray.extension'),
     byteArraySeparator: p['format.bytearray.separator'] === null ? '\n' : str('format.bytearray.separator'),
     parquetCodec: str('parquet.codec') as 'none' | 'snappy' | 'gzip',
+    avroCodec: str('avro.codec') as 'null' | 'deflate' | 'snappy',
+    sseAlgorithm: str('s3.ssea.name') as '' | 'AES256' | 'aws:kms',
+    sseKmsKeyId: str('s3.sse.kms.key.id').trim(),
     retryBackoffMs: p['s3.retry.backoff.ms'] as number,
     partRetries: p['s3.part.retries'] as number,
   };

@@ -18,6 +18,7 @@ const CONTENT_TYPES: Record<S3SinkSettings['format'], string> = {
   json: 'application/json',
   bytearray: 'application/octet-stream',
   parquet: 'application/vnd.apache.parquet',
+  avro: 'application/avro',
 };
 
 export class S3SinkTask implements SinkTask {

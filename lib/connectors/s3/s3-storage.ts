@@ -19,8 +19,12 @@ import type { S3SinkSettings } from './s3-sink-config.ts';
 export class S3Storage {
   readonly client: S3Client;
 
-  constructor(private readonly s: Pick<S3SinkSettings, 'aws' | 'bucket' | 'pathStyle' | 'partSize'>) {
+  /** `s3.ssea.name` and `s3.sse.kms.key.id` as the request parameters of PutObject and CreateMultipartUpload. */
+  private readonly sse: { ServerSideEncryption?: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string };
+
+  constructor(private readonly s: Pick<S3SinkSettings, 'aws' | 'bucket' | 'pathStyle' | 'partSize'> & Partial<Pick<S3SinkSettings, 'sseAlgorithm' | 'sseKmsKeyId'>>) {
     this.client = new S3Client({ ...awsClientOptions(s.aws), forcePathStyle: s.pathStyle });
+    this.sse = s.sseAlgorithm ? { ServerSideEncryption: s.sseAlgorithm, ...(s.sseAlgorithm === 'aws:kms' && s.sseKmsKeyId ? { SSEKMSKeyId: s.sseKmsKeyId } : {}) } : {};
   }
 
   /** Writes the object whole; a later write of the same key replaces it, which makes redelivery idempotent. */
@@ -28,7 +32,7 @@ export class S3Storage {
     const what = `S3 object s3://${this.s.bucket}/${key}`;
     try {
       if (body.length <= this.s.partSize) {
-        await this.client.send(new PutObjectCommand({ Bucket: this.s.bucket, Key: key, Body: body, ContentType: contentType }));
+        await this.client.send(new PutObjectCommand({ Bucket: this.s.bucket, Key: key, Body: body, ContentType: contentType, ...this.sse }));
         return;
       }
       await this.multipart(key, body, contentType);
@@ -38,7 +42,7 @@ export class S3Storage {
   }
 
   private async multipart(key: string, body: Buffer, contentType: string): Promise<void> {
-    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, ContentType: contentType }));
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, ContentType: contentType, ...this.sse }));
     try {
       const parts: { ETag: string; PartNumber: number }[] = [];
       for (let offset = 0, n = 1; offset < body.length; offset += this.s.partSize, n++) {

@@ -12,20 +12,34 @@ import { PLUGIN_VERSION } from '../converter-config.ts';
 import { SchemaRegistryDataError } from '../schema-registry/errors.ts';
 import { andThen, type MaybePromise } from '../schema-registry/maybe-async.ts';
 import { SchemaRegistryClient } from '../schema-registry/registry-client.ts';
-import { parseRegistrySettings, registryConverterConfigDef, withConnectDataKeys, type RegistryConverterSettings } from '../schema-registry/registry-converter-config.ts';
+import { parseRegistrySettings, registryConverterConfigDef, type RegistryConverterSettings } from '../schema-registry/registry-converter-config.ts';
 import { subjectName } from '../schema-registry/subject-name-strategy.ts';
 import { frame, unframe } from '../schema-registry/wire-format.ts';
-import { fromProtoObject, messageAt, toConnectSchema, toProtoObject, toProtoText } from './protobuf-data.ts';
+import { ENHANCED_PROTOBUF_SCHEMA_SUPPORT_CONFIG, OPTIONAL_FOR_NULLABLES_CONFIG, WRAPPER_FOR_NULLABLES_CONFIG, withProtobufDataKeys } from './protobuf-data-config.ts';
+import { TO_OBJECT_OPTIONS, fromProtoValue, toProtoValue } from './protobuf-data.ts';
+import { indexesOf, messageAt, parseProtoFile, type ParsedProtoFile } from './protobuf-files.ts';
+import { toConnectSchema, toProtoText, type ProtobufDataOptions } from './protobuf-schema-data.ts';
 
 interface Writer {
   readonly text: string;
   readonly fullName: string;
   readonly type: protobuf.Type;
+  /** Confluent's message-index prefix of this type. */
+  readonly prefix: Buffer;
 }
 
 interface Reader {
-  readonly root: protobuf.Root;
+  readonly file: ParsedProtoFile;
   readonly byPath: Map<string, { type: protobuf.Type; schema: Schema }>;
+}
+
+/** Confluent's message-index prefix: `[0]` as the single byte 0, else the count and the indexes as zigzag varints. */
+export function writeMessageIndexes(indexes: readonly number[]): Buffer {
+  if (indexes.length === 1 && indexes[0] === 0) return Buffer.from([0]);
+  const w = protobuf.Writer.create();
+  w.sint32(indexes.length);
+  for (const i of indexes) w.sint32(i);
+  return Buffer.from(w.finish());
 }
 
 /** Confluent's message-index prefix: `[0]` is the single byte 0, else a zigzag-varint count and indexes. */
@@ -51,9 +65,11 @@ export function readMessageIndexes(buf: Buffer): { indexes: number[]; rest: Buff
 export class ProtobufConverter implements Converter {
   static readonly overview =
     'Converts Connect STRUCT data to and from Protobuf (proto3) in the Confluent wire format (magic byte 0, 4-byte schema id, message indexes), ' +
-    'registering and looking up schemas in a Schema Registry. Logical types travel as their Connect representation (Decimal as text, Date/Time as int32, Timestamp as int64).';
+    'registering and looking up schemas in a Schema Registry. Schemas map as Confluent\'s ProtobufData: nested messages, repeated fields, maps, enums, oneofs, ' +
+    'wrappers, and Decimal/Date/Time/Timestamp as confluent.type.Decimal, google.type.Date, google.type.TimeOfDay and google.protobuf.Timestamp.';
 
   private settings!: RegistryConverterSettings;
+  private data!: ProtobufDataOptions;
   private client!: SchemaRegistryClient;
   private readonly writers = new Map<Schema, Writer>();
   private readonly readers = new Map<number, MaybePromise<Reader>>();
@@ -63,11 +79,17 @@ export class ProtobufConverter implements Converter {
   }
 
   config(): ConfigDef {
-    return withConnectDataKeys(registryConverterConfigDef());
+    return withProtobufDataKeys(registryConverterConfigDef());
   }
 
   configure(props: Props, isKey?: boolean): void {
     this.settings = parseRegistrySettings(this.config(), props, isKey);
+    const raw = this.settings.raw;
+    this.data = {
+      enhanced: raw[ENHANCED_PROTOBUF_SCHEMA_SUPPORT_CONFIG] === true,
+      wrapperForNullables: raw[WRAPPER_FOR_NULLABLES_CONFIG] === true,
+      optionalForNullables: raw[OPTIONAL_FOR_NULLABLES_CONFIG] === true,
+    };
     this.client = new SchemaRegistryClient({ urls: this.settings.urls, userInfo: this.settings.userInfo });
   }
 
@@ -84,8 +106,8 @@ export class ProtobufConverter implements Converter {
         : this.client.lookup(subject, w.text, 'PROTOBUF');
     return andThen(id, (n) => {
       try {
-        const message = w.type.fromObject(toProtoObject(schema, value) as Record<string, unknown>);
-        return frame(n, Buffer.concat([Buffer.from([0]), w.type.encode(message).finish()]));
+        const message = w.type.fromObject(toProtoValue(schema, value, w.type) as Record<string, unknown>);
+        return frame(n, Buffer.concat([w.prefix, w.type.encode(message).finish()]));
       } catch (e) {
         throw new SchemaRegistryDataError(`Failed to serialize Protobuf data from topic ${topic}: ${(e as Error).message}`, { cause: e });
       }
@@ -101,12 +123,12 @@ export class ProtobufConverter implements Converter {
         const key = indexes.join('.');
         let entry = r.byPath.get(key);
         if (!entry) {
-          const type = messageAt(r.root, indexes);
-          entry = { type, schema: toConnectSchema(type) };
+          const type = messageAt(r.file, indexes);
+          entry = { type, schema: toConnectSchema(type, this.data) };
           r.byPath.set(key, entry);
         }
-        const obj = entry.type.toObject(entry.type.decode(rest), { longs: String, bytes: Buffer, enums: String, defaults: false, arrays: true, objects: true });
-        return { schema: entry.schema, value: fromProtoObject(entry.schema, obj) };
+        const obj = entry.type.toObject(entry.type.decode(rest), TO_OBJECT_OPTIONS);
+        return { schema: entry.schema, value: fromProtoValue(entry.schema, obj, entry.type) };
       } catch (e) {
         throw new SchemaRegistryDataError(`Failed to deserialize data for topic ${topic} to Protobuf: ${(e as Error).message}`, { cause: e });
       }
@@ -118,9 +140,9 @@ export class ProtobufConverter implements Converter {
   private writerFor(schema: Schema): Writer {
     const hit = this.writers.get(schema);
     if (hit) return hit;
-    const { text, fullName } = toProtoText(schema);
-    const root = protobuf.parse(text, { keepCase: true }).root;
-    const w: Writer = { text, fullName, type: root.lookupType(fullName) };
+    const { text, fullName } = toProtoText(schema, this.data);
+    const file = parseProtoFile(text);
+    const w: Writer = { text, fullName, type: file.root.lookupType(fullName), prefix: writeMessageIndexes(indexesOf(file, fullName)) };
     if (this.writers.size >= this.settings.schemasCacheSize) this.writers.clear();
     this.writers.set(schema, w);
     return w;
@@ -131,7 +153,7 @@ export class ProtobufConverter implements Converter {
     if (hit) return hit;
     const pending = Promise.resolve(this.client.schemaById(id)).then(
       (rs) => {
-        const r: Reader = { root: protobuf.parse(rs.schema, { keepCase: true }).root, byPath: new Map() };
+        const r: Reader = { file: parseProtoFile(rs.schema), byPath: new Map() };
         this.readers.set(id, r);
         return r;
       },

@@ -1,190 +1,197 @@
 /**
- * Connect schemas and values to Protobuf (proto3 schema text, protobufjs messages) and back.
- * STRUCT maps to a message (nested structs to nested messages), ARRAY to `repeated`, MAP to
- * `map<K, V>`, optional primitives to proto3 `optional` fields, INT8/INT16/INT32 to int32, INT64
- * to int64. Logical types go as their Connect representation (Decimal as its text, Date/Time as
- * int32, Timestamp as int64), not as Confluent's google.type/confluent.type imports.
+ * Connect values ↔ protobufjs plain objects (the input of `Type.fromObject` and the output of
+ * `Type.toObject` with longs as strings and bytes as Buffers), following the schema mapping of
+ * protobuf-schema-data.ts: logical types as their google.type / confluent.type messages, unions
+ * as the one member set, maps as `map<>` objects or `key`/`value` entry lists, wrappers unwrapped.
  */
 import protobuf from 'protobufjs';
-import { LOGICAL, SchemaBuilder, Struct } from '../../plugins/connect-schema.ts';
+import { DataError, LOGICAL, Struct } from '../../plugins/connect-schema.ts';
 import type { Schema } from '../../plugins/connect-schema.ts';
 import { normalizeInt64 } from '../data-util.ts';
-import { Decimal, dateToDays, daysToDate, decimalScale, millisToTime, timeToMillis, timestampToMillis } from '../logical-types.ts';
-import { SchemaRegistryDataError } from '../schema-registry/errors.ts';
+import { Decimal, bigIntToBytes, bytesToBigInt, coerceDecimal, dateToDays, decimalScale, timeToMillis, timestampToMillis } from '../logical-types.ts';
+import { isUnionSchema } from './protobuf-schema-data.ts';
 
-const SCALAR: Partial<Record<Schema['type'], string>> = { INT8: 'int32', INT16: 'int32', INT32: 'int32', INT64: 'int64', FLOAT32: 'float', FLOAT64: 'double', BOOLEAN: 'bool', STRING: 'string', BYTES: 'bytes' };
-const MAP_KEYS = new Set(['int32', 'int64', 'string', 'bool']);
+const MILLIS_PER_DAY = 86_400_000;
 
-function scalar(s: Schema): string | undefined {
-  if (s.name === LOGICAL.decimal) return 'string';
-  return SCALAR[s.type];
+/** How decoded messages become plain objects for {@link fromProtoValue}: unset fields left out. */
+export const TO_OBJECT_OPTIONS: protobuf.IConversionOptions = { longs: String, bytes: Buffer, enums: String, defaults: false, arrays: false, objects: false };
+
+function digits(n: bigint): number {
+  return (n < 0n ? -n : n).toString().length;
 }
 
-/** A proto3 file for a STRUCT schema; returns the text and the top-level message's full name. */
-export function toProtoText(schema: Schema): { text: string; fullName: string } {
-  if (schema.type !== 'STRUCT') throw new SchemaRegistryDataError('The Protobuf converter needs a STRUCT schema (a message)');
-  const full = schema.name ?? 'ConnectDefault1';
-  const dot = full.lastIndexOf('.');
-  const pkg = dot < 0 ? '' : full.slice(0, dot);
-  const lines: string[] = ['syntax = "proto3";'];
-  if (pkg) lines.push(`package ${pkg};`);
-  const message = (s: Schema, name: string, indent: string): string[] => {
-    const out = [`${indent}message ${name} {`];
-    const nested = new Set<string>();
-    (s.fields ?? []).forEach((f, i) => {
-      const typeOf = (fs: Schema, fallback: string): string => {
-        const t = scalar(fs);
-        if (t) return t;
-        if (fs.type !== 'STRUCT') throw new SchemaRegistryDataError(`Field ${f.name}: nested ${fs.type} inside ARRAY or MAP is not supported by the Protobuf converter`);
-        const n = (fs.name ?? fallback).split('.').pop() as string;
-        if (!nested.has(n)) {
-          nested.add(n);
-          out.push(...message(fs, n, `${indent}  `));
-        }
-        return n;
-      };
-      const fallback = f.name.charAt(0).toUpperCase() + f.name.slice(1);
-      let decl: string;
-      if (f.schema.type === 'ARRAY') decl = `repeated ${typeOf(f.schema.valueSchema as Schema, fallback)}`;
-      else if (f.schema.type === 'MAP') {
-        const k = scalar(f.schema.keySchema as Schema) ?? '';
-        if (!MAP_KEYS.has(k)) throw new SchemaRegistryDataError(`Field ${f.name}: map keys must be integers, strings or booleans`);
-        decl = `map<${k}, ${typeOf(f.schema.valueSchema as Schema, `${fallback}Value`)}>`;
-      } else {
-        const t = typeOf(f.schema, fallback);
-        decl = f.schema.optional && f.schema.type !== 'STRUCT' ? `optional ${t}` : t;
-      }
-      out.push(`${indent}  ${decl} ${f.name} = ${i + 1};`);
-    });
-    out.push(`${indent}}`);
-    return out;
-  };
-  lines.push(...message(schema, full.slice(dot + 1), ''));
-  return { text: `${lines.join('\n')}\n`, fullName: full };
-}
-
-/** The message type at the Confluent message-index path in a parsed file. */
-export function messageAt(root: protobuf.Root, indexes: readonly number[]): protobuf.Type {
-  const top: protobuf.Type[] = [];
-  const collect = (ns: protobuf.NamespaceBase): void => {
-    for (const n of ns.nestedArray) {
-      if (n instanceof protobuf.Type) top.push(n);
-      else if (n instanceof protobuf.Namespace) collect(n);
-    }
-  };
-  collect(root);
-  let t = top[indexes[0] ?? 0];
-  for (const i of indexes.slice(1)) t = t?.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type)[i];
-  if (!t) throw new SchemaRegistryDataError(`No message at index path [${indexes.join(', ')}]`);
-  return t;
-}
-
-/** A protobufjs message type → Connect schema. */
-export function toConnectSchema(type: protobuf.Type, optional = false): Schema {
-  type.resolveAll();
-  const b = SchemaBuilder.struct().name(type.fullName.replace(/^\./, ''));
-  for (const f of type.fieldsArray) b.field(f.name, fieldSchema(f));
-  if (optional) b.optional();
-  return b.build();
-}
-
-function scalarSchema(t: string, optional: boolean): Schema {
-  const m: Record<string, Schema['type']> = { int32: 'INT32', sint32: 'INT32', sfixed32: 'INT32', uint32: 'INT64', fixed32: 'INT64', int64: 'INT64', sint64: 'INT64', sfixed64: 'INT64', uint64: 'INT64', fixed64: 'INT64', float: 'FLOAT32', double: 'FLOAT64', bool: 'BOOLEAN', string: 'STRING', bytes: 'BYTES' };
-  const st = m[t];
-  const b = new SchemaBuilder(st ?? 'INT32');
-  return (optional ? b.optional() : b).build();
-}
-
-function fieldSchema(f: protobuf.Field): Schema {
-  const element = (): Schema => (f.resolvedType instanceof protobuf.Type ? toConnectSchema(f.resolvedType, !f.repeated && !(f instanceof protobuf.MapField)) : f.resolvedType instanceof protobuf.Enum ? scalarSchema('string', false) : scalarSchema(f.type, false));
-  if (f instanceof protobuf.MapField) return SchemaBuilder.map(scalarSchema(f.keyType, false), element()).build();
-  if (f.repeated) return SchemaBuilder.array(element()).build();
-  if (f.resolvedType instanceof protobuf.Type) return toConnectSchema(f.resolvedType, true);
-  if (f.resolvedType instanceof protobuf.Enum) return scalarSchema('string', f.hasPresence);
-  return scalarSchema(f.type, f.hasPresence);
-}
-
-/** Connect value → a plain object for protobufjs' fromObject. */
-export function toProtoObject(schema: Schema, value: unknown): unknown {
+/** Connect value → a plain object for protobufjs' fromObject, for a field of protobuf type `rt` (a message, enum or scalar). */
+export function toProtoValue(schema: Schema, value: unknown, rt: protobuf.ReflectionObject | null, asMapObject = false): unknown {
   if (value === null || value === undefined) return undefined;
-  switch (schema.type) {
-    case 'STRUCT': {
-      if (!(value instanceof Struct)) throw new SchemaRegistryDataError('Invalid value for STRUCT schema');
-      const out: Record<string, unknown> = {};
-      for (const f of schema.fields ?? []) {
-        const v = value.get(f.name);
-        if ((v === null || v === undefined) && !f.schema.optional) throw new SchemaRegistryDataError(`Found null value for non-optional field ${f.name}`);
-        const p = toProtoObject(f.schema, v);
-        if (p !== undefined) out[f.name] = p;
-      }
-      return out;
+  switch (schema.name) {
+    case LOGICAL.decimal: {
+      const d = coerceDecimal(schema, value);
+      return { value: bigIntToBytes(d.unscaled), precision: digits(d.unscaled), scale: d.scale };
     }
-    case 'ARRAY':
-      return (value as unknown[]).map((v) => toProtoObject(schema.valueSchema as Schema, v));
-    case 'MAP': {
-      const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
-      return Object.fromEntries(entries.map(([k, v]) => [String(k), toProtoObject(schema.valueSchema as Schema, v)]));
+    case LOGICAL.date: {
+      const day = new Date(dateToDays(value) * MILLIS_PER_DAY);
+      return { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() };
     }
-    case 'INT32':
-      return schema.name === LOGICAL.date ? dateToDays(value) : schema.name === LOGICAL.time ? timeToMillis(value) : value;
-    case 'INT64':
-      return schema.name === LOGICAL.timestamp ? String(timestampToMillis(value)) : String(value);
-    case 'BYTES':
-      return schema.name === LOGICAL.decimal ? Decimal.from(value).withScale(decimalScale(schema)).toPlainString() : Buffer.from(value as Uint8Array);
-    default:
-      return value;
+    case LOGICAL.time: {
+      const ms = timeToMillis(value);
+      return { hours: Math.floor(ms / 3_600_000), minutes: Math.floor(ms / 60_000) % 60, seconds: Math.floor(ms / 1000) % 60, nanos: (ms % 1000) * 1_000_000 };
+    }
+    case LOGICAL.timestamp: {
+      const ms = timestampToMillis(value);
+      const seconds = Math.floor(ms / 1000);
+      return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1_000_000 };
+    }
   }
+  const wrapped = rt instanceof protobuf.Type && schema.type !== 'STRUCT' && schema.type !== 'MAP';
+  const plain = primitive(schema, value);
+  if (plain !== NOT_PRIMITIVE) return wrapped ? { value: plain } : plain;
+  if (schema.type === 'ARRAY') {
+    return (value as unknown[]).map((v) => {
+      if (v === null || v === undefined) throw new DataError('Protobuf repeated fields cannot hold null');
+      return toProtoValue(schema.valueSchema as Schema, v, rt);
+    });
+  }
+  if (schema.type === 'MAP') {
+    const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
+    if (asMapObject) return Object.fromEntries(entries.map(([k, v]) => [String(k), toProtoValue(schema.valueSchema as Schema, v, rt)]));
+    const entry = rt as protobuf.Type;
+    const vt = entry.fields.value?.resolvedType ?? null;
+    const kt = entry.fields.key?.resolvedType ?? null;
+    return entries.map(([k, v]) => ({ key: toProtoValue(schema.keySchema as Schema, k, kt), value: toProtoValue(schema.valueSchema as Schema, v, vt) }));
+  }
+  // STRUCT
+  if (!(value instanceof Struct)) throw new DataError('Invalid value for STRUCT schema');
+  const type = rt as protobuf.Type;
+  const out: Record<string, unknown> = {};
+  for (const f of schema.fields ?? []) {
+    const v = value.get(f.name);
+    if (isUnionSchema(f.schema)) {
+      if (v === null || v === undefined) continue;
+      const member = (f.schema.fields ?? []).find((m) => (v as Struct).get(m.name) !== null && (v as Struct).get(m.name) !== undefined);
+      if (!member) throw new DataError(`Union ${f.name} has no field set`);
+      out[member.name] = toProtoValue(member.schema, (v as Struct).get(member.name), fieldType(type, member.name));
+      continue;
+    }
+    if ((v === null || v === undefined) && !f.schema.optional) throw new DataError(`Found null value for non-optional field ${f.name}`);
+    const pf = type.fields[f.name];
+    if (!pf) throw new DataError(`Cannot find field with name ${f.name}`);
+    const p = toProtoValue(f.schema, v, fieldType(type, f.name), pf instanceof protobuf.MapField);
+    if (p !== undefined) out[f.name] = p;
+  }
+  return out;
 }
 
-/** A protobufjs toObject result (longs as strings, bytes as Buffer) → Connect value. */
-export function fromProtoObject(schema: Schema, v: unknown): unknown {
-  if (v === null || v === undefined) return schema.optional ? null : fromProtoObject(schema, zero(schema));
+function fieldType(type: protobuf.Type, name: string): protobuf.ReflectionObject | null {
+  const f = type.fields[name];
+  if (!f) throw new DataError(`Cannot find field with name ${name}`);
+  f.resolve();
+  return f.resolvedType;
+}
+
+const NOT_PRIMITIVE = Symbol('not primitive');
+
+function primitive(schema: Schema, value: unknown): unknown {
   switch (schema.type) {
-    case 'STRUCT': {
-      const s = new Struct(schema);
-      for (const f of schema.fields ?? []) s.put(f.name, fromProtoObject(f.schema, (v as Record<string, unknown>)[f.name]));
-      return s;
-    }
-    case 'ARRAY':
-      return (v as unknown[]).map((x) => fromProtoObject(schema.valueSchema as Schema, x));
-    case 'MAP': {
-      const k = schema.keySchema as Schema;
-      return new Map(Object.entries(v as object).map(([key, x]) => [fromProtoObject(k, k.type === 'STRING' ? key : k.type === 'BOOLEAN' ? key === 'true' : key), fromProtoObject(schema.valueSchema as Schema, x)]));
-    }
     case 'INT8':
     case 'INT16':
-    case 'INT32': {
-      const n = Number(v);
-      return schema.name === LOGICAL.date ? daysToDate(n) : schema.name === LOGICAL.time ? millisToTime(n) : n;
-    }
-    case 'INT64': {
-      const n = normalizeInt64(BigInt(v as string));
-      return schema.name === LOGICAL.timestamp ? new Date(Number(n)) : n;
-    }
+    case 'INT32':
+    case 'FLOAT32':
+    case 'FLOAT64':
+    case 'BOOLEAN':
+    case 'STRING':
+      return value;
+    case 'INT64':
+      return String(value);
     case 'BYTES':
-      return schema.name === LOGICAL.decimal ? Decimal.parse(String(v)).withScale(decimalScale(schema)) : Buffer.from(v as Uint8Array);
+      return Buffer.from(value as Uint8Array);
     default:
-      return v;
+      return NOT_PRIMITIVE;
   }
 }
 
-function zero(schema: Schema): unknown {
-  switch (schema.type) {
-    case 'STRING':
-      return '';
-    case 'BOOLEAN':
-      return false;
-    case 'BYTES':
-      return schema.name === LOGICAL.decimal ? '0' : Buffer.alloc(0);
-    case 'ARRAY':
-      return [];
-    case 'MAP':
-      return {};
-    case 'STRUCT':
-      return {};
-    case 'INT64':
-      return '0';
-    default:
-      return 0;
+/** A field's value from a toObject result → Connect value; `f` gives presence and the element type. */
+export function fromProtoField(schema: Schema, f: protobuf.Field, raw: unknown): unknown {
+  f.resolve();
+  const rt = f.resolvedType;
+  if (raw === undefined || raw === null) {
+    if (f instanceof protobuf.MapField || (f.repeated && schema.type === 'MAP')) return new Map();
+    if (f.repeated) return [];
+    if (rt instanceof protobuf.Type || f.hasPresence) return null;
+    if (rt instanceof protobuf.Enum) return Object.keys(rt.values)[0] ?? null;
+    return fromProtoValue(schema, zero(f.type), null);
   }
+  if (schema.type === 'MAP') {
+    const k = schema.keySchema as Schema;
+    const v = schema.valueSchema as Schema;
+    if (f instanceof protobuf.MapField) {
+      return new Map(Object.entries(raw as object).map(([key, x]) => [fromProtoValue(k, k.type === 'BOOLEAN' ? key === 'true' : key, null), fromProtoValue(v, x, rt)]));
+    }
+    const entry = rt as protobuf.Type;
+    return new Map((raw as { key?: unknown; value?: unknown }[]).map((e) => [fromProtoField(k, entry.fields.key as protobuf.Field, e.key), fromProtoField(v, entry.fields.value as protobuf.Field, e.value)]));
+  }
+  if (schema.type === 'ARRAY') return (raw as unknown[]).map((x) => fromProtoValue(schema.valueSchema as Schema, x, rt));
+  return fromProtoValue(schema, raw, rt);
+}
+
+/** One non-null value (not a repeated field) → Connect value. */
+export function fromProtoValue(schema: Schema, v: unknown, rt: protobuf.ReflectionObject | null): unknown {
+  const o = v as Record<string, unknown>;
+  switch (schema.name) {
+    case LOGICAL.decimal: {
+      const bytes = o.value as Uint8Array | undefined;
+      const d = new Decimal(bytes && bytes.length > 0 ? bytesToBigInt(bytes) : 0n, Number(o.scale ?? 0));
+      const scale = decimalScale(schema);
+      try {
+        return d.withScale(scale);
+      } catch {
+        return d;
+      }
+    }
+    case LOGICAL.date:
+      return new Date(Date.UTC(Number(o.year ?? 0), Number(o.month ?? 1) - 1, Number(o.day ?? 1)));
+    case LOGICAL.time:
+      return new Date(Number(o.hours ?? 0) * 3_600_000 + Number(o.minutes ?? 0) * 60_000 + Number(o.seconds ?? 0) * 1000 + Math.floor(Number(o.nanos ?? 0) / 1_000_000));
+    case LOGICAL.timestamp:
+      return new Date(Number(o.seconds ?? 0) * 1000 + Math.floor(Number(o.nanos ?? 0) / 1_000_000));
+  }
+  if (schema.type === 'STRUCT') {
+    const type = rt as protobuf.Type;
+    const s = new Struct(schema);
+    for (const f of schema.fields ?? []) {
+      if (isUnionSchema(f.schema)) {
+        const member = (f.schema.fields ?? []).find((m) => o[m.name] !== undefined && o[m.name] !== null);
+        if (member) s.put(f.name, new Struct(f.schema).put(member.name, fromProtoField(member.schema, type.fields[member.name] as protobuf.Field, o[member.name])));
+        continue;
+      }
+      s.put(f.name, fromProtoField(f.schema, type.fields[f.name] as protobuf.Field, o[f.name]));
+    }
+    return s;
+  }
+  const x = rt instanceof protobuf.Type ? (o.value ?? zeroOf(schema)) : v; // an unwrapped google.protobuf wrapper
+  switch (schema.type) {
+    case 'INT8':
+    case 'INT16':
+    case 'INT32':
+    case 'FLOAT32':
+    case 'FLOAT64':
+      return Number(x);
+    case 'INT64':
+      return normalizeInt64(BigInt(x as string));
+    case 'BOOLEAN':
+      return Boolean(x);
+    case 'STRING':
+      return String(x);
+    case 'BYTES':
+      return Buffer.from(x as Uint8Array);
+    default:
+      throw new DataError(`Unexpected Protobuf value for ${schema.type}`);
+  }
+}
+
+function zero(protoType: string): unknown {
+  return protoType === 'string' ? '' : protoType === 'bool' ? false : protoType === 'bytes' ? Buffer.alloc(0) : 0;
+}
+
+function zeroOf(schema: Schema): unknown {
+  return schema.type === 'STRING' ? '' : schema.type === 'BOOLEAN' ? false : schema.type === 'BYTES' ? Buffer.alloc(0) : 0;
 }

@@ -196,6 +196,16 @@ describe('S3 sink task on S3Mock', () => {
     task.stop();
   });
 
+  it('s3.ssea.name asks for server-side encryption on every object', async () => {
+    const topic = uniqueName('sse');
+    const task = await startTask(bucket, { 's3.ssea.name': 'AES256', 'flush.size': '1' });
+    await task.put([record(topic, 0, 0, { a: 1 })]);
+    const [key] = await listKeys(s3, bucket, `topics/${topic}/`);
+    const head = await s3.send(new (await import('@aws-sdk/client-s3')).HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ServerSideEncryption).toBe('AES256');
+    task.stop();
+  });
+
   it('a missing bucket fails put with a non-retriable error naming it', async () => {
     const task = await startTask(uniqueName('no-such-bucket'), { 'flush.size': '1' });
     const err = await task.put([record('t', 0, 0, { a: 1 })]).catch((e: unknown) => e as Error & { retriable?: boolean });
