@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ConnectorStatus } from '../../cli/connect-client.ts';
 import { createBucket, getObject, listKeys, testS3 } from '../support/aws-test-clients.ts';
 import { uniqueName } from '../support/local-host-process.ts';
 import { eventually, rest } from '../support/rest-client.ts';
@@ -31,11 +32,6 @@ import { UNUSED_GRANTS_JUSTIFIED } from './unused-grants.ts';
 const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');
 const s3Endpoint = inject('s3Endpoint');
-
-interface Status {
-  connector: { state: string; worker_id: string };
-  tasks: { id: number; state: string; worker_id: string; trace?: string }[];
-}
 
 /** Lines of ~90 bytes the Fargate source moves: about 4.5 MB, enough to measure CPU per MB. */
 const FARGATE_LINES = 50_000;
@@ -62,7 +58,7 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
     sink: { id: 'KeptSink', name: uniqueName('asm-kept'), config: { 'connector.class': 'FileStreamSink', file: declaredOut, topics: declaredTopic }, retain: true },
   } satisfies Record<string, DeclaredConnectorSpec>;
   const api = <T = unknown>(method: string, path: string, body?: unknown, raw?: string) => rest<T>(host.restUrl, method, path, body, raw);
-  const status = async (name: string) => (await api<Status>('GET', `/connectors/${name}/status`)).body;
+  const status = async (name: string) => (await api<ConnectorStatus>('GET', `/connectors/${name}/status`)).body;
   const running = (name: string) =>
     eventually(async () => ((await status(name)).tasks[0]?.state === 'RUNNING' ? true : undefined), { what: `${name} RUNNING`, timeoutMs: 60_000 });
   // At least once, as Kafka Connect: a killed or fenced runner may deliver a line twice, never lose one.
@@ -320,18 +316,15 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
   describe('connectors declared as code, applied by CloudFormation through the provider framework and the handler bundle', () => {
     const customResource = (id: string) => host.resolver.ofType('Custom::TributaryConnector').find((l) => l.startsWith(id)) ?? id;
     const { source: ds, sink: dk } = declared;
-    /** The REST calls the handler made through the API function, as `METHOD path`. */
-    const handlerCalls = () =>
-      host.invocations.filter((i) => i.principal === host.principals.connectorResource).map((i) => `${(i.payload as { httpMethod: string }).httpMethod} ${(i.payload as { path: string }).path}`);
+    /** What a step of CloudFormation's returned, and the REST calls the handler made during it. */
     const callsDuring = async <T>(step: () => Promise<T>) => {
-      const before = handlerCalls().length;
+      const before = host.apiCallsBy('connectorResource').length;
       const result = await step();
-      return { result, calls: handlerCalls().slice(before) };
+      return { result, calls: host.apiCallsBy('connectorResource').slice(before) };
     };
     const configOf = async (name: string) => (await api<Record<string, string>>('GET', `/connectors/${name}/config`)).body;
     const offsetsOf = async (name: string) => (await api<{ offsets: unknown[] }>('GET', `/connectors/${name}/offsets`)).body;
-    const positionReaches = (bytes: number) =>
-      eventually(async () => (JSON.stringify(await offsetsOf(ds.name)).includes(`"position":${bytes}`) ? true : undefined), { what: `the declared source at position ${bytes}`, timeoutMs: 60_000 });
+    const positionReaches = (bytes: number) => eventually(async () => JSON.stringify(await offsetsOf(ds.name)).includes(`"position":${bytes}`), { what: `the declared source at position ${bytes}` });
 
     it('Create: each custom resource answers SUCCESS with the connector name as physical id, and the connectors run', async () => {
       const { result, calls } = await callsDuring(async () => [await host.customResources.create(customResource(ds.id)), await host.customResources.create(customResource(dk.id))]);
@@ -341,8 +334,7 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
       ]);
       expect(calls).toEqual(['POST /connectors', 'POST /connectors']);
       expect(await configOf(ds.name)).toMatchObject(ds.config);
-      await running(ds.name);
-      await running(dk.name);
+      await Promise.all([running(ds.name), running(dk.name)]);
       await positionReaches(readFileSync(declaredIn).length);
       await eventually(async () => distinct(declaredOut).size >= 3, { what: 'the declared lines in the kept sink\'s file', timeoutMs: 60_000 });
     });

@@ -55,6 +55,8 @@ export interface AssemblyHost {
   readonly recorder: CallRecorder;
   /** Lambda Invokes made by the functions (not by Step Functions, EventBridge or CloudFormation), in order. */
   readonly invocations: readonly Invocation[];
+  /** The REST calls a function made by invoking the API function with proxy events, as `METHOD path`. */
+  apiCallsBy(role: FunctionRole): string[];
   readonly customResources: CustomResourceDriver;
   readonly fargate: { stats: FargateStats; running: Set<ChildProcess>; image: Promise<RunnerImage> | undefined };
   /** Principal (role logical id) of each function, of the state machine and of the Fargate task. */
@@ -289,6 +291,10 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     bus,
     recorder,
     invocations,
+    apiCallsBy: (role) =>
+      invocations
+        .filter((i) => i.principal === principals[role] && i.functionArn === functions.api.spec.arn)
+        .map((i) => `${(i.payload as { httpMethod: string }).httpMethod} ${(i.payload as { path: string }).path}`),
     customResources,
     fargate: { stats: fargateStats, running: fargateRunning, image },
     principals,
