@@ -1,11 +1,12 @@
 /**
  * A client for the Kafka Connect REST API that Tributary serves: one method per call the CLI
  * makes, errors in Connect's format turned into ConnectApiError, and SigV4 signing when the
- * context is an AWS one.
+ * context is an AWS one. The HTTP exchange itself is connect-rest-client's `rest`.
  */
 import { RequestSigner } from './aws-signer.ts';
 import type { CliContext } from './cli-context.ts';
 import { ConnectApiError, UnreachableError } from './cli-errors.ts';
+import { rest, type RestResult } from './connect-rest-client.ts';
 
 export type ConnectorConfig = Record<string, string>;
 
@@ -76,19 +77,18 @@ export class ConnectClient {
     let headers: Record<string, string> = { accept: 'application/json', ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) };
     if (this.context.token) headers.authorization = `Bearer ${this.context.token}`;
     if (this.signer) headers = await this.signer.sign({ method, url, headers, body: payload });
-    let res: Response;
+    let res: RestResult;
     try {
-      res = await fetch(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+      res = await rest(url.origin, method, `${url.pathname}${url.search}`, undefined, payload, headers);
     } catch (e) {
       throw new UnreachableError(`Cannot reach ${this.context.url} (context ${this.context.name}): ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`, { cause: e });
     }
-    const text = await res.text();
-    const parsed: unknown = text ? safeJson(text) : undefined;
-    if (!res.ok) {
-      const message = typeof parsed === 'object' && parsed && 'message' in parsed ? String((parsed as { message: unknown }).message) : text || res.statusText;
+    if (res.status < 200 || res.status > 299) {
+      const answer = res.body;
+      const message = typeof answer === 'object' && answer && 'message' in answer ? String((answer as { message: unknown }).message) : typeof answer === 'string' && answer ? answer : `HTTP ${res.status}`;
       throw new ConnectApiError(res.status, message);
     }
-    return parsed as T;
+    return (res.body ?? undefined) as T;
   }
 
   listConnectors(): Promise<Record<string, ExpandedConnector>> {
@@ -140,12 +140,4 @@ export class ConnectClient {
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -1,4 +1,8 @@
-/** A small client for the Connect REST API (tests, benchmarks, the CLI): status and parsed body of each call, and polling until a condition holds. */
+/**
+ * A small client for the Connect REST API (tests, benchmarks, and underneath the CLI's
+ * ConnectClient): status and parsed body of each call, never an error for a 4xx or 5xx, and
+ * polling until a condition holds.
+ */
 
 export interface RestResult<T = unknown> {
   readonly status: number;
@@ -6,10 +10,14 @@ export interface RestResult<T = unknown> {
   readonly headers: Headers;
 }
 
-export async function rest<T = unknown>(base: string, method: string, path: string, body?: unknown, raw?: string): Promise<RestResult<T>> {
+/**
+ * One call. `raw` is sent as the body as is (malformed JSON too); `headers`, when given, are
+ * the request's headers exactly (a signed request's), instead of a JSON content type.
+ */
+export async function rest<T = unknown>(base: string, method: string, path: string, body?: unknown, raw?: string, headers?: Record<string, string>): Promise<RestResult<T>> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {},
+    headers: headers ?? (body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {}),
     body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();

@@ -4,8 +4,10 @@
  * task root with only the runtime's SDK, and the runner image's entry point with nothing but
  * its build output. Then the stack runs: every Lambda from its bundle in its own sandbox, the state machine from the
  * template, the API behind API Gateway-shaped proxy events, the template's rules and alarms
- * wired to the restarter, the Fargate runner from the image's contents. Every AWS call each
- * principal makes is recorded and checked against that principal's policies in the template.
+ * wired to the restarter, the Fargate runner from the image's contents, and connectors declared
+ * as code in a scratch app applied by CloudFormation's requests to their custom resource. Every
+ * AWS call each principal makes is recorded and checked against that principal's policies in
+ * the template.
  */
 import { appendFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +16,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ConnectorStatus } from '../../cli/connect-client.ts';
 import { createBucket, getObject, listKeys, testS3 } from '../support/aws-test-clients.ts';
 import { uniqueName } from '../support/local-host-process.ts';
 import { eventually, rest } from '../support/rest-client.ts';
 import { startAssemblyHost, type AssemblyHost } from './support/assembly-host.ts';
-import { busyLambdaMonthly, fargateMonthly, idleMonthly, mskConnectMonthly, PRICES, type IdleWake } from './support/cost-model.ts';
+import { countersDiff, snapshot } from './support/run-counters.ts';
+import type { DeclaredConnectorSpec } from './support/cloud-assembly.ts';
+import { busyLambdaMonthly, fargateMonthly, idleMonthly, mskConnectMonthly, PRICES, round, type IdleWake } from './support/cost-model.ts';
 import { cpuSecondsOf } from './support/fargate-task.ts';
 import { deniedCalls, unusedGrants } from './support/iam-policies.ts';
 import { isolateBundle, LambdaInvokeError, LambdaSandbox, nodeBinaryFor } from './support/lambda-sandbox.ts';
@@ -28,35 +33,8 @@ const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');
 const s3Endpoint = inject('s3Endpoint');
 
-interface Status {
-  connector: { state: string; worker_id: string };
-  tasks: { id: number; state: string; worker_id: string; trace?: string }[];
-}
-
 /** Lines of ~90 bytes the Fargate source moves: about 4.5 MB, enough to measure CPU per MB. */
 const FARGATE_LINES = 50_000;
-
-const round = (usd: number) => Math.round(usd * 100) / 100;
-const diff = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => v !== 0));
-
-/** Counters of the run at one moment, to take differences of. */
-function snapshot(host: AssemblyHost) {
-  const calls = host.recorder.all().filter((c) => c.action.startsWith('dynamodb:'));
-  const count = (actions: string[]) => calls.filter((c) => actions.includes(c.action)).reduce((n, c) => n + c.count, 0);
-  return {
-    transitions: host.stepFunctions.stats.transitions,
-    byState: { ...host.stepFunctions.stats.transitionsByState },
-    idleWaits: host.stepFunctions.stats.transitionsByState.IdleBackoff ?? 0,
-    waitSeconds: host.stepFunctions.stats.simulatedWaitSeconds,
-    runnerCalls: host.functions.runner.stats.invocations,
-    runnerMs: host.functions.runner.stats.billedMs,
-    lifecycleCalls: host.functions.lifecycle.stats.invocations,
-    lifecycleMs: host.functions.lifecycle.stats.billedMs,
-    reads: count(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']),
-    // Transactional items cost two write units: every write is counted twice, an upper bound.
-    writes: 2 * count(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem']),
-  };
-}
 
 const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line-${from + i}\n`).join('');
 const sinkLines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
@@ -71,8 +49,16 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
   const snk = uniqueName('asm-sink');
   let host: AssemblyHost;
   const measured: { fargateCpuSecondsPerMb?: number } = {};
+  // Connectors declared as code in the scratch app: created, changed and removed by CloudFormation's requests.
+  const declaredIn = join(dir, 'declared-in.txt');
+  const declaredOut = join(dir, 'declared-out.txt');
+  const declaredTopic = uniqueName('assembly-declared');
+  const declared = {
+    source: { id: 'DeclaredSource', name: uniqueName('asm-declared'), config: { 'connector.class': 'FileStreamSource', file: declaredIn, topic: declaredTopic, 'tributary.idle.backoff.max.ms': '1000' } },
+    sink: { id: 'KeptSink', name: uniqueName('asm-kept'), config: { 'connector.class': 'FileStreamSink', file: declaredOut, topics: declaredTopic }, retain: true },
+  } satisfies Record<string, DeclaredConnectorSpec>;
   const api = <T = unknown>(method: string, path: string, body?: unknown, raw?: string) => rest<T>(host.restUrl, method, path, body, raw);
-  const status = async (name: string) => (await api<Status>('GET', `/connectors/${name}/status`)).body;
+  const status = async (name: string) => (await api<ConnectorStatus>('GET', `/connectors/${name}/status`)).body;
   const running = (name: string) =>
     eventually(async () => ((await status(name)).tasks[0]?.state === 'RUNNING' ? true : undefined), { what: `${name} RUNNING`, timeoutMs: 60_000 });
   // At least once, as Kafka Connect: a killed or fenced runner may deliver a line twice, never lose one.
@@ -81,7 +67,8 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
 
   beforeAll(async () => {
     writeFileSync(source, lines(1, 100));
-    host = await startAssemblyHost({ kafkaBootstrap, dynamoEndpoint, fargate: true });
+    writeFileSync(declaredIn, lines(1, 3));
+    host = await startAssemblyHost({ kafkaBootstrap, dynamoEndpoint, fargate: true, connectors: [declared.source, declared.sink] });
   }, 600_000);
 
   afterAll(async () => {
@@ -89,7 +76,7 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(['api', 'lifecycle', 'runner', 'restarter'] as const)('the %s bundle loads in its isolated task root, with only the runtime-provided SDK', async (role) => {
+  it.each(['api', 'lifecycle', 'runner', 'restarter', 'connectorResource', 'connectorProvider'] as const)('the %s bundle loads in its isolated task root, with only the runtime-provided SDK', async (role) => {
     const loaded = await host.functions[role].warm().then(
       () => 'loaded',
       (e: Error) => `${e.name}: ${e.message}`,
@@ -303,7 +290,7 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
     const fargate = fargateMonthly(measured.fargateCpuSecondsPerMb ?? Number.NaN, 1);
     const report = {
       measured: {
-        idle30Minutes: { simulatedSeconds: Math.round(simulated()), wakes, transitions: after.transitions - before.transitions, transitionsByState: diff(after.byState, before.byState) },
+        idle30Minutes: { simulatedSeconds: Math.round(simulated()), wakes, transitions: after.transitions - before.transitions, transitionsByState: countersDiff(after.byState, before.byState) },
         perIdleWake: wake,
         backoffCapSeconds: capSeconds,
         busySlice: { seconds: sliceSeconds, runnerMemoryMb: runnerMb, transitions: wake.transitions - 1 },
@@ -324,6 +311,77 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
     // wait; the steady-stream figures rest on CPU time, which this machine cannot vouch for, so
     // they are reported, not asserted.
     expect(idleMonth.usd).toBeLessThan(1);
+  });
+
+  describe('connectors declared as code, applied by CloudFormation through the provider framework and the handler bundle', () => {
+    const customResource = (id: string) => host.resolver.ofType('Custom::TributaryConnector').find((l) => l.startsWith(id)) ?? id;
+    const { source: ds, sink: dk } = declared;
+    /** What a step of CloudFormation's returned, and the REST calls the handler made during it. */
+    const callsDuring = async <T>(step: () => Promise<T>) => {
+      const before = host.apiCallsBy('connectorResource').length;
+      const result = await step();
+      return { result, calls: host.apiCallsBy('connectorResource').slice(before) };
+    };
+    const configOf = async (name: string) => (await api<Record<string, string>>('GET', `/connectors/${name}/config`)).body;
+    const offsetsOf = async (name: string) => (await api<{ offsets: unknown[] }>('GET', `/connectors/${name}/offsets`)).body;
+    const positionReaches = (bytes: number) => eventually(async () => JSON.stringify(await offsetsOf(ds.name)).includes(`"position":${bytes}`), { what: `the declared source at position ${bytes}` });
+
+    it('Create: each custom resource answers SUCCESS with the connector name as physical id, and the connectors run', async () => {
+      const { result, calls } = await callsDuring(async () => [await host.customResources.create(customResource(ds.id)), await host.customResources.create(customResource(dk.id))]);
+      expect(result).toEqual([
+        expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: ds.name, LogicalResourceId: customResource(ds.id) }),
+        expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: dk.name, LogicalResourceId: customResource(dk.id) }),
+      ]);
+      expect(calls).toEqual(['POST /connectors', 'POST /connectors']);
+      expect(await configOf(ds.name)).toMatchObject(ds.config);
+      await Promise.all([running(ds.name), running(dk.name)]);
+      await positionReaches(readFileSync(declaredIn).length);
+      await eventually(async () => distinct(declaredOut).size >= 3, { what: 'the declared lines in the kept sink\'s file', timeoutMs: 60_000 });
+    });
+
+    it('Update of the config: same physical id, the config replaced in place, the offsets kept', async () => {
+      const offsets = await offsetsOf(ds.name);
+      const { result, calls } = await callsDuring(() => host.customResources.update(customResource(ds.id), (p) => ({ ...p, Config: { ...p.Config, 'batch.size': '7' } })));
+      expect(result).toEqual({ response: expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: ds.name }) });
+      // In place: no delete, no create.
+      expect(calls).toEqual([`PUT /connectors/${ds.name}/config`, `PUT /connectors/${ds.name}/resume`]);
+      expect((await configOf(ds.name))['batch.size']).toBe('7');
+      expect(await offsetsOf(ds.name)).toEqual(offsets);
+      appendFileSync(declaredIn, lines(4, 6));
+      await running(ds.name);
+      await positionReaches(readFileSync(declaredIn).length);
+      await eventually(async () => distinct(declaredOut).size >= 6, { what: 'the lines written after the update', timeoutMs: 60_000 });
+    });
+
+    it('Update of the desired state: PAUSED, still the same connector', async () => {
+      const { result, calls } = await callsDuring(() => host.customResources.update(customResource(ds.id), (p) => ({ ...p, State: 'PAUSED' })));
+      expect(result).toEqual({ response: expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: ds.name }) });
+      expect(calls).toEqual([`PUT /connectors/${ds.name}/config`, `PUT /connectors/${ds.name}/pause`]);
+      await eventually(async () => ((await status(ds.name)).connector.state === 'PAUSED' ? true : undefined), { what: 'the declared source PAUSED' });
+    });
+
+    it('a config Connect refuses: FAILED with Connect\'s message as the reason, and the rollback puts the previous properties back', async () => {
+      const bad = { ...(await configOf(ds.name)), 'tasks.max': 'many' };
+      // What the API answers to that config when asked directly (a refused change changes nothing).
+      const refused = await api<{ message: string }>('PUT', `/connectors/${ds.name}/config`, bad);
+      expect(refused.status).toBe(400);
+      const { response, rollback } = await host.customResources.update(customResource(ds.id), (p) => ({ ...p, Config: { ...p.Config, 'tasks.max': 'many' } }));
+      expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ds.name });
+      expect(response.Reason).toContain(refused.body.message);
+      expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ds.name });
+      expect(await configOf(ds.name)).toMatchObject({ ...ds.config, 'batch.size': '7' });
+      expect((await configOf(ds.name))['tasks.max']).toBeUndefined();
+      expect((await status(ds.name)).connector.state).toBe('PAUSED');
+    });
+
+    it('Delete: the connector is gone; the retained one gets no request and keeps running', async () => {
+      const { result, calls } = await callsDuring(async () => [await host.customResources.delete(customResource(ds.id)), await host.customResources.delete(customResource(dk.id))]);
+      expect(result).toEqual([expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: ds.name }), 'retained']);
+      expect(calls).toEqual([`DELETE /connectors/${ds.name}`]);
+      expect((await api('GET', `/connectors/${ds.name}`)).status).toBe(404);
+      expect((await status(dk.name)).connector.state).toBe('RUNNING');
+      expect((await api('DELETE', `/connectors/${dk.name}`)).status).toBe(204);
+    });
   });
 
   it('every AWS call of every principal is allowed by its policies in the template, and every grant is used or justified', () => {

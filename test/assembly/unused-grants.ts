@@ -20,6 +20,15 @@ const VPC_ENI = {
 };
 const prefixed = (principal: string, grants: Record<string, string>) => Object.fromEntries(Object.entries(grants).map(([action, why]) => [`${principal} ${action}`, why]));
 
+/** What aws-cdk-lib's custom resource provider framework grants its own onEvent function. */
+const PROVIDER_FRAMEWORK = {
+  'logs:CreateLogGroup': 'AWSLambdaBasicExecutionRole, the managed policy aws-cdk-lib attaches to its provider framework function: the Lambda service writes that function\'s logs with it.',
+  'logs:CreateLogStream': 'As logs:CreateLogGroup.',
+  'logs:PutLogEvents': 'As logs:CreateLogGroup.',
+  'lambda:GetFunction': 'The framework waits for the handler function to become Active (waitUntilFunctionActiveV2) only when an invoke of it fails; every invoke of the run succeeds.',
+  'lambda:InvokeFunction': 'Granted on the handler function and on its versions (`:*`); the framework invokes the unqualified function, so the versions grant is unused.',
+};
+
 const STATE_MACHINE_LOGS = 'Step Functions delivers the execution log (level ALL) to the vended log group through a log delivery it manages with these actions; they take no resource-level permission.';
 const STATE_MACHINE_XRAY = 'tracingEnabled: Step Functions sends X-Ray segments itself.';
 
@@ -28,6 +37,8 @@ export const UNUSED_GRANTS_JUSTIFIED: Readonly<Record<string, string>> = {
   ...prefixed('runner', { ...LAMBDA_SERVICE, ...VPC_ENI }),
   ...prefixed('lifecycle', LAMBDA_SERVICE),
   ...prefixed('restarter', LAMBDA_SERVICE),
+  ...prefixed('connectorResource', LAMBDA_SERVICE),
+  ...prefixed('connectorProvider', PROVIDER_FRAMEWORK),
   'api dynamodb:ConditionCheckItem': 'Status writes with an expected version, and config changes of connectors with so many tasks that one transaction (100 items) is not enough, check the config version; the run\'s connectors have one task.',
   'api cloudwatch:GetMetricData': 'The metrics route (/tributary/metrics/connectors/{name}) reads the runners\' metrics from CloudWatch, which the run has no stand-in for; the request and the mapping of its answer are unit-tested with a mocked client.',
   'restarter dynamodb:DeleteItem': 'The connector monitor re-plans connectors whose task split changes at run time; fewer tasks delete the surplus task statuses. FileStream connectors never re-plan.',

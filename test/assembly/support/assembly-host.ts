@@ -3,8 +3,9 @@
  * template in its own sandbox, the state machine from the template in the local Step
  * Functions, the API function behind an HTTP front that sends API Gateway REST (v1) proxy
  * events, the template's EventBridge rules and alarms wired to their targets, the Fargate
- * runner image's contents as the ECS task, and one AWS endpoint in front of DynamoDB Local
- * and the local Step Functions that records every call each principal makes.
+ * runner image's contents as the ECS task, CloudFormation's requests to the custom resources
+ * of declared connectors, and one AWS endpoint in front of DynamoDB Local, the local Step
+ * Functions and the sandboxes' Lambda Invoke that records every call each principal makes.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
@@ -15,7 +16,8 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startHttpServer } from '../../../host/http-server.ts';
 import { REPO_ROOT } from './assembly-paths.ts';
 import { AwsEndpoint, CallRecorder } from './aws-endpoint.ts';
-import { synthesize, type CloudAssembly } from './cloud-assembly.ts';
+import { synthesize, type CloudAssembly, type DeclaredConnectorSpec } from './cloud-assembly.ts';
+import { CustomResourceDriver } from './custom-resource-driver.ts';
 import { REGION, TemplateResolver, type Cfn } from './cfn-template.ts';
 import { EventBus, type Alarm, type Rule } from './event-bus.ts';
 import { buildRunnerImage, runFargateTask, type FargateStats, type RunnerImage } from './fargate-task.ts';
@@ -29,10 +31,19 @@ export interface AssemblyHostOptions {
   readonly waitMs?: number;
   /** Build the runner image's contents (npm ci + bundle) for the Fargate path. */
   readonly fargate?: boolean;
+  /** Connectors the scratch app declares as code (TributaryConnector); their custom resources are not created until the test asks. */
+  readonly connectors: readonly DeclaredConnectorSpec[];
 }
 
 /** Which function is which, by the construct path CDK records. */
-export type FunctionRole = 'api' | 'lifecycle' | 'runner' | 'restarter';
+export type FunctionRole = 'api' | 'lifecycle' | 'runner' | 'restarter' | 'connectorResource' | 'connectorProvider';
+
+/** One Lambda Invoke a principal made through the AWS endpoint. */
+export interface Invocation {
+  readonly principal: string;
+  readonly functionArn: string;
+  readonly payload: unknown;
+}
 
 export interface AssemblyHost {
   readonly assembly: CloudAssembly;
@@ -42,6 +53,11 @@ export interface AssemblyHost {
   readonly stepFunctions: LocalStepFunctions;
   readonly bus: EventBus;
   readonly recorder: CallRecorder;
+  /** Lambda Invokes made by the functions (not by Step Functions, EventBridge or CloudFormation), in order. */
+  readonly invocations: readonly Invocation[];
+  /** The REST calls a function made by invoking the API function with proxy events, as `METHOD path`. */
+  apiCallsBy(role: FunctionRole): string[];
+  readonly customResources: CustomResourceDriver;
   readonly fargate: { stats: FargateStats; running: Set<ChildProcess>; image: Promise<RunnerImage> | undefined };
   /** Principal (role logical id) of each function, of the state machine and of the Fargate task. */
   readonly principals: Record<FunctionRole | 'stateMachine' | 'fargateTask', string>;
@@ -54,6 +70,8 @@ const ROLE_OF_PATH: [RegExp, FunctionRole][] = [
   [/\/LifecycleFunction\//, 'lifecycle'],
   [/\/RunnerFunction\//, 'runner'],
   [/\/RestarterFunction\//, 'restarter'],
+  [/\/ConnectorResourceFunction\//, 'connectorResource'],
+  [/\/ConnectorProvider\/framework-onEvent\//, 'connectorProvider'],
 ];
 
 function roleOf(template: CloudAssembly['template'], logicalId: string): FunctionRole | undefined {
@@ -69,7 +87,7 @@ function roleLogicalId(value: Cfn): string {
 }
 
 export async function startAssemblyHost(o: AssemblyHostOptions): Promise<AssemblyHost> {
-  const assembly = await synthesize();
+  const assembly = await synthesize({ connectors: o.connectors });
   const template = assembly.template;
   const work = join(assembly.dir, 'host');
   mkdirSync(work, { recursive: true });
@@ -134,6 +152,7 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     AWS_SESSION_TOKEN: 'assembly-session',
     AWS_ENDPOINT_URL_DYNAMODB: late.endpoint?.url ?? '',
     AWS_ENDPOINT_URL_SFN: late.endpoint?.url ?? '',
+    AWS_ENDPOINT_URL_LAMBDA: late.endpoint?.url ?? '',
   });
   /** The template's value, with the Kafka the deployment would be given swapped for the test broker. */
   const swapEndpoints = (env: Record<string, string>) => ('KAFKA_BOOTSTRAP_SERVERS' in env ? { ...env, KAFKA_BOOTSTRAP_SERVERS: o.kafkaBootstrap } : env);
@@ -189,9 +208,26 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     emit,
     record: (call) => recorder.record(call),
   });
-  const endpoint = new AwsEndpoint(o.dynamoEndpoint, stepFunctions.api, recorder);
+  const invocations: Invocation[] = [];
+  const arnByName = new Map<string, string>();
+  const endpoint = new AwsEndpoint(o.dynamoEndpoint, stepFunctions.api, recorder, {
+    arnOf: (name) => (byArn.has(name) ? name : arnByName.get(name)),
+    invoke: (arn, payload, principal) => {
+      invocations.push({ principal, functionArn: arn, payload });
+      return (byArn.get(arn) as LambdaSandbox).invoke(payload);
+    },
+  });
   late.endpoint = endpoint;
   await endpoint.start();
+  const customResources = new CustomResourceDriver(
+    resolver,
+    (arn, event) => {
+      const fn = byArn.get(arn);
+      return fn ? fn.invoke(event) : Promise.reject(new Error(`Function not found: ${arn}`));
+    },
+    work,
+  );
+  await customResources.start();
 
   const root = join(work, 'functions');
   for (const id of resolver.ofType('AWS::Lambda::Function')) {
@@ -212,10 +248,15 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     };
     const principal = roleLogicalId(p.Role);
     principals[role] = principal;
-    const sandbox = new LambdaSandbox(spec, isolateBundle(spec, root), awsEnv(principal), log, metricLine);
+    // The framework PUTs its response to the driver's ResponseURL, whose certificate is this run's own.
+    const trust: Record<string, string> = role === 'connectorProvider' ? { NODE_EXTRA_CA_CERTS: customResources.caFile } : {};
+    const sandbox = new LambdaSandbox(spec, isolateBundle(spec, root), { ...awsEnv(principal), ...trust }, log, metricLine);
     functions[role] = sandbox;
     byArn.set(spec.arn, sandbox);
+    arnByName.set(spec.name, spec.arn);
   }
+  const missing = ROLE_OF_PATH.map(([, role]) => role).filter((role) => !functions[role]);
+  if (missing.length) throw new Error(`The template has no ${missing.join(', ')} function (the connectors' custom resource needs a declared connector)`);
 
   const rules: Rule[] = resolver.ofType('AWS::Events::Rule').map((id) => {
     const p = resolve(template.Resources[id]?.Properties) as Cfn;
@@ -249,6 +290,12 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
     stepFunctions,
     bus,
     recorder,
+    invocations,
+    apiCallsBy: (role) =>
+      invocations
+        .filter((i) => i.principal === principals[role] && i.functionArn === functions.api.spec.arn)
+        .map((i) => `${(i.payload as { httpMethod: string }).httpMethod} ${(i.payload as { path: string }).path}`),
+    customResources,
     fargate: { stats: fargateStats, running: fargateRunning, image },
     principals,
     logFile,
@@ -261,6 +308,7 @@ export async function startAssemblyHost(o: AssemblyHostOptions): Promise<Assembl
       });
       await Promise.all(Object.values(functions).map((f) => f.stop()));
       await endpoint.stop();
+      await customResources.stop();
       await image?.catch(() => undefined);
       log.end();
       // TRIBUTARY_KEEP_ASSEMBLY=1 keeps the synthesized assembly and the functions' log for a look.

@@ -1,14 +1,16 @@
 /**
- * The AWS endpoint every function of the assembly talks to (AWS_ENDPOINT_URL_DYNAMODB and
- * AWS_ENDPOINT_URL_SFN point here). It records each call as IAM sees it — the principal (the
- * access key id each execution role's process got is the role's logical id, read back from
- * the SigV4 credential scope), the IAM action from X-Amz-Target, and the resources named in
- * the request — then forwards DynamoDB calls to DynamoDB Local and Step Functions calls to
- * the local Step Functions.
+ * The AWS endpoint every function of the assembly talks to (AWS_ENDPOINT_URL_DYNAMODB,
+ * AWS_ENDPOINT_URL_SFN and AWS_ENDPOINT_URL_LAMBDA point here). It records each call as IAM
+ * sees it — the principal (the access key id each execution role's process got is the role's
+ * logical id, read back from the SigV4 credential scope), the IAM action from X-Amz-Target or
+ * the REST path, and the resources named in the request — then forwards DynamoDB calls to
+ * DynamoDB Local, Step Functions calls to the local Step Functions, and Lambda's Invoke to the
+ * named function's sandbox.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ACCOUNT, PARTITION, REGION } from './cfn-template.ts';
+import { LambdaInvokeError } from './lambda-sandbox.ts';
 
 export interface RecordedCall {
   /** Logical id of the IAM role whose credentials signed the call. */
@@ -36,6 +38,16 @@ export class CallRecorder {
 
 /** A Step Functions API answering AWS JSON 1.0 requests (`AWSStepFunctions.<Operation>`). */
 export type SfnApi = (operation: string, body: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** The functions Lambda's Invoke reaches: by name, ARN or partial ARN, as the Invoke API takes them. */
+export interface LambdaApi {
+  arnOf(functionName: string): string | undefined;
+  /** A synchronous invocation; rejects with a LambdaInvokeError when the function fails. */
+  invoke(arn: string, payload: unknown, principal: string): Promise<unknown>;
+}
+
+/** Lambda's Invoke in the REST API (`POST /2015-03-31/functions/{FunctionName}/invocations`). */
+const LAMBDA_INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations(?:\?|$)/;
 
 export class AwsApiError extends Error {
   constructor(
@@ -86,6 +98,7 @@ export class AwsEndpoint {
     private readonly dynamoEndpoint: string,
     private readonly sfn: SfnApi,
     readonly recorder: CallRecorder,
+    private readonly lambda?: LambdaApi,
   ) {}
 
   async start(): Promise<string> {
@@ -125,9 +138,41 @@ export class AwsEndpoint {
       }
       return;
     }
+    const invoke = LAMBDA_INVOKE.exec(req.url ?? '');
+    if (invoke && this.lambda) return this.invokeFunction(req, res, decodeURIComponent(invoke[1] ?? ''), principal, body);
     this.recorder.record({ principal, action: `unknown:${target || req.url}`, resource: '*' });
     res.statusCode = 400;
     res.end(JSON.stringify({ __type: 'UnknownOperationException', message: `The assembly test serves no ${target}` }));
+  }
+
+  /** Invoke as Lambda answers it: the result, or the function's error with X-Amz-Function-Error. */
+  private async invokeFunction(req: IncomingMessage, res: ServerResponse, name: string, principal: string, body: Buffer): Promise<void> {
+    const lambda = this.lambda as LambdaApi;
+    const arn = lambda.arnOf(name);
+    this.recorder.record({ principal, action: 'lambda:InvokeFunction', resource: arn ?? name });
+    res.setHeader('Content-Type', 'application/json');
+    if (!arn) {
+      res.statusCode = 404;
+      res.setHeader('x-amzn-errortype', 'ResourceNotFoundException');
+      res.end(JSON.stringify({ Type: 'User', message: `Function not found: ${name}` }));
+      return;
+    }
+    const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    if (type !== 'RequestResponse') {
+      res.statusCode = 400;
+      res.setHeader('x-amzn-errortype', 'InvalidParameterValueException');
+      res.end(JSON.stringify({ Type: 'User', message: `The assembly test serves RequestResponse invocations only, not ${type}` }));
+      return;
+    }
+    res.setHeader('X-Amz-Executed-Version', '$LATEST');
+    try {
+      const result = await lambda.invoke(arn, body.length ? JSON.parse(body.toString('utf8')) : {}, principal);
+      res.end(JSON.stringify(result ?? null));
+    } catch (e) {
+      const err = e instanceof LambdaInvokeError ? e : new LambdaInvokeError((e as Error).name, (e as Error).message);
+      res.setHeader('X-Amz-Function-Error', 'Unhandled');
+      res.end(JSON.stringify({ errorType: err.errorType, errorMessage: err.errorMessage, trace: err.trace }));
+    }
   }
 
   private forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {

@@ -19,6 +19,9 @@ export const PRICES = {
 
 export const SECONDS_PER_MONTH = 730 * 3600;
 
+/** To the cent. */
+export const round = (usd: number) => Math.round(usd * 100) / 100;
+
 /** What one idle wake-up costs, averaged over the measured idle run. */
 export interface IdleWake {
   readonly transitions: number;

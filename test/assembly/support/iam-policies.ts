@@ -1,6 +1,7 @@
 /**
  * The IAM policies of the synthesized template, evaluated against the calls the assembly
- * recorded: whether each call is allowed by its principal's identity policies (Allow
+ * recorded: whether each call is allowed by its principal's identity policies (inline, attached,
+ * or the few AWS managed policies whose statements are written out below) (Allow
  * statements whose Action and Resource match, with IAM's `*` and `?` wildcards; no Deny is
  * used in the template), and which granted action/resource pairs no call ever used.
  * Conditions are not evaluated: a call counts as allowed by a statement with a condition,
@@ -22,24 +23,42 @@ export interface Grant {
   readonly resource: string;
 }
 
+/**
+ * AWS managed policies the template attaches (only aws-cdk-lib's own constructs do), by the
+ * path of their ARN, with their statements as AWS publishes them.
+ */
+const MANAGED_POLICIES: Record<string, Statement[]> = {
+  'service-role/AWSLambdaBasicExecutionRole': [{ effect: 'Allow', actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], resources: ['*'] }],
+};
+
+function managedStatements(roleLogicalId: string, arn: string): Statement[] {
+  const path = /^arn:[\w-]+:iam::aws:policy\/(.+)$/.exec(arn)?.[1] ?? '';
+  const statements = MANAGED_POLICIES[path];
+  if (!statements) throw new Error(`${roleLogicalId} has the managed policy ${arn}, which the assembly test cannot read`);
+  return statements;
+}
+
 const list = (v: Cfn): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
 /** Every identity-policy statement attached to a role, inline or through AWS::IAM::Policy. */
 export function statementsOf(resolver: TemplateResolver, roleLogicalId: string): Statement[] {
   const docs: Cfn[] = [];
   const role = resolver.resource(roleLogicalId).Properties ?? {};
-  if ((role.ManagedPolicyArns ?? []).length > 0) throw new Error(`${roleLogicalId} has managed policies, which the assembly test cannot read`);
+  const managed = (resolver.resolve(role.ManagedPolicyArns ?? []) as string[]).flatMap((arn) => managedStatements(roleLogicalId, arn));
   for (const p of role.Policies ?? []) docs.push(p.PolicyDocument);
   for (const id of resolver.ofType('AWS::IAM::Policy')) {
     const p = resolver.resource(id).Properties;
     if ((p.Roles ?? []).some((r: Cfn) => r?.Ref === roleLogicalId)) docs.push(p.PolicyDocument);
   }
-  return docs.flatMap((doc) =>
-    (resolver.resolve(doc).Statement as Cfn[]).map((s) => {
-      if (s.NotAction || s.NotResource) throw new Error(`NotAction/NotResource in ${roleLogicalId}'s policies is not evaluated by the assembly test`);
-      return { effect: s.Effect, actions: list(s.Action), resources: list(s.Resource), condition: s.Condition };
-    }),
-  );
+  return [
+    ...managed,
+    ...docs.flatMap((doc) =>
+      (resolver.resolve(doc).Statement as Cfn[]).map((s) => {
+        if (s.NotAction || s.NotResource) throw new Error(`NotAction/NotResource in ${roleLogicalId}'s policies is not evaluated by the assembly test`);
+        return { effect: s.Effect, actions: list(s.Action), resources: list(s.Resource), condition: s.Condition };
+      }),
+    ),
+  ];
 }
 
 /** IAM's wildcard match: `*` any run of characters, `?` one; actions compare case-insensitively. */

@@ -2,11 +2,12 @@
  * The Lambda runtime of the assembly test: runs in its own Node process of the function's
  * runtime version (Node strips the types of this file itself), from the function's
  * isolated task root. It loads the handler as Lambda does (`index.handler` → index.mjs,
- * .js or .cjs), reports an init failure as Runtime.ImportModuleError, and then serves
+ * .js or .cjs; an .mjs imported, the others required, an ES module among them imported), reports an init failure as Runtime.ImportModuleError, and then serves
  * one invocation at a time over IPC with a Lambda-shaped context.
  * Only erasable TypeScript here: no enums, no parameter properties.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lambdaContext } from '../../../host/lambda-context.ts';
@@ -37,7 +38,13 @@ async function load(): Promise<Handler> {
   const name = handlerSpec.slice(dot + 1);
   const candidate = ['.mjs', '.js', '.cjs'].map((ext) => join(taskRoot, file + ext)).find((p) => existsSync(p));
   if (!candidate) throw Object.assign(new Error(`Cannot find module '${file}'`), { name: 'Runtime.ImportModuleError' });
-  const mod = (await import(pathToFileURL(candidate).href)) as Record<string, unknown>;
+  const importIt = () => import(pathToFileURL(candidate).href) as Promise<Record<string, unknown>>;
+  // require() sees every CommonJS export, also those import() cannot detect (computed keys, as in aws-cdk-lib's provider framework).
+  const mod = candidate.endsWith('.mjs')
+    ? await importIt()
+    : await Promise.resolve()
+        .then(() => createRequire(import.meta.url)(candidate) as Record<string, unknown>)
+        .catch((e: NodeJS.ErrnoException) => (e.code === 'ERR_REQUIRE_ESM' || e.code === 'ERR_REQUIRE_ASYNC_MODULE' ? importIt() : Promise.reject(e)));
   const handler = mod[name];
   if (typeof handler !== 'function') throw Object.assign(new Error(`${handlerSpec} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
   return handler as Handler;
