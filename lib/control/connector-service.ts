@@ -16,7 +16,7 @@ import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { adoptOrStartTasks, startTaskExecution } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { PluginDescriptor } from '../plugins/plugin-types.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { ControlStore } from '../store/store-ports.ts';
 import { StoreConflictError } from '../store/store-errors.ts';
 import type { ConnectorConfig, ConnectorState, ConnectorType, TargetState } from '../store/store-model.ts';
 import { AlreadyExistsError, BadRequestError, ConflictError, InvalidConfigError, NotFoundError } from './control-errors.ts';
@@ -26,7 +26,7 @@ import { sameConfigs, statusCount, traceOf, undoneOnFailure } from './lifecycle-
 import { planTasks } from './task-planner.ts';
 
 export interface ControlDeps {
-  readonly store: DynamoConnectorStore;
+  readonly store: ControlStore;
   readonly registry: PluginRegistry;
   readonly orchestrator: Orchestrator;
   /** This control plane's name in connector statuses. */
