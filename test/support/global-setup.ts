@@ -15,7 +15,7 @@ import { ensureSchemaRegistry } from '../../host/schema-registry-launcher.ts';
 import { freePort } from './local-host-process.ts';
 import { startMariaDbCdc } from './servers/mariadb-cdc-server.ts';
 import { startPostgresCdc } from './servers/postgres-cdc-server.ts';
-import { startElasticMq, startS3Mock } from './servers/aws-test-servers.ts';
+import { startElasticMq, startS3Mock } from '../../host/aws-emulator-launcher.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
