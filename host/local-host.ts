@@ -119,7 +119,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       port,
       handler: api as never,
       token: process.env.TRIBUTARY_API_TOKEN,
-      extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator.executions() },
+      extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/runner-spares': () => runners.spareStats(), '/tributary/executions': () => orchestrator.executions() },
     });
   } catch (e) {
     await Promise.all([kafka.stop(), dynamo.stop(), registry?.stop()]);
