@@ -31,6 +31,8 @@ export class RunnerExitError extends Error {
 
 /** How often the spare count is checked against demand when nothing is handed out, so an idle pool shrinks. */
 const SIZING_CHECK_MS = 5_000;
+
+const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 /** A retired runner has nothing left to commit (its slice ended with a commit); past this, it is killed. */
 const RETIRE_GRACE_MS = 10_000;
 
@@ -39,6 +41,8 @@ export class RunnerPool {
   private seq = 0;
   /** Started, unassigned processes, so a new task does not wait for Node and the runtime to load. */
   private spares: ChildProcess[] = [];
+  /** Processes that reported they finished loading. */
+  private readonly loaded = new WeakSet<ChildProcess>();
   private closed = false;
   /** Warm processes kept ready, as many as recent demand calls for (spare-sizing.ts). */
   private readonly demand: SpareDemand;
@@ -51,10 +55,10 @@ export class RunnerPool {
   /**
    * Keeps as many spare processes ready as recent demand calls for (Lambda's provisioned
    * concurrency, locally): forks the missing ones, and lets the newest surplus ones go once
-   * demand has been quiet, the oldest being the most likely to be fully loaded.
+   * demand has been quiet.
    */
   prewarm(): void {
-    this.spares = this.spares.filter((c) => c.exitCode === null && c.signalCode === null);
+    this.spares = this.spares.filter(alive);
     if (this.closed) return;
     const wanted = this.demand.wanted();
     while (this.spares.length < wanted) this.spares.push(this.fork());
@@ -65,9 +69,9 @@ export class RunnerPool {
     }
   }
 
-  /** Spare processes ready now, and how many recent demand calls for (GET /tributary/runners/spares). */
+  /** Spare processes alive and loaded, and how many recent demand calls for (GET /tributary/runner-spares). */
   spareStats(): { ready: number; wanted: number } {
-    return { ready: this.spares.filter((c) => c.exitCode === null && c.signalCode === null).length, wanted: this.demand.wanted() };
+    return { ready: this.spares.filter((c) => alive(c) && this.loaded.has(c)).length, wanted: this.demand.wanted() };
   }
 
   /** Runner processes with the task each serves (GET /tributary/runners). */
@@ -144,19 +148,25 @@ export class RunnerPool {
   }
 
   private fork(): ChildProcess {
-    return fork(join(projectRoot, 'host', 'runner-process.ts'), [], {
+    const child = fork(join(projectRoot, 'host', 'runner-process.ts'), [], {
       execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', ...profileArgs(this.env)],
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // Ctrl-C goes to the host, which stops runners in order
     });
+    child.on('message', (m: { type?: string }) => {
+      if (m.type === 'ready') this.loaded.add(child);
+    });
+    return child;
   }
 
   private runnerFor(key: string): Runner {
     const existing = this.runners.get(key);
     if (existing && !existing.exited) return existing;
-    this.spares = this.spares.filter((c) => c.exitCode === null && c.signalCode === null);
-    const child = this.spares.shift() ?? this.fork();
+    this.spares = this.spares.filter(alive);
+    // A loaded spare first; else the oldest, the furthest along.
+    const ready = this.spares.findIndex((c) => this.loaded.has(c));
+    const child = (ready >= 0 ? this.spares.splice(ready, 1)[0] : this.spares.shift()) ?? this.fork();
     this.demand.record();
     this.prewarm();
     const runner: Runner = { key, child, pending: new Map(), exited: false };
