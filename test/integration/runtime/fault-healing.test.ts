@@ -85,25 +85,28 @@ describe('fault healing on the local host', () => {
     const topic = uniqueName('spares-topic');
     const source = uniqueName('spares-source');
     expect((await rest(host.restUrl, 'POST', '/connectors', { name: source, config: { 'connector.class': 'FileStreamSource', file: input, topic } })).status).toBe(201);
-    await runnerPid(host.restUrl, source);
-    const spares = async () => (await rest<{ ready: number; wanted: number }>(host.restUrl, 'GET', '/tributary/runner-spares')).body;
-    const before = await spares();
-    const seconds: number[] = [];
-    const sizes: string[] = [];
-    for (let k = 0; k < 5; k++) {
-      seconds.push(await killAndTimeRecovery(host.restUrl, store, source));
-      const s = await spares();
-      sizes.push(`${s.ready}/${s.wanted}`);
+    try {
+      await runnerPid(host.restUrl, source);
+      const spares = async () => (await rest<{ ready: number; wanted: number }>(host.restUrl, 'GET', '/tributary/runner-spares')).body;
+      const before = await spares();
+      const seconds: number[] = [];
+      const sizes: string[] = [];
+      for (let k = 0; k < 5; k++) {
+        seconds.push(await killAndTimeRecovery(host.restUrl, store, source));
+        const s = await spares();
+        sizes.push(`${s.ready}/${s.wanted}`);
+      }
+      console.log(`five back-to-back kills → RUNNING: ${seconds.map((x) => x.toFixed(2)).join(', ')} s; spares ready/wanted before ${before.ready}/${before.wanted}, after each kill ${sizes.join(', ')}`);
+      const task = (await rest<TaskBody>(host.restUrl, 'GET', `/connectors/${source}/tasks/0/status`)).body;
+      expect(task.state).toBe('RUNNING');
+      expect(task.tributary?.infrastructure_restarts).toHaveLength(5);
+      // The runners just handed out raised the spare count above its floor, and never past its ceiling.
+      const after = await spares();
+      expect(after.wanted).toBeGreaterThan(DEFAULT_SPARE_SIZING.min);
+      expect(after.wanted).toBeLessThanOrEqual(MAX_SPARES);
+    } finally {
+      await rest(host.restUrl, 'DELETE', `/connectors/${source}`);
     }
-    console.log(`five back-to-back kills → RUNNING: ${seconds.map((x) => x.toFixed(2)).join(', ')} s; spares ready/wanted before ${before.ready}/${before.wanted}, after each kill ${sizes.join(', ')}`);
-    const task = (await rest<TaskBody>(host.restUrl, 'GET', `/connectors/${source}/tasks/0/status`)).body;
-    expect(task.state).toBe('RUNNING');
-    expect(task.tributary?.infrastructure_restarts).toHaveLength(5);
-    // Demand raised the spare count above its floor, and never past its ceiling.
-    const after = await spares();
-    expect(after.wanted).toBeGreaterThan(before.wanted);
-    expect(after.wanted).toBeLessThanOrEqual(MAX_SPARES);
-    await rest(host.restUrl, 'DELETE', `/connectors/${source}`);
   });
 
   it('replays at most the record-count commit bound per runner kill (FileStream source → sink, 200,000 lines)', async () => {
