@@ -10,8 +10,7 @@ import { join, resolve } from 'node:path';
 import { ensureDynamoDb } from '../host/dynamodb-launcher.ts';
 import { ensureKafka } from '../host/kafka-launcher.ts';
 import { ensureSchemaRegistry } from '../host/schema-registry-launcher.ts';
-// eslint-disable-next-line no-restricted-imports -- the Avro peer (a Java program beside it) is still shared with its compatibility test
-import { peerPluginPath } from '../test/support/avro-peer.ts';
+import { avroConverterPluginPath } from '../host/apicurio-avro-converter.ts';
 import { freePort } from '../host/net-probe.ts';
 import { ratioChart } from './chart/svg-chart.ts';
 import { BenchInputs } from './support/bench-inputs.ts';
@@ -140,7 +139,7 @@ function startTarget(system: System, o: BenchOptions, bootstrapServers: string, 
   if (system === 'connect') {
     return (async () => {
       // The Avro workloads give Connect Apicurio's AvroConverter (Confluent wire format) as a plugin.
-      const workerProperties = avro ? { 'plugin.path': await peerPluginPath(workDir) } : undefined;
+      const workerProperties = avro ? { 'plugin.path': await avroConverterPluginPath(workDir) } : undefined;
       // On a loaded machine the worker (with a plugin.path to scan) can take longer than the launcher's default to start.
       return startConnectTarget({ bootstrapServers, workDir, xmx: o.connectXmx, offsetFlushIntervalMs: o.connectOffsetFlushMs, log, workerProperties, startTimeoutMs: o.timeoutSeconds * 1000 });
     })();

@@ -7,7 +7,7 @@ import { TaskLifecycle, type LifecycleEvent } from '../lib/control/task-lifecycl
 import { StepFunctionsOrchestrator } from '../lib/orchestrator/step-functions-orchestrator.ts';
 import type { Orchestrator } from '../lib/orchestrator/orchestrator-port.ts';
 import { createLogger } from '../lib/observability/structured-logger.ts';
-import type { DynamoConnectorStore } from '../lib/store/dynamo-connector-store.ts';
+import type { ConnectorStore } from '../lib/store/store-ports.ts';
 import { createStore } from '../lib/store/store-factory.ts';
 
 /** Where continue-as-new starts the next execution; by default the state machine that called us. */
@@ -34,8 +34,8 @@ export function createLifecycleHandler(orchestrator: LifecycleOrchestrator = ste
 }
 
 const log = createLogger('tributary-lifecycle');
-let store: DynamoConnectorStore | undefined;
-function storeFor(tableName: string, endpoint: string | undefined): DynamoConnectorStore {
+let store: ConnectorStore | undefined;
+function storeFor(tableName: string, endpoint: string | undefined): ConnectorStore {
   store ??= createStore({ tableName, endpoint });
   return store;
 }

@@ -140,7 +140,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
       handler: api as never,
       token: process.env.TRIBUTARY_API_TOKEN,
       console: fileAssetSource(consoleDir),
-      extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/executions': () => orchestrator.executions() },
+      extraRoutes: { '/tributary/runners': () => runners.list(), '/tributary/runner-spares': () => runners.spareStats(), '/tributary/executions': () => orchestrator.executions() },
       prometheus: createPrometheusExporter(metrics, statuses),
     });
   } catch (e) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { TaskSample } from '../lib/observability/metric-catalog.ts';
 import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
 import { projectRoot } from './local-paths.ts';
+import { SpareDemand, spareSizingFromEnv } from './spare-sizing.ts';
 
 interface Pending {
   resolve(r: RunnerResult): void;
@@ -29,11 +30,10 @@ export class RunnerExitError extends Error {
   override readonly name = 'Runtime.ExitError';
 }
 
-/**
- * Warm processes kept ready: two by default, so creating connectors back to back, or a runner
- * lost and re-run, still finds one; TRIBUTARY_RUNNER_SPARES changes it (each costs ~100 MB).
- */
-const DEFAULT_SPARES = 2;
+/** How often the spare count is checked against demand when nothing is handed out, so an idle pool shrinks. */
+const SIZING_CHECK_MS = 5_000;
+
+const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 /** A retired runner has nothing left to commit (its slice ended with a commit); past this, it is killed. */
 const RETIRE_GRACE_MS = 10_000;
 
@@ -42,22 +42,41 @@ export class RunnerPool {
   private seq = 0;
   /** Started, unassigned processes, so a new task does not wait for Node and the runtime to load. */
   private spares: ChildProcess[] = [];
+  /** Processes that reported they finished loading. */
+  private readonly loaded = new WeakSet<ChildProcess>();
   private closed = false;
-  private readonly spareCount: number;
+  /** Warm processes kept ready, as many as recent demand calls for (spare-sizing.ts). */
+  private readonly demand: SpareDemand;
+  private sizingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     /** Told what runners counted about their tasks (every few seconds while they run). */
     private readonly onSamples: (samples: readonly TaskSample[]) => void = () => {},
   ) {
-    const n = Number(env.TRIBUTARY_RUNNER_SPARES ?? DEFAULT_SPARES);
-    this.spareCount = Number.isInteger(n) && n >= 0 ? n : DEFAULT_SPARES;
+    this.demand = new SpareDemand(spareSizingFromEnv(env));
   }
 
-  /** Keeps the spare processes ready (Lambda's provisioned concurrency, locally). */
+  /**
+   * Keeps as many spare processes ready as recent demand calls for (Lambda's provisioned
+   * concurrency, locally): forks the missing ones, and lets the newest surplus ones go once
+   * demand has been quiet.
+   */
   prewarm(): void {
-    this.spares = this.spares.filter((c) => c.exitCode === null && c.signalCode === null);
-    while (!this.closed && this.spares.length < this.spareCount) this.spares.push(this.fork());
+    this.spares = this.spares.filter(alive);
+    if (this.closed) return;
+    const wanted = this.demand.wanted();
+    while (this.spares.length < wanted) this.spares.push(this.fork());
+    while (this.spares.length > wanted) this.spares.pop()?.kill('SIGTERM');
+    if (!this.sizingTimer) {
+      this.sizingTimer = setInterval(() => this.prewarm(), SIZING_CHECK_MS);
+      this.sizingTimer.unref();
+    }
+  }
+
+  /** Spare processes alive and loaded, and how many recent demand calls for (GET /tributary/runner-spares). */
+  spareStats(): { ready: number; wanted: number } {
+    return { ready: this.spares.filter((c) => alive(c) && this.loaded.has(c)).length, wanted: this.demand.wanted() };
   }
 
   /** Runner processes with the task each serves (GET /tributary/runners). */
@@ -110,6 +129,7 @@ export class RunnerPool {
   /** Asks every runner to commit and exit, and waits (up to `timeoutMs`) for them. */
   async shutdown(timeoutMs = 30_000): Promise<void> {
     this.closed = true;
+    clearInterval(this.sizingTimer);
     for (const c of this.spares) c.kill('SIGTERM');
     this.spares = [];
     const all = [...this.runners.values()];
@@ -133,19 +153,26 @@ export class RunnerPool {
   }
 
   private fork(): ChildProcess {
-    return fork(join(projectRoot, 'host', 'runner-process.ts'), [], {
+    const child = fork(join(projectRoot, 'host', 'runner-process.ts'), [], {
       execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', ...profileArgs(this.env)],
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // Ctrl-C goes to the host, which stops runners in order
     });
+    child.on('message', (m: { type?: string }) => {
+      if (m.type === 'ready') this.loaded.add(child);
+    });
+    return child;
   }
 
   private runnerFor(key: string): Runner {
     const existing = this.runners.get(key);
     if (existing && !existing.exited) return existing;
-    this.spares = this.spares.filter((c) => c.exitCode === null && c.signalCode === null);
-    const child = this.spares.shift() ?? this.fork();
+    this.spares = this.spares.filter(alive);
+    // A loaded spare first; else the oldest, the furthest along.
+    const ready = this.spares.findIndex((c) => this.loaded.has(c));
+    const child = (ready >= 0 ? this.spares.splice(ready, 1)[0] : this.spares.shift()) ?? this.fork();
+    this.demand.record();
     this.prewarm();
     const runner: Runner = { key, child, pending: new Map(), exited: false };
     child.on('message', (m: { type: string; id?: number; result?: RunnerResult; samples?: TaskSample[]; error?: { errorType: string; errorMessage: string; trace: string } }) => {

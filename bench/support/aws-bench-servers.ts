@@ -4,26 +4,25 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
-import { startElasticMq, startS3Mock, type TestServer } from '../../test/support/servers/aws-test-servers.ts';
+import { startElasticMq, startS3Mock, type EmulatorServer } from '../../host/aws-emulator-launcher.ts';
 
-let s3: Promise<TestServer> | undefined;
-let sqs: Promise<TestServer> | undefined;
+let s3: Promise<EmulatorServer> | undefined;
+let sqs: Promise<EmulatorServer> | undefined;
 
-export function benchS3(dataDir: string, log: (line: string) => void): Promise<TestServer> {
+export function benchS3(dataDir: string, log: (line: string) => void): Promise<EmulatorServer> {
   mkdirSync(join(dataDir, 'aws'), { recursive: true });
   s3 ??= startS3Mock(join(dataDir, 'aws'), log);
   return s3;
 }
 
-export function benchSqs(dataDir: string, log: (line: string) => void): Promise<TestServer> {
+export function benchSqs(dataDir: string, log: (line: string) => void): Promise<EmulatorServer> {
   mkdirSync(join(dataDir, 'aws'), { recursive: true });
   sqs ??= startElasticMq(join(dataDir, 'aws'), log);
   return sqs;
 }
 
 export async function stopAwsBenchServers(): Promise<void> {
-  const started = [s3, sqs].filter((p): p is Promise<TestServer> => p !== undefined);
+  const started = [s3, sqs].filter((p): p is Promise<EmulatorServer> => p !== undefined);
   s3 = sqs = undefined;
   await Promise.all(started.map(async (p) => (await p.catch(() => undefined))?.stop()));
 }

@@ -8,8 +8,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { AvroConverter } from '../../lib/converters/avro/avro-converter.ts';
 import { Schemas } from '../../lib/plugins/connect-schema.ts';
-// eslint-disable-next-line no-restricted-imports -- the Avro peer (a Java program beside it) is still shared with its compatibility test
-import { peerConverterConfig } from '../../test/support/avro-peer.ts';
+import { avroConverterConfig } from '../../host/apicurio-avro-converter.ts';
 import { uniqueName } from '../support/bench-names.ts';
 import type { BenchTarget } from '../support/bench-target.ts';
 import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
@@ -18,7 +17,7 @@ import type { Workload, WorkloadContext } from './workload.ts';
 function avroConverter(target: BenchTarget, ctx: WorkloadContext): Record<string, string> {
   const registry = ctx.schemaRegistry;
   if (!registry) throw new Error('The Avro workloads need the Schema Registry the benchmark starts');
-  if (target.system === 'connect') return peerConverterConfig('value.converter', registry.apicurioUrl);
+  if (target.system === 'connect') return avroConverterConfig('value.converter', registry.apicurioUrl);
   return { 'value.converter': 'io.confluent.connect.avro.AvroConverter', 'value.converter.schema.registry.url': registry.url };
 }
 

@@ -6,8 +6,7 @@
  */
 import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-// eslint-disable-next-line no-restricted-imports -- a test server or client the benchmark shares with the tests; not yet moved to host/
-import { testS3, testSqs } from '../../test/support/aws-test-clients.ts';
+import { emulatorS3Client, emulatorSqsClient } from '../../host/aws-emulator-launcher.ts';
 import { uniqueName } from '../support/bench-names.ts';
 import { benchS3, benchSqs } from '../support/aws-bench-servers.ts';
 import { createConnector, deleteConnector, waitForProgress } from '../support/connector-calls.ts';
@@ -21,7 +20,7 @@ const flushFor = (n: number) => (n % 10_000 === 0 ? 10_000 : n);
 
 async function s3Run(target: BenchTarget, ctx: WorkloadContext, format: 'JsonFormat' | 'ParquetFormat', topic: string, n: number): Promise<number> {
   const server = await benchS3(ctx.workDir, ctx.log);
-  const s3 = testS3(server.endpoint);
+  const s3 = emulatorS3Client(server.endpoint);
   const bucket = uniqueName('bench');
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const name = uniqueName(`bench-s3-${format === 'JsonFormat' ? 'json' : 'parquet'}`);
@@ -103,7 +102,7 @@ export const sqsSourceThroughput: Workload = {
   async run(target, ctx) {
     const n = ctx.options.sqsMessages;
     const server = await benchSqs(ctx.workDir, ctx.log);
-    const sqs = testSqs(server.endpoint);
+    const sqs = emulatorSqsClient(server.endpoint);
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('bench'), Attributes: { VisibilityTimeout: '60' } }))).QueueUrl as string;
     const direct = await directReceiveDelete(sqs, Math.min(n, 1000));
     await fillQueue(sqs, url, n);

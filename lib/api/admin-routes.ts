@@ -2,6 +2,7 @@
 import { ApiError, BadInputError } from './api-errors.ts';
 import type { ApiRouter } from './api-router.ts';
 import { jsonBody } from './request-parsing.ts';
+import type { LoggerLevelStore } from '../store/store-ports.ts';
 
 export const TRIBUTARY_VERSION = '0.1.0';
 /** The Kafka Connect REST API version Tributary implements; clients gate features on `version`. */
@@ -10,17 +11,13 @@ export const CONNECT_API_VERSION = '4.1.1';
 const LEVELS = ['OFF', 'FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'ALL'];
 const ROOT = 'root';
 
-/** Where logger levels live, shared by every API instance (the connector store). */
-export interface LoggerLevels {
-  listLoggers(): Promise<Map<string, { level: string; lastModified: number }>>;
-  putLogger(name: string, level: string): Promise<void>;
-}
 
 export interface AdminDeps {
   readonly clusterId: () => Promise<string>;
   /** Whether the store answers; `/health` reports unhealthy otherwise. */
   readonly healthy: () => Promise<boolean>;
-  readonly loggers: LoggerLevels;
+  /** Where logger levels live, shared by every API instance (the connector store). */
+  readonly loggers: LoggerLevelStore;
   /** The level of loggers nobody set (LOG_LEVEL). */
   readonly defaultLevel?: string;
 }

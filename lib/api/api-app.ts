@@ -5,12 +5,12 @@ import type { KafkaPort } from '../kafka/kafka-port.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { Logger } from '../observability/structured-logger.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { ConnectorStore } from '../store/store-ports.ts';
 import { createConnectApi, type ConnectApi } from './connect-api.ts';
 import type { MetricsSource } from './metrics-source.ts';
 
 export interface ApiAppDeps {
-  readonly store: DynamoConnectorStore;
+  readonly store: ConnectorStore;
   readonly kafka: KafkaPort;
   readonly registry: PluginRegistry;
   readonly orchestrator: Orchestrator;

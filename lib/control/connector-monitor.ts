@@ -12,13 +12,13 @@ import { adoptOrStartTasks } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import { isRetriable, traceOf } from '../runtime/runtime-errors.ts';
 import type { Logger } from '../observability/structured-logger.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { ControlStore } from '../store/store-ports.ts';
 import { StoreConflictError } from '../store/store-errors.ts';
 import type { ConnectorConfig, ConnectorState } from '../store/store-model.ts';
 import { planTasks } from './task-planner.ts';
 
 export interface ConnectorMonitorDeps {
-  readonly store: DynamoConnectorStore;
+  readonly store: ControlStore;
   readonly registry: PluginRegistry;
   readonly orchestrator: Orchestrator;
   /** This component's name in connector statuses. */

@@ -16,17 +16,19 @@ import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { adoptOrStartTasks, startTaskExecution } from '../orchestrator/orchestrator-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { PluginDescriptor } from '../plugins/plugin-types.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { ControlStore } from '../store/store-ports.ts';
 import { StoreConflictError } from '../store/store-errors.ts';
 import type { ConnectorConfig, ConnectorState, ConnectorType, TargetState } from '../store/store-model.ts';
 import { AlreadyExistsError, BadRequestError, ConflictError, InvalidConfigError, NotFoundError } from './control-errors.ts';
 import { keepStoredSecrets, renderConfig } from './config-secrets.ts';
+import { ConnectorStateCache } from './connector-state-cache.ts';
 import { validateConnectorConfig, validationMessage, type ConfigInfos } from './connector-validator.ts';
-import { sameConfigs, statusCount, traceOf, undoneOnFailure } from './lifecycle-steps.ts';
+import { statusCount, traceOf, undoneOnFailure } from './lifecycle-steps.ts';
+import { executeRestart, restartPlan, restartTask, type RestartContext, type RestartPlan } from './restart-plan.ts';
 import { planTasks } from './task-planner.ts';
 
 export interface ControlDeps {
-  readonly store: DynamoConnectorStore;
+  readonly store: ControlStore;
   readonly registry: PluginRegistry;
   readonly orchestrator: Orchestrator;
   /** This control plane's name in connector statuses. */
@@ -44,12 +46,6 @@ export interface ConnectorInfo {
   readonly type: ConnectorType;
 }
 
-/** What a restart request covers, as Connect's RestartPlan: the connector and which tasks. */
-export interface RestartPlan {
-  readonly connector: boolean;
-  readonly tasks: readonly number[];
-}
-
 /** Connect's message for a request that raced a concurrent config change (HTTP 409). */
 export const STALE_CONFIG_MESSAGE = 'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)';
 
@@ -65,13 +61,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Validation and planning results of one request, reused while it retries with the same config. */
 type PrepareCache = Map<string, Prepared>;
 
-/** How stale a status read may be. */
-const STATUS_CACHE_MS = 250;
-
 export class ConnectorService {
-  private readonly statusCache = new Map<string, { at: number; state: Promise<ConnectorState | undefined> }>();
+  private readonly statusCache: ConnectorStateCache;
 
-  constructor(private readonly deps: ControlDeps) {}
+  constructor(private readonly deps: ControlDeps) {
+    this.statusCache = new ConnectorStateCache(deps.store);
+  }
 
   get registry(): PluginRegistry {
     return this.deps.registry;
@@ -88,25 +83,15 @@ export class ConnectorService {
     return s;
   }
 
-  /**
-   * The state for status reads: at most STATUS_CACHE_MS old, and concurrent reads share one
-   * store query, as monitoring tools poll status hard. Connect's own status is eventually
-   * consistent too. Writes through this API forget the cache (forgetCachedStates).
-   */
+  /** The state for status reads, at most STATUS_CACHE_MS old (see ConnectorStateCache). */
   async cachedState(name: string, notFound = `Connector ${name} not found`): Promise<ConnectorState> {
-    const hit = this.statusCache.get(name);
-    if (hit && Date.now() - hit.at < STATUS_CACHE_MS) return hit.state.then((s) => s ?? Promise.reject(new NotFoundError(notFound)));
-    const state = this.deps.store.getState(name);
-    this.statusCache.set(name, { at: Date.now(), state });
-    state.catch(() => this.statusCache.delete(name));
-    if (this.statusCache.size > 1000) this.statusCache.clear();
-    const s = await state;
+    const s = await this.statusCache.get(name);
     if (!s) throw new NotFoundError(notFound);
     return s;
   }
 
   forgetCachedStates(): void {
-    this.statusCache.clear();
+    this.statusCache.forget();
   }
 
   find(name: string): Promise<ConnectorState | undefined> {
@@ -228,36 +213,14 @@ export class ConnectorService {
 
   /** Restarts one task: a new execution with a new epoch fences the old runner. */
   async restartTask(name: string, task: number): Promise<void> {
-    const s = await this.state(name, `Unknown connector: ${name}`);
-    if (!Number.isInteger(task) || task < 0 || task >= (s.tasks?.configs.length ?? 0)) throw new NotFoundError(`Unknown task: ${name}-${task}`);
-    if (s.connector.targetState !== 'RUNNING') return;
-    await this.deps.store.putTaskStatus(name, task, { state: 'RESTARTING', workerId: this.deps.workerId, generation: s.connector.generation });
-    await this.startTask(name, task);
+    await restartTask(this.restarts(), await this.state(name, `Unknown connector: ${name}`), task);
   }
 
-  /**
-   * Restarts the connector (unless `onlyFailed` and it has not failed) and, with
-   * `includeTasks`, its tasks (only the failed ones with `onlyFailed`), as Connect's
-   * restart plan does. Restarting the connector plans its tasks again; changed task configs
-   * become a new generation. A paused or stopped connector stays as it is.
-   */
+  /** Restarts what Connect's restart plan covers (see restart-plan.ts) and returns the plan. */
   async restart(name: string, opts: { includeTasks: boolean; onlyFailed: boolean }): Promise<RestartPlan> {
     const s = await this.state(name, `Unknown connector: ${name}`);
-    const tasks: number[] = [];
-    if (opts.includeTasks) {
-      for (let id = 0; id < (s.tasks?.configs.length ?? 0); id++) {
-        if (!opts.onlyFailed || s.taskStatuses.find((t) => t.id === id)?.state === 'FAILED') tasks.push(id);
-      }
-    }
-    const plan: RestartPlan = { connector: !opts.onlyFailed || s.status?.state === 'FAILED', tasks };
-    if (s.connector.targetState !== 'RUNNING') return plan;
-    const reconfigured = plan.connector && (await this.restartConnector(s));
-    if (!reconfigured) {
-      for (const id of tasks) {
-        await this.deps.store.putTaskStatus(name, id, { state: 'RESTARTING', workerId: this.deps.workerId, generation: s.connector.generation });
-        await this.startTask(name, id);
-      }
-    }
+    const plan = restartPlan(s, opts);
+    await executeRestart(this.restarts(), s, plan);
     return plan;
   }
 
@@ -270,31 +233,9 @@ export class ConnectorService {
     await startTaskExecution(this.deps.store, this.deps.orchestrator, name, task);
   }
 
-  /** Plans the tasks again; true when their configs changed and were stored as a new generation (which restarts them all). */
-  private async restartConnector(s: ConnectorState): Promise<boolean> {
-    const { name, config } = s.connector;
-    let configs: ConnectorConfig[];
-    try {
-      configs = await planTasks(this.connectorPlugin(config), config, this.resolver());
-    } catch (e) {
-      await this.deps.store.putConnectorStatus(name, { state: 'FAILED', workerId: this.deps.workerId, generation: s.connector.generation, trace: traceOf(e) }, { expectedVersion: s.connector.version });
-      return false;
-    }
-    if (sameConfigs(configs, s.tasks?.configs ?? [])) {
-      await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: s.connector.generation }, { expectedVersion: s.connector.version });
-      return false;
-    }
-    let next;
-    try {
-      next = await this.deps.store.updateConfig(s.connector, { config, taskConfigs: configs, previousTaskCount: statusCount(s), workerId: this.deps.workerId });
-    } catch (e) {
-      // A concurrent change won: it stored a newer generation and restarts the tasks itself.
-      if (e instanceof StoreConflictError) return true;
-      throw e;
-    }
-    await this.deps.store.putConnectorStatus(name, { state: 'RUNNING', workerId: this.deps.workerId, generation: next.generation }, { expectedVersion: next.version });
-    await adoptOrStartTasks(this.deps.store, this.deps.orchestrator, name, s, configs.length);
-    return true;
+  private restarts(): RestartContext {
+    const { store, orchestrator, workerId } = this.deps;
+    return { store, orchestrator, workerId, planTasks: (config) => planTasks(this.connectorPlugin(config), config, this.resolver()) };
   }
 
   /** Stores a new connector and starts its tasks; if they cannot be started, the connector is removed again (a 5xx leaves nothing). */

@@ -8,7 +8,7 @@ import type { PluginRegistry } from '../plugins/plugin-registry.ts';
 import type { Connector } from '../plugins/plugin-types.ts';
 import { sinkGroupId, subscribedTopics } from '../runtime/sink-task-worker.ts';
 import { DEFAULT_OFFSETS_TOPIC, SourceOffsetStore } from '../runtime/source-offset-store.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { ConfigBackingStore, OffsetBackingStore, TaskLeaseStore } from '../store/store-ports.ts';
 import type { ConnectorRecord } from '../store/store-model.ts';
 import { BadRequestError, ConflictError, NotFoundError } from './control-errors.ts';
 
@@ -56,7 +56,7 @@ interface SinkOffset {
 }
 
 export class OffsetsService {
-  constructor(private readonly deps: { store: DynamoConnectorStore; kafka: KafkaPort; registry?: PluginRegistry }) {}
+  constructor(private readonly deps: { store: Pick<ConfigBackingStore, 'getConnector' | 'getState'> & TaskLeaseStore & OffsetBackingStore; kafka: KafkaPort; registry?: PluginRegistry }) {}
 
   async get(name: string): Promise<{ offsets: OffsetEntry[] }> {
     const c = await this.connector(name);

@@ -5,7 +5,7 @@
  */
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { executionName } from '../orchestrator/orchestrator-port.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { ControlStore } from '../store/store-ports.ts';
 import type { ConnectorState } from '../store/store-model.ts';
 import { DEFAULT_COMMIT_MAX_RECORDS, type RunnerInput } from '../runtime/runner-input.ts';
 import type { Logger } from '../observability/structured-logger.ts';
@@ -51,7 +51,7 @@ export interface StepResult {
 
 export class TaskLifecycle {
   constructor(
-    private readonly store: DynamoConnectorStore,
+    private readonly store: ControlStore,
     private readonly orchestrator: Orchestrator,
     private readonly settings: LifecycleSettings,
     private readonly log?: Logger,

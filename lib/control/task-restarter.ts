@@ -7,7 +7,7 @@
 import type { Orchestrator } from '../orchestrator/orchestrator-port.ts';
 import { startTaskExecution } from '../orchestrator/orchestrator-port.ts';
 import type { Logger } from '../observability/structured-logger.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { ControlStore } from '../store/store-ports.ts';
 import { decideRerun, decideRestart, type FailureKind } from './restart-policy.ts';
 
 export interface RestarterEvent {
@@ -25,7 +25,7 @@ export interface RestartOutcome {
 
 export class TaskRestarter {
   constructor(
-    private readonly deps: { store: DynamoConnectorStore; orchestrator: Orchestrator; log: Logger; workerId: string },
+    private readonly deps: { store: ControlStore; orchestrator: Orchestrator; log: Logger; workerId: string },
     private readonly staleAfterMs: number,
   ) {}
 

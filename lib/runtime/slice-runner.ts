@@ -5,7 +5,7 @@
  */
 import type { KafkaPort } from '../kafka/kafka-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { RunnerStore } from '../store/store-ports.ts';
 import { withRetries } from './retry.ts';
 import { FencedError } from './runtime-errors.ts';
 import type { Logger } from '../observability/structured-logger.ts';
@@ -18,7 +18,7 @@ import type { SliceHint, TaskIdentity, TaskWorker } from './task-worker.ts';
 export type { RunnerInput, RunnerResult } from './runner-input.ts';
 
 export interface RunnerDeps {
-  readonly store: DynamoConnectorStore;
+  readonly store: RunnerStore;
   readonly kafka: KafkaPort;
   readonly registry: PluginRegistry;
   readonly log: Logger;

@@ -9,7 +9,7 @@
  * position of any snapshot, and the result is exact even if a writer died between writing
  * to Kafka and updating its snapshot.
  */
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { OffsetBackingStore } from '../store/store-ports.ts';
 import type { OffsetSnapshot } from '../store/store-model.ts';
 import type { KafkaPort, OutgoingRecord, WrittenRecord } from '../kafka/kafka-port.ts';
 import type { SourceOffset, SourcePartition } from '../plugins/connect-record.ts';
@@ -35,7 +35,7 @@ export class SourceOffsetStore {
   private positions: Record<string, number> = {};
 
   constructor(
-    private readonly deps: { kafka: KafkaPort; store: DynamoConnectorStore },
+    private readonly deps: { kafka: KafkaPort; store: OffsetBackingStore },
     readonly connector: string,
     readonly topic: string,
     /** Names this writer's snapshot: the task id, or `api` for REST changes. */

@@ -4,7 +4,7 @@
  */
 import type { KafkaPort } from '../kafka/kafka-port.ts';
 import type { PluginRegistry } from '../plugins/plugin-registry.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { RunnerStore, TaskLeaseStore } from '../store/store-ports.ts';
 import type { ConnectorConfig } from '../store/store-model.ts';
 import { FencedError } from './runtime-errors.ts';
 import type { Logger } from '../observability/structured-logger.ts';
@@ -24,7 +24,7 @@ export interface TaskIdentity {
 
 export interface WorkerDeps {
   readonly kafka: KafkaPort;
-  readonly store: DynamoConnectorStore;
+  readonly store: RunnerStore;
   readonly registry: PluginRegistry;
   readonly log: Logger;
   /** Where the task's figures are counted; none given, they are counted and never read. */
@@ -72,7 +72,7 @@ export type CommitGate = 'commit' | 'commit-and-stop' | 'fenced';
  * must not commit; one whose connector was paused, stopped, reconfigured or deleted
  * commits what it has and stops.
  */
-export async function checkCommitGate(store: DynamoConnectorStore, id: TaskIdentity): Promise<CommitGate> {
+export async function checkCommitGate(store: Pick<TaskLeaseStore, 'getRunView'>, id: TaskIdentity): Promise<CommitGate> {
   const { connector, lease } = await store.getRunView(id.connector, id.task);
   if (!lease || lease.epoch !== id.epoch) return 'fenced';
   if (!connector) return 'fenced';
@@ -91,7 +91,7 @@ export class TargetWatch {
   private last = Date.now();
 
   constructor(
-    private readonly store: DynamoConnectorStore,
+    private readonly store: Pick<TaskLeaseStore, 'getRunView'>,
     private readonly id: TaskIdentity,
   ) {}
 

@@ -3,7 +3,7 @@
  * to (GET /connectors/{name}/topics), and creates missing ones per `topic.creation.*`.
  */
 import type { KafkaPort, NewTopic } from '../kafka/kafka-port.ts';
-import type { DynamoConnectorStore } from '../store/dynamo-connector-store.ts';
+import type { StatusBackingStore } from '../store/store-ports.ts';
 import type { ConnectorConfig } from '../store/store-model.ts';
 
 interface CreationGroup {
@@ -21,7 +21,7 @@ export class TopicCreator {
 
   constructor(
     private readonly kafka: KafkaPort,
-    private readonly store: DynamoConnectorStore,
+    private readonly store: Pick<StatusBackingStore, 'addTopics'>,
     private readonly connector: string,
     config: ConnectorConfig,
   ) {

@@ -18,22 +18,16 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoRunnerStore, ignoreConditionFailure, INDEX_PK, key, LOGGERS_PK, MAX_TRANSACTION_ITEMS, pkOf, SK, status, toConnector, unavailable, type Item } from './dynamo-runner-store.ts';
 import { decodeConfig, decodeTaskConfigs, encodeConfig, encodeTaskConfigs } from './large-config-items.ts';
 import { StoreConflictError } from './store-errors.ts';
-import type { ConnectorConfig, ConnectorRecord, ConnectorState, ConnectorType, InstanceStatus, Lease, TargetState, TaskStatus } from './store-model.ts';
+import type { ConnectorConfig, ConnectorRecord, ConnectorState, InstanceStatus, Lease, TargetState, TaskStatus } from './store-model.ts';
+import type { ConnectorStore, NewConnector } from './store-ports.ts';
 
-export interface NewConnector {
-  readonly name: string;
-  readonly config: ConnectorConfig;
-  readonly type: ConnectorType;
-  readonly targetState: TargetState;
-  readonly taskConfigs: readonly ConnectorConfig[];
-  readonly workerId: string;
-}
+export type { NewConnector } from './store-ports.ts';
 
 /**
  * The control plane's side of the store (configs, task configs, target states, generations,
  * connector statuses, loggers) on top of the runner-facing items it inherits.
  */
-export class DynamoConnectorStore extends DynamoRunnerStore {
+export class DynamoConnectorStore extends DynamoRunnerStore implements ConnectorStore {
   /** Creates the table if it is missing (local mode; on AWS the stack creates it). */
   async ensureTable(): Promise<void> {
     try {

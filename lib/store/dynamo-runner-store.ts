@@ -20,6 +20,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreConflictError, StoreError, StoreUnavailableError } from './store-errors.ts';
 import type { ConnectorConfig, ConnectorRecord, ConnectorType, InstanceStatus, Lease, OffsetSnapshot, TargetState } from './store-model.ts';
+import type { OffsetBackingStore, StatusBackingStore, TaskLeaseStore, TaskStatusWrite } from './store-ports.ts';
 
 export const INDEX_PK = 'CONNECTORS';
 export const LOGGERS_PK = 'LOGGERS';
@@ -37,7 +38,7 @@ export const SK = {
 
 export type Item = Record<string, AttributeValue>;
 
-export class DynamoRunnerStore {
+export class DynamoRunnerStore implements Omit<StatusBackingStore, 'putConnectorStatus' | 'resetTopics'>, TaskLeaseStore, OffsetBackingStore {
   constructor(
     protected readonly client: DynamoDBClient,
     readonly tableName: string,
@@ -49,7 +50,7 @@ export class DynamoRunnerStore {
    * while the connector's target is RUNNING, so a pause is never overwritten. Returns false
    * when a condition failed.
    */
-  async putTaskStatus(name: string, id: number, s: Omit<InstanceStatus, 'updatedAt'>, opts: { epoch?: number; requireRunning?: boolean; heartbeat?: boolean; restartNote?: string; restartAt?: number; rerunAt?: number } = {}): Promise<boolean> {
+  async putTaskStatus(name: string, id: number, s: Omit<InstanceStatus, 'updatedAt'>, opts: TaskStatusWrite = {}): Promise<boolean> {
     const now = Date.now();
     const statusItem = { pk: pkOf(name), sk: SK.taskStatus(id) };
     const sets = ['#s = :s'];

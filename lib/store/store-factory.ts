@@ -1,4 +1,4 @@
-/** Builds the DynamoDB-backed store from its settings. */
+/** Builds the DynamoDB-backed connector store from its settings (hosts hold it as the ConnectorStore port). */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoConnectorStore } from './dynamo-connector-store.ts';
 

@@ -1,12 +1,12 @@
 /**
  * Runs test/support/peer/AvroPeer.java: Apicurio's AvroConverter in Confluent mode, driven through
- * Connect's Converter API in a JVM, with Kafka's jars and the converter's from Maven Central.
+ * Connect's Converter API in a JVM, with Kafka's jars and the converter's from Maven Central
+ * (host/apicurio-avro-converter.ts, shared with the benchmark).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { APICURIO_AVRO_CONVERTER, KAFKA_BROKER, resolveJars } from '../../host/maven-resolver.ts';
+import { avroConverterJars } from '../../host/apicurio-avro-converter.ts';
 import { Struct } from '../../lib/plugins/connect-schema.ts';
 import type { Schema } from '../../lib/plugins/connect-schema.ts';
 import { Decimal } from '../../lib/converters/logical-types.ts';
@@ -14,37 +14,15 @@ import { Decimal } from '../../lib/converters/logical-types.ts';
 const run = promisify(execFile);
 const SOURCE = join(import.meta.dirname, 'peer', 'AvroPeer.java');
 
-/** The folders of the converter's jars and Kafka's, resolving them on first use. */
-export async function peerJars(): Promise<{ converter: string; kafka: string }> {
-  const [converter, kafka] = await Promise.all([resolveJars(APICURIO_AVRO_CONVERTER), resolveJars(KAFKA_BROKER)]);
-  return { converter, kafka };
-}
-
-/** A `plugin.path` for Apache Connect holding the peer converter as one plugin (its jars in one folder). */
-export async function peerPluginPath(workDir: string): Promise<string> {
-  const { converter } = await peerJars();
-  const pluginPath = join(workDir, 'plugins');
-  mkdirSync(pluginPath, { recursive: true });
-  symlinkSync(converter, join(pluginPath, 'apicurio-avro-converter'));
-  return pluginPath;
-}
-
-/** The peer converter's settings in Confluent mode (4-byte content ids, no headers), under a converter prefix. */
-export function peerConverterConfig(prefix: string, apicurioUrl: string): Record<string, string> {
-  return {
-    [prefix]: 'io.apicurio.registry.utils.converter.AvroConverter',
-    [`${prefix}.apicurio.registry.url`]: apicurioUrl,
-    [`${prefix}.apicurio.registry.auto-register`]: 'true',
-    [`${prefix}.apicurio.registry.find-latest`]: 'true',
-    [`${prefix}.apicurio.registry.as-confluent`]: 'true',
-    [`${prefix}.apicurio.registry.use-id`]: 'contentId',
-    [`${prefix}.apicurio.registry.headers.enabled`]: 'false',
-  };
-}
+export {
+  avroConverterJars as peerJars,
+  avroConverterPluginPath as peerPluginPath,
+  avroConverterConfig as peerConverterConfig,
+} from '../../host/apicurio-avro-converter.ts';
 
 /** Runs the peer; returns its stdout lines. */
 export async function runAvroPeer(args: readonly string[], stdin = ''): Promise<string[]> {
-  const { converter, kafka } = await peerJars();
+  const { converter, kafka } = await avroConverterJars();
   const child = run('java', ['-Xmx256m', '-cp', `${kafka}/*:${converter}/*`, SOURCE, ...args], { maxBuffer: 64 * 1024 * 1024 });
   child.child.stdin?.end(stdin);
   const { stdout } = await child;

@@ -3,24 +3,16 @@
  * global setup started (S3Mock, ElasticMQ, DynamoDB Local), with dummy credentials: those
  * servers accept any. `AWS_TEST_ENV` is what a local host needs to reach them the same way.
  */
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { EMULATOR_AWS_ENV } from '../../host/aws-emulator-launcher.ts';
 
-export const AWS_TEST_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } as const;
+export { emulatorS3Client as testS3, emulatorSqsClient as testSqs } from '../../host/aws-emulator-launcher.ts';
+
+export const AWS_TEST_ENV = EMULATOR_AWS_ENV;
 
 /** Makes the AWS SDK's default credentials chain of this process find the dummy keys. */
 export function useTestCredentials(): void {
   for (const [k, v] of Object.entries(AWS_TEST_ENV)) process.env[k] = v;
-}
-
-const credentials = { accessKeyId: AWS_TEST_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_TEST_ENV.AWS_SECRET_ACCESS_KEY };
-
-export function testS3(endpoint: string): S3Client {
-  return new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
-}
-
-export function testSqs(endpoint: string): SQSClient {
-  return new SQSClient({ endpoint, region: 'us-east-1', credentials });
 }
 
 export async function createBucket(s3: S3Client, bucket: string): Promise<void> {

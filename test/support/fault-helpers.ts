@@ -1,6 +1,6 @@
 /** What the fault tests share: runner kills, recovery timing, line counts in a sink file, process counts. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { DynamoConnectorStore } from '../../lib/store/dynamo-connector-store.ts';
+import type { ConnectorStore } from '../../lib/store/store-ports.ts';
 import { eventually, rest } from './rest-client.ts';
 
 /** The pid of the runner process serving a connector's task, once it has one. */
@@ -18,7 +18,7 @@ export async function runnerPid(restUrl: string, connector: string, task = 0): P
  * SIGKILLs the runner of a task and measures how long until a new runner reported the task
  * RUNNING again (a status written after the kill). Returns seconds.
  */
-export async function killAndTimeRecovery(restUrl: string, store: DynamoConnectorStore, connector: string, task = 0): Promise<number> {
+export async function killAndTimeRecovery(restUrl: string, store: ConnectorStore, connector: string, task = 0): Promise<number> {
   const pid = await runnerPid(restUrl, connector, task);
   const killedAt = Date.now();
   process.kill(pid, 'SIGKILL');

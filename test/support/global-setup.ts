@@ -15,7 +15,7 @@ import { ensureSchemaRegistry } from '../../host/schema-registry-launcher.ts';
 import { freePort } from './local-host-process.ts';
 import { startMariaDbCdc } from '../../host/mariadb-cdc-launcher.ts';
 import { startPostgresCdc } from '../../host/postgres-cdc-launcher.ts';
-import { startElasticMq, startS3Mock } from './servers/aws-test-servers.ts';
+import { startElasticMq, startS3Mock } from '../../host/aws-emulator-launcher.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

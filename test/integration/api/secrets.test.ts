@@ -4,7 +4,7 @@
  * back keeps the stored secret, placeholders are stored and returned as written.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DynamoConnectorStore } from '../../../lib/store/dynamo-connector-store.ts';
+import type { ConnectorStore } from '../../../lib/store/store-ports.ts';
 import { uniqueName } from '../../support/local-host-process.ts';
 import { SECRET_CONNECTOR, testRegistry } from '../../unit/api/secret-plugin.ts';
 import { inProcessApi, type InProcessApi } from './in-process-api.ts';
@@ -16,7 +16,7 @@ const SECRET = 'hunter2-is-my-password';
 const ENV = 'TRIBUTARY_SECRETS_TEST_PASSWORD';
 
 describe('secrets through the REST API', () => {
-  let store: DynamoConnectorStore;
+  let store: ConnectorStore;
   let api: InProcessApi;
   const started = () => api.started;
   const call = (method: string, target: string, body?: unknown) => api.call(method, target, body);

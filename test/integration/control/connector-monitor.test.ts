@@ -12,7 +12,7 @@ import { ConnectorService } from '../../../lib/control/connector-service.ts';
 import type { TaskExecutionInput } from '../../../lib/orchestrator/orchestrator-port.ts';
 import { pluginRegistry } from '../../../lib/catalog/builtin-plugins.ts';
 import type { PluginRegistry } from '../../../lib/plugins/plugin-registry.ts';
-import type { DynamoConnectorStore } from '../../../lib/store/dynamo-connector-store.ts';
+import type { ConnectorStore } from '../../../lib/store/store-ports.ts';
 import { createStore } from '../../../lib/store/store-factory.ts';
 import type { ConnectorState } from '../../../lib/store/store-model.ts';
 import { openTestDb, randomTable, type TestDb } from '../connectors/jdbc/jdbc-test-support.ts';
@@ -33,7 +33,7 @@ describe('ConnectorMonitor', () => {
   const prefix = randomTable('mon');
   const tables: string[] = [];
   let db: TestDb;
-  let store: DynamoConnectorStore;
+  let store: ConnectorStore;
   let registry: PluginRegistry;
   let orchestrator: RecordingOrchestrator;
   let control: ConnectorService;
@@ -168,7 +168,7 @@ describe('ConnectorMonitor', () => {
           return s;
         },
       },
-    }) as DynamoConnectorStore;
+    }) as ConnectorStore;
     const raced = new ConnectorMonitor({ store: racing, registry, orchestrator, workerId: 'test-monitor' });
     const generation = (await state(name)).connector.generation;
     orchestrator.started.length = 0;

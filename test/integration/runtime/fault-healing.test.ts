@@ -9,6 +9,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_SPARE_SIZING } from '../../../host/spare-sizing.ts';
 import { createStore } from '../../../lib/store/store-factory.ts';
 import { countLinesInFile, killAndTimeRecovery, lineCount, runnerPid, runnerProcesses } from '../../support/fault-helpers.ts';
 import { writeNumberedLines } from '../../support/kafka-helpers.ts';
@@ -18,6 +19,8 @@ import { eventually, rest } from '../../support/rest-client.ts';
 const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');
 const FLUSH_RECORDS = 5000;
+/** The warm-spare pool's ceiling (host/spare-sizing.ts DEFAULT_SPARE_SIZING.max). */
+const MAX_SPARES = DEFAULT_SPARE_SIZING.max;
 
 interface TaskBody {
   state: string;
@@ -76,6 +79,36 @@ describe('fault healing on the local host', () => {
     for (const name of [source, sink]) await rest(host.restUrl, 'DELETE', `/connectors/${name}`);
   });
 
+  it('keeps warm spares ahead of back-to-back kills: five kills of one runner, each back RUNNING', async () => {
+    const input = join(dir, 'spares-in.txt');
+    writeNumberedLines(input, 1000);
+    const topic = uniqueName('spares-topic');
+    const source = uniqueName('spares-source');
+    expect((await rest(host.restUrl, 'POST', '/connectors', { name: source, config: { 'connector.class': 'FileStreamSource', file: input, topic } })).status).toBe(201);
+    try {
+      await runnerPid(host.restUrl, source);
+      const spares = async () => (await rest<{ ready: number; wanted: number }>(host.restUrl, 'GET', '/tributary/runner-spares')).body;
+      const before = await spares();
+      const seconds: number[] = [];
+      const sizes: string[] = [];
+      for (let k = 0; k < 5; k++) {
+        seconds.push(await killAndTimeRecovery(host.restUrl, store, source));
+        const s = await spares();
+        sizes.push(`${s.ready}/${s.wanted}`);
+      }
+      console.log(`five back-to-back kills → RUNNING: ${seconds.map((x) => x.toFixed(2)).join(', ')} s; spares ready/wanted before ${before.ready}/${before.wanted}, after each kill ${sizes.join(', ')}`);
+      const task = (await rest<TaskBody>(host.restUrl, 'GET', `/connectors/${source}/tasks/0/status`)).body;
+      expect(task.state).toBe('RUNNING');
+      expect(task.tributary?.infrastructure_restarts).toHaveLength(5);
+      // The runners just handed out raised the spare count above its floor, and never past its ceiling.
+      const after = await spares();
+      expect(after.wanted).toBeGreaterThan(DEFAULT_SPARE_SIZING.min);
+      expect(after.wanted).toBeLessThanOrEqual(MAX_SPARES);
+    } finally {
+      await rest(host.restUrl, 'DELETE', `/connectors/${source}`);
+    }
+  });
+
   it('replays at most the record-count commit bound per runner kill (FileStream source → sink, 200,000 lines)', async () => {
     const input = join(dir, 'dup-in.txt');
     const total = 200_000;
@@ -125,7 +158,8 @@ describe('fault healing on the local host', () => {
     await rest(host.restUrl, 'POST', `/connectors/${c.sink}/restart?includeTasks=true`);
     const freedAt = Date.now();
     const live = 2;
-    const spares = 2;
+    // Spares follow demand (these creates and restarts raised it), never past the ceiling.
+    const spares = MAX_SPARES;
     let seen = '';
     const counts = await eventually(
       async () => {

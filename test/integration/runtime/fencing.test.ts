@@ -14,7 +14,7 @@ import { createLogger } from '../../../lib/observability/structured-logger.ts';
 import type { RunnerInput } from '../../../lib/runtime/runner-input.ts';
 import { SliceRunner } from '../../../lib/runtime/slice-runner.ts';
 import { SourceOffsetStore } from '../../../lib/runtime/source-offset-store.ts';
-import type { DynamoConnectorStore } from '../../../lib/store/dynamo-connector-store.ts';
+import type { ConnectorStore } from '../../../lib/store/store-ports.ts';
 import { createStore } from '../../../lib/store/store-factory.ts';
 import { uniqueName } from '../../support/local-host-process.ts';
 
@@ -30,7 +30,7 @@ describe('lease fencing', () => {
   const name = uniqueName('fenced-source');
   const kafka = new PlatformaticKafka({ clientId: 'tributary-test', bootstrapBrokers: [kafkaBootstrap] });
   const log = createLogger('fencing-test', 'ERROR');
-  let store: DynamoConnectorStore;
+  let store: ConnectorStore;
   let older: SliceRunner;
   let newer: SliceRunner;
 

@@ -1,20 +1,37 @@
 /**
- * S3- and SQS-compatible servers for the AWS connectors' tests, from Maven Central: Adobe's
- * S3Mock (Spring Boot, Java 17) and ElasticMQ, each on a free port with a capped heap.
+ * S3- and SQS-compatible servers, from Maven Central: Adobe's S3Mock (Spring Boot, Java 17)
+ * and ElasticMQ, each on a free port with a capped heap; and AWS SDK clients for them with
+ * dummy credentials (they accept any). The tests' global setup and the benchmark both start
+ * them from here.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startJavaProcess } from '../../../host/java-process.ts';
-import { ELASTICMQ, resolveJars, S3MOCK } from '../../../host/maven-resolver.ts';
-import { freePort } from '../local-host-process.ts';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { startJavaProcess } from './java-process.ts';
+import { ELASTICMQ, resolveJars, S3MOCK } from './maven-resolver.ts';
+import { freePort } from './net-probe.ts';
 
-export interface TestServer {
+export interface EmulatorServer {
   readonly endpoint: string;
   stop(): Promise<void>;
 }
 
+/** The dummy credentials and region the emulators are reached with (as environment variables for a host). */
+export const EMULATOR_AWS_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } as const;
+
+const credentials = { accessKeyId: EMULATOR_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_AWS_ENV.AWS_SECRET_ACCESS_KEY };
+
+export function emulatorS3Client(endpoint: string): S3Client {
+  return new S3Client({ endpoint, region: EMULATOR_AWS_ENV.AWS_REGION, forcePathStyle: true, credentials });
+}
+
+export function emulatorSqsClient(endpoint: string): SQSClient {
+  return new SQSClient({ endpoint, region: EMULATOR_AWS_ENV.AWS_REGION, credentials });
+}
+
 /** S3Mock with its objects under `dataDir`; region us-east-1. */
-export async function startS3Mock(dataDir: string, log: (line: string) => void): Promise<TestServer> {
+export async function startS3Mock(dataDir: string, log: (line: string) => void): Promise<EmulatorServer> {
   const jars = await resolveJars(S3MOCK, log);
   const [port, httpsPort] = [await freePort(), await freePort()];
   const root = join(dataDir, 's3mock');
@@ -34,7 +51,7 @@ export async function startS3Mock(dataDir: string, log: (line: string) => void):
 }
 
 /** ElasticMQ in memory; queue URLs name 127.0.0.1 and the port. */
-export async function startElasticMq(dataDir: string, log: (line: string) => void): Promise<TestServer> {
+export async function startElasticMq(dataDir: string, log: (line: string) => void): Promise<EmulatorServer> {
   const jars = await resolveJars(ELASTICMQ, log);
   const port = await freePort();
   const proc = await startJavaProcess({
