@@ -51,7 +51,7 @@ describe('S3 sink config', () => {
     expect(cross({ 's3.region': 'US East' })['s3.region']?.[0]).toMatch(/not an AWS region name/);
     expect(cross({ 'store.url': 'localhost:9000' })['store.url']?.[0]).toMatch(/not an http\(s\) URL/);
     expect(s3SinkConfigDef().validate({ ...base, 's3.part.size': '1000' }).find((r) => r.name === 's3.part.size')?.errors).toHaveLength(1);
-    expect(s3SinkConfigDef().validate({ ...base, 'format.class': 'AvroFormat' }).find((r) => r.name === 'format.class')?.errors[0]).toMatch(/could not be found/);
+    expect(s3SinkConfigDef().validate({ ...base, 'format.class': 'OrcFormat' }).find((r) => r.name === 'format.class')?.errors[0]).toMatch(/could not be found/);
   });
 });
 
