@@ -15,6 +15,7 @@ import { ensureSchemaRegistry } from '../../host/schema-registry-launcher.ts';
 import { freePort } from './local-host-process.ts';
 import { startMariaDbCdc } from '../../host/mariadb-cdc-launcher.ts';
 import { startPostgresCdc } from '../../host/postgres-cdc-launcher.ts';
+import { startCassandra } from './servers/cassandra-server.ts';
 import { startElasticMq, startS3Mock } from './servers/aws-test-servers.ts';
 
 declare module 'vitest' {
@@ -31,6 +32,8 @@ declare module 'vitest' {
     mariadbCdc: string;
     s3Endpoint: string;
     sqsEndpoint: string;
+    /** host:port of a single Cassandra node (user and password cassandra, data center datacenter1). */
+    cassandraContactPoint: string;
   }
 }
 
@@ -56,6 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('mariadbCdc', '');
     project.provide('s3Endpoint', '');
     project.provide('sqsEndpoint', '');
+    project.provide('cassandraContactPoint', '');
     return async () => {};
   }
   const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
@@ -65,7 +69,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const reuse = process.env.TRIBUTARY_TEST_REUSE === '1';
   const [kafkaPort, dynamoPort] = reuse ? [REUSE_KAFKA_PORT, REUSE_DYNAMO_PORT] : [await freePortPair(), await freePort()];
   const registryPort = reuse ? REUSE_REGISTRY_PORT : await freePort();
-  const [kafka, dynamo, registry, pgCdc, mariaCdc, s3, sqs] = await Promise.all([
+  const [kafka, dynamo, registry, pgCdc, mariaCdc, s3, sqs, cassandra] = await Promise.all([
     ensureKafka({ dataDir: dir, port: kafkaPort, log, env }),
     ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env }),
     ensureSchemaRegistry({ dataDir: dir, port: registryPort, log, env }),
@@ -73,6 +77,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     startMariaDbCdc({ port: await freePort(), log }),
     startS3Mock(dir, log),
     startElasticMq(dir, log),
+    startCassandra(dir, log),
   ]);
   log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin}), Schema Registry ${registry.url} (${registry.origin})`);
   project.provide('kafkaBootstrap', kafka.bootstrapServers);
@@ -83,9 +88,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('mariadbCdc', `${mariaCdc.host}:${mariaCdc.port}`);
   project.provide('s3Endpoint', s3.endpoint);
   project.provide('sqsEndpoint', sqs.endpoint);
+  project.provide('cassandraContactPoint', cassandra.contactPoint);
   return async () => {
     // Components this run merely reused belong to whoever started them.
-    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop(), pgCdc.stop(), mariaCdc.stop(), s3.stop(), sqs.stop()]);
+    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop(), pgCdc.stop(), mariaCdc.stop(), s3.stop(), sqs.stop(), cassandra.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }
