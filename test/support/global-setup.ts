@@ -1,6 +1,7 @@
 /**
  * Starts the real components integration tests need, once per run: an Apache Kafka broker
- * (KRaft), DynamoDB Local and a Confluent-compatible Schema Registry (Apicurio), on free ports of their own so neither a running `npm start` nor
+ * (KRaft), DynamoDB Local and a Confluent-compatible Schema Registry (Apicurio), private
+ * PostgreSQL and MariaDB, S3Mock, ElasticMQ and a single Cassandra node, on free ports of their own so neither a running `npm start` nor
  * another test run can interfere (TRIBUTARY_TEST_REUSE=1 reuses ones on 19092 / 18000 / 18081
  * instead, for quick iterations). Unit-only runs (TRIBUTARY_TEST_UNIT_ONLY=1) skip this.
  */
