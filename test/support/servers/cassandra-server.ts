@@ -68,7 +68,7 @@ export async function startCassandra(dataDir: string, log: (line: string) => voi
       '-Xms128m',
       '-Xmx384m',
       '-Xss256k',
-      '-XX:MaxDirectMemorySize=128m',
+      '-XX:MaxDirectMemorySize=256m',
       // A test node lives for one run: the C1 compiler and the serial collector start faster and use less memory.
       '-XX:TieredStopAtLevel=1',
       '-XX:+UseSerialGC',
@@ -135,6 +135,8 @@ cdc_raw_directory: ${join(dir, 'cdc_raw')}
 commitlog_sync: periodic
 commitlog_sync_period: 10000ms
 commitlog_segment_size: 8MiB
+# Off-heap buffers (chunk cache, networking) within the direct memory limit, sized for a test node.
+file_cache_size: 32MiB
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
