@@ -137,6 +137,10 @@ commitlog_sync_period: 10000ms
 commitlog_segment_size: 8MiB
 # Off-heap buffers (chunk cache, networking) within the direct memory limit, sized for a test node.
 file_cache_size: 32MiB
+# A busy CI machine stalls the node for seconds at a time: writes and reads get longer than the 2 s and 5 s defaults.
+write_request_timeout: 10000ms
+read_request_timeout: 10000ms
+range_request_timeout: 20000ms
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
