@@ -1,6 +1,6 @@
 /**
  * Errors of the Cassandra sink. Unreachable nodes, timeouts and "unavailable" answers are
- * retriable (the runtime restarts the task with backoff); refused credentials, a missing
+ * retriable (the runtime retries the put, or restarts the task, with backoff); refused credentials, a missing
  * keyspace, table or column, and records that do not fit the table are not.
  */
 import { ConnectorError } from '../connector-errors.ts';
