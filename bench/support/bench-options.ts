@@ -29,7 +29,7 @@ export const benchOptionsSchema = z
     s3Records: count.default(200_000),
     sqsMessages: count.default(20_000),
     /** Records for the Cassandra sink workload. */
-    cassandraRecords: count.default(50_000),
+    cassandraRecords: count.default(20_000),
     /** Connectors created one after another for the control-plane latency workload. */
     latencyConnectors: count.default(20),
     /** Requests per second and seconds of GET /connectors/{name}/status. */
