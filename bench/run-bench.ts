@@ -22,6 +22,7 @@ import { BenchKafka } from './support/kafka-tools.ts';
 import { round } from './support/stats.ts';
 import { startTributaryTarget } from './support/tributary-target.ts';
 import { controlPlaneLatency } from './workloads/control-plane-latency.ts';
+import { cassandraSinkThroughput } from './workloads/cassandra-sink-throughput.ts';
 import { httpSinkThroughput } from './workloads/http-sink-throughput.ts';
 import { CEILING_METRICS, measureCeiling } from './workloads/kafka-ceiling.ts';
 import { mqttSourceThroughput } from './workloads/mqtt-source-throughput.ts';
@@ -50,6 +51,7 @@ const WORKLOADS: readonly Workload[] = [
   mqttSourceThroughput,
   s3SinkThroughput,
   sqsSourceThroughput,
+  cassandraSinkThroughput,
   recovery,
 ];
 

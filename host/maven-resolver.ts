@@ -34,6 +34,8 @@ export const APICURIO_JSON_SCHEMA_SERDE: MavenComponent = { pom: 'apicurio-jsons
 /** S3- and SQS-compatible servers for the AWS connectors' tests. */
 export const S3MOCK: MavenComponent = { pom: 's3mock.pom.xml', id: 's3mock-4.11.0', approxBytes: 59_300_000 };
 export const ELASTICMQ: MavenComponent = { pom: 'elasticmq.pom.xml', id: 'elasticmq-1.7.1', approxBytes: 38_500_000 };
+/** A single Apache Cassandra node for the Cassandra sink's tests. */
+export const CASSANDRA: MavenComponent = { pom: 'cassandra.pom.xml', id: 'cassandra-5.0.9', approxBytes: 70_000_000 };
 
 let checked: Promise<void> | undefined;
 

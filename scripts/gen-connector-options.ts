@@ -11,7 +11,7 @@ import { renderConfigTable } from '../lib/config/config-docs.ts';
 import type { Connector } from '../lib/plugins/plugin-types.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PAGES = ['http-sink.md', 'rabbitmq.md', 'mqtt.md'];
+const PAGES = ['http-sink.md', 'rabbitmq.md', 'mqtt.md', 'cassandra-sink.md'];
 
 const registry = await pluginRegistry({});
 for (const page of PAGES) {

@@ -14,7 +14,7 @@ const list = <T extends string>(values: readonly [T, ...T[]]) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.enum(values)).min(1));
 
-export const WORKLOAD_IDS = ['source', 'sink', 'scaling', 'smt-chain', 'eos', 'avro-source', 'avro-sink', 'control-plane', 'recovery', 'rest-latency', 'ceiling', 'http-sink', 'mqtt-source', 's3-sink', 'sqs-source'] as const;
+export const WORKLOAD_IDS = ['source', 'sink', 'scaling', 'smt-chain', 'eos', 'avro-source', 'avro-sink', 'control-plane', 'recovery', 'rest-latency', 'ceiling', 'http-sink', 'mqtt-source', 's3-sink', 'sqs-source', 'cassandra-sink'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 export const benchOptionsSchema = z
@@ -28,6 +28,8 @@ export const benchOptionsSchema = z
     /** Records for the S3 sink workload (each format), and messages for the SQS source workload. */
     s3Records: count.default(200_000),
     sqsMessages: count.default(20_000),
+    /** Records for the Cassandra sink workload. */
+    cassandraRecords: count.default(20_000),
     /** Connectors created one after another for the control-plane latency workload. */
     latencyConnectors: count.default(20),
     /** Requests per second and seconds of GET /connectors/{name}/status. */

@@ -1,11 +1,14 @@
 /**
- * Workload 9: one MqttSourceConnector task (QoS 1, persistent session) moves messages from the
- * Mosquitto on MQTT_URL (default 127.0.0.1:1883) into a topic. The publisher stays at most 800
- * messages ahead of Kafka, under Mosquitto's default limit of 1,000 queued messages per client,
- * so no message is dropped by the broker; timed from the first publish until all N are in
- * Kafka. Tributary only: the benchmark's Connect worker has no MQTT plugin installed.
+ * Workload 13: one MqttSourceConnector task (QoS 1, persistent session) moves messages from a
+ * Mosquitto into a topic: the one on MQTT_URL when set, else a private one the workload starts
+ * with a queue of 100,000 messages per client (past Mosquitto's default of 1,000, the broker
+ * drops QoS 1 messages for a subscriber whose acknowledgements, sent once Kafka has the
+ * records, are behind). The publisher stays at most 800 messages ahead of Kafka; timed from
+ * the first publish until all N are in Kafka. Tributary only: the benchmark's Connect worker
+ * has no MQTT plugin installed.
  */
 import mqtt from 'mqtt';
+import { PrivateMosquitto } from '../../host/mosquitto-launcher.ts';
 import { uniqueName } from '../support/bench-names.ts';
 import { BenchTargetError } from '../support/bench-target.ts';
 import { createConnector, deleteConnector, waitRunning } from '../support/connector-calls.ts';
@@ -20,7 +23,9 @@ export const mqttSourceThroughput: Workload = {
   metrics: [{ key: 'mqtt-source.messages', group: '13. MQTT source throughput', name: 'MqttSourceConnector, QoS 1, 1 task', label: 'messages/s', unit: 'messages/s', better: 'higher' }],
   async run(target, ctx) {
     if (target.system !== 'tributary') throw new BenchTargetError('the Connect worker has no MQTT plugin installed');
-    const url = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+    const broker = process.env.MQTT_URL ? undefined : new PrivateMosquitto(undefined, ['max_queued_messages 100000']);
+    await broker?.start();
+    const url = process.env.MQTT_URL ?? `mqtt://127.0.0.1:${broker?.port}`;
     const n = Math.min(MESSAGES, ctx.options.records);
     const topic = await ctx.kafka.createTopic('bench-mqtt');
     const root = uniqueName('tributary-bench');
@@ -69,6 +74,7 @@ export const mqttSourceThroughput: Workload = {
     } finally {
       await publisher.endAsync().catch(() => undefined);
       await deleteConnector(target, name);
+      broker?.close();
     }
   },
 };

@@ -1,4 +1,5 @@
 /** The registry of every built-in plugin, plus custom packages named in TRIBUTARY_PLUGINS. */
+import { cassandraPlugins } from '../connectors/cassandra/index.ts';
 import { datagenPlugins } from '../connectors/datagen/index.ts';
 import { debeziumMySqlPlugins } from '../connectors/debezium-mysql/index.ts';
 import { debeziumPostgresPlugin } from '../connectors/debezium-postgres/index.ts';
@@ -27,6 +28,7 @@ export function pluginRegistry(env: NodeJS.ProcessEnv = process.env): Promise<Pl
       ...httpPlugins,
       ...rabbitmqPlugins,
       ...mqttPlugins,
+      ...cassandraPlugins,
       debeziumPostgresPlugin,
       ...debeziumMySqlPlugins,
       ...s3Plugins,

@@ -1,6 +1,7 @@
 /**
  * Starts the real components integration tests need, once per run: an Apache Kafka broker
- * (KRaft), DynamoDB Local and a Confluent-compatible Schema Registry (Apicurio), on free ports of their own so neither a running `npm start` nor
+ * (KRaft), DynamoDB Local and a Confluent-compatible Schema Registry (Apicurio), private
+ * PostgreSQL and MariaDB, S3Mock, ElasticMQ and a single Cassandra node, on free ports of their own so neither a running `npm start` nor
  * another test run can interfere (TRIBUTARY_TEST_REUSE=1 reuses ones on 19092 / 18000 / 18081
  * instead, for quick iterations). Unit-only runs (TRIBUTARY_TEST_UNIT_ONLY=1) skip this.
  */
@@ -15,6 +16,7 @@ import { ensureSchemaRegistry } from '../../host/schema-registry-launcher.ts';
 import { freePort } from './local-host-process.ts';
 import { startMariaDbCdc } from '../../host/mariadb-cdc-launcher.ts';
 import { startPostgresCdc } from '../../host/postgres-cdc-launcher.ts';
+import { startCassandra } from '../../host/cassandra-launcher.ts';
 import { startElasticMq, startS3Mock } from '../../host/aws-emulator-launcher.ts';
 
 declare module 'vitest' {
@@ -31,6 +33,8 @@ declare module 'vitest' {
     mariadbCdc: string;
     s3Endpoint: string;
     sqsEndpoint: string;
+    /** host:port of a single Cassandra node (user and password cassandra, data center datacenter1). */
+    cassandraContactPoint: string;
   }
 }
 
@@ -56,6 +60,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('mariadbCdc', '');
     project.provide('s3Endpoint', '');
     project.provide('sqsEndpoint', '');
+    project.provide('cassandraContactPoint', '');
     return async () => {};
   }
   const dir = mkdtempSync(join(tmpdir(), 'tributary-test-'));
@@ -65,7 +70,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const reuse = process.env.TRIBUTARY_TEST_REUSE === '1';
   const [kafkaPort, dynamoPort] = reuse ? [REUSE_KAFKA_PORT, REUSE_DYNAMO_PORT] : [await freePortPair(), await freePort()];
   const registryPort = reuse ? REUSE_REGISTRY_PORT : await freePort();
-  const [kafka, dynamo, registry, pgCdc, mariaCdc, s3, sqs] = await Promise.all([
+  const [kafka, dynamo, registry, pgCdc, mariaCdc, s3, sqs, cassandra] = await Promise.all([
     ensureKafka({ dataDir: dir, port: kafkaPort, log, env }),
     ensureDynamoDb({ dataDir: dir, port: dynamoPort, log, env }),
     ensureSchemaRegistry({ dataDir: dir, port: registryPort, log, env }),
@@ -73,6 +78,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     startMariaDbCdc({ port: await freePort(), log }),
     startS3Mock(dir, log),
     startElasticMq(dir, log),
+    startCassandra(dir, log),
   ]);
   log(`Kafka ${kafka.bootstrapServers} (${kafka.origin}), DynamoDB Local ${dynamo.endpoint} (${dynamo.origin}), Schema Registry ${registry.url} (${registry.origin})`);
   project.provide('kafkaBootstrap', kafka.bootstrapServers);
@@ -83,9 +89,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('mariadbCdc', `${mariaCdc.host}:${mariaCdc.port}`);
   project.provide('s3Endpoint', s3.endpoint);
   project.provide('sqsEndpoint', sqs.endpoint);
+  project.provide('cassandraContactPoint', cassandra.contactPoint);
   return async () => {
     // Components this run merely reused belong to whoever started them.
-    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop(), pgCdc.stop(), mariaCdc.stop(), s3.stop(), sqs.stop()]);
+    await Promise.all([kafka.stop(), dynamo.stop(), registry.stop(), pgCdc.stop(), mariaCdc.stop(), s3.stop(), sqs.stop(), cassandra.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 }

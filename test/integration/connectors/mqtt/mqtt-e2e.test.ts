@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTopics } from '../../../support/kafka-helpers.ts';
 import { freePort, uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
-import { PrivateMosquitto } from '../../../support/servers/private-mosquitto.ts';
+import { PrivateMosquitto } from '../../../../host/mosquitto-launcher.ts';
 import { E2eHost, envSize, TopicReader } from '../jdbc-e2e/e2e-support.ts';
 import { killRunner } from '../runner-kill.ts';
 
@@ -166,7 +166,7 @@ describe('MQTT source and sink end to end', () => {
   }, 300_000);
 
   it('validate names the key at fault: unreachable broker, refused credentials, bad topic filter, no Kafka topic', async () => {
-    const secured = new PrivateMosquitto('tributary', 's3cret');
+    const secured = new PrivateMosquitto({ username: 'tributary', password: 's3cret' });
     await secured.start();
     try {
       const deadPort = await freePort();
