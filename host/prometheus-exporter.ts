@@ -31,60 +31,41 @@ export function createPrometheusExporter(history: MetricsHistory, statuses: () =
   const labels = (t: TaskTotals) => ({ connector: t.connector, task: String(t.task) });
   const ofKind = (kind: ConnectorKind) => tasks.filter((t) => t.kind === kind);
 
-  for (const kind of ['source', 'sink'] as const) {
-    for (const c of PROM_COUNTERS[kind]) {
+  /** A counter or gauge per task, read at each scrape from the tasks `of` gives; no sample where `value` has none. */
+  const perTask = (type: 'counter' | 'gauge', spec: { name: string; help: string }, of: () => readonly TaskTotals[], value: (t: TaskTotals) => number | undefined) => {
+    const config = { name: spec.name, help: spec.help, labelNames: TASK_LABELS, registers: [registry] };
+    const samples = () =>
+      of().flatMap((t) => {
+        const v = value(t);
+        return v === undefined ? [] : [[labels(t), v] as const];
+      });
+    if (type === 'counter') {
       new Counter({
-        name: c.name,
-        help: c.help,
-        labelNames: TASK_LABELS,
-        registers: [registry],
+        ...config,
         collect() {
           this.reset();
-          for (const t of ofKind(kind)) this.inc(labels(t), t.totals[c.figure]);
+          for (const [l, v] of samples()) this.inc(l, v);
         },
       });
-      if (c.rate) {
-        new Gauge({
-          name: c.rate,
-          help: `${c.help}, per second over the last minute`,
-          labelNames: TASK_LABELS,
-          registers: [registry],
-          collect() {
-            this.reset();
-            for (const t of ofKind(kind)) this.set(labels(t), t.rates[c.figure]);
-          },
-        });
-      }
+    } else {
+      new Gauge({
+        ...config,
+        collect() {
+          this.reset();
+          for (const [l, v] of samples()) this.set(l, v);
+        },
+      });
+    }
+  };
+  for (const kind of ['source', 'sink'] as const) {
+    for (const c of PROM_COUNTERS[kind]) {
+      perTask('counter', c, () => ofKind(kind), (t) => t.totals[c.figure]);
+      if (c.rate) perTask('gauge', { name: c.rate, help: `${c.help}, per second over the last minute` }, () => ofKind(kind), (t) => t.rates[c.figure]);
     }
   }
-  for (const c of PROM_ERROR_COUNTERS) {
-    new Counter({
-      name: c.name,
-      help: c.help,
-      labelNames: TASK_LABELS,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const t of tasks) this.inc(labels(t), t.totals[c.figure]);
-      },
-    });
-  }
-  const commitGauge = (g: { name: string; help: string }, value: (t: TaskTotals) => number | undefined) =>
-    new Gauge({
-      name: g.name,
-      help: g.help,
-      labelNames: TASK_LABELS,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const t of tasks) {
-          const v = value(t);
-          if (v !== undefined) this.set(labels(t), v);
-        }
-      },
-    });
-  commitGauge(PROM_GAUGES.commitAvg, (t) => t.commitAvgMs);
-  commitGauge(PROM_GAUGES.commitMax, (t) => t.commitMaxMs);
+  for (const c of PROM_ERROR_COUNTERS) perTask('counter', c, () => tasks, (t) => t.totals[c.figure]);
+  perTask('gauge', PROM_GAUGES.commitAvg, () => tasks, (t) => t.commitAvgMs);
+  perTask('gauge', PROM_GAUGES.commitMax, () => tasks, (t) => t.commitMaxMs);
   new Gauge({
     name: PROM_GAUGES.sinkLag.name,
     help: PROM_GAUGES.sinkLag.help,
