@@ -17,7 +17,8 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ConnectorStatus } from '../../cli/connect-client.ts';
-import { createBucket, getObject, listKeys, testS3 } from '../support/aws-test-clients.ts';
+import { createBucket, getObject, listKeys } from '../support/aws-test-clients.ts';
+import { emulatorS3Client } from '../../host/aws-emulator-launcher.ts';
 import { uniqueName } from '../support/local-host-process.ts';
 import { eventually, rest } from '../support/rest-client.ts';
 import { startAssemblyHost, type AssemblyHost } from './support/assembly-host.ts';
@@ -148,7 +149,7 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
   });
 
   it('a catalog connector on AWS: an S3 sink runs from the runner bundle and writes Confluent-named objects', async () => {
-    const s3 = testS3(s3Endpoint);
+    const s3 = emulatorS3Client(s3Endpoint);
     const bucket = uniqueName('assembly-bucket');
     await createBucket(s3, bucket);
     const name = uniqueName('asm-s3');

@@ -14,12 +14,6 @@ import { Decimal } from '../../lib/converters/logical-types.ts';
 const run = promisify(execFile);
 const SOURCE = join(import.meta.dirname, 'peer', 'AvroPeer.java');
 
-export {
-  avroConverterJars as peerJars,
-  avroConverterPluginPath as peerPluginPath,
-  avroConverterConfig as peerConverterConfig,
-} from '../../host/apicurio-avro-converter.ts';
-
 /** Runs the peer; returns its stdout lines. */
 export async function runAvroPeer(args: readonly string[], stdin = ''): Promise<string[]> {
   const { converter, kafka } = await avroConverterJars();

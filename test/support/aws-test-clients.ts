@@ -1,18 +1,15 @@
 /**
- * Independent AWS SDK clients for the AWS connectors' tests, pointed at the servers the
- * global setup started (S3Mock, ElasticMQ, DynamoDB Local), with dummy credentials: those
- * servers accept any. `AWS_TEST_ENV` is what a local host needs to reach them the same way.
+ * What the AWS connectors' tests do with the servers the global setup started (S3Mock,
+ * ElasticMQ, DynamoDB Local): dummy credentials for this process (those servers accept any),
+ * and bucket reads. The clients themselves, and the environment a local host needs to reach the
+ * servers, are in host/aws-emulator-launcher.ts.
  */
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { EMULATOR_AWS_ENV } from '../../host/aws-emulator-launcher.ts';
 
-export { emulatorS3Client as testS3, emulatorSqsClient as testSqs } from '../../host/aws-emulator-launcher.ts';
-
-export const AWS_TEST_ENV = EMULATOR_AWS_ENV;
-
 /** Makes the AWS SDK's default credentials chain of this process find the dummy keys. */
 export function useTestCredentials(): void {
-  for (const [k, v] of Object.entries(AWS_TEST_ENV)) process.env[k] = v;
+  for (const [k, v] of Object.entries(EMULATOR_AWS_ENV)) process.env[k] = v;
 }
 
 export async function createBucket(s3: S3Client, bucket: string): Promise<void> {

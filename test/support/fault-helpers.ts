@@ -3,15 +3,27 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { ConnectorStore } from '../../lib/store/store-ports.ts';
 import { eventually, rest } from './rest-client.ts';
 
-/** The pid of the runner process serving a connector's task, once it has one. */
-export async function runnerPid(restUrl: string, connector: string, task = 0): Promise<number> {
+/**
+ * The pid of the runner process serving a connector's task, once it has one; with `other`, a
+ * runner other than that process (the one that replaced a killed runner).
+ */
+export async function runnerPid(restUrl: string, connector: string, task = 0, o: { other?: number; timeoutMs?: number; intervalMs?: number } = {}): Promise<number> {
   return eventually(
     async () => {
       const runners = (await rest<{ connector: string; task: number; pid: number }[]>(restUrl, 'GET', '/tributary/runners')).body;
-      return runners.find((r) => r.connector === connector && r.task === task)?.pid;
+      return runners.find((r) => r.connector === connector && r.task === task && r.pid !== o.other)?.pid;
     },
-    { what: `a runner for ${connector}/${task}`, intervalMs: 20, timeoutMs: 60_000 },
+    { what: `a ${o.other === undefined ? '' : 'new '}runner for ${connector}/${task}`, intervalMs: o.intervalMs ?? 20, timeoutMs: o.timeoutMs ?? 60_000 },
   );
+}
+
+/** SIGKILLs a connector's runner, as a crash would; resolves with the pid killed, or undefined when it had none at that moment. */
+export async function killRunner(restUrl: string, connector: string): Promise<number | undefined> {
+  const runners = (await rest<{ connector: string; pid: number }[]>(restUrl, 'GET', '/tributary/runners')).body;
+  const victim = runners.find((r) => r.connector === connector);
+  if (!victim) return undefined;
+  process.kill(victim.pid, 'SIGKILL');
+  return victim.pid;
 }
 
 /**

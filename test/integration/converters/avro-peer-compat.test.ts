@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AvroConverter } from '../../../lib/converters/avro/avro-converter.ts';
 import { SchemaBuilder, Schemas, Struct } from '../../../lib/plugins/connect-schema.ts';
 import { startApacheConnect } from '../../support/apache-connect.ts';
-import { peerConverterConfig, peerJars, peerJson, peerPluginPath, runAvroPeer } from '../../support/avro-peer.ts';
+import { avroConverterConfig, avroConverterJars, avroConverterPluginPath } from '../../../host/apicurio-avro-converter.ts';
+import { peerJson, runAvroPeer } from '../../support/avro-peer.ts';
 import { EVERY_TYPE_SCHEMA, everyTypeRecord } from '../../support/every-type-record.ts';
 import { createTopics, testKafka } from '../../support/kafka-helpers.ts';
 import { freePort, uniqueName } from '../../support/local-host-process.ts';
@@ -32,7 +33,7 @@ describe('Avro compatibility with Apicurio\'s AvroConverter (Confluent wire form
   const dir = mkdtempSync(join(tmpdir(), 'tributary-avro-peer-'));
 
   beforeAll(async () => {
-    await peerJars();
+    await avroConverterJars();
   }, 300_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,12 +65,12 @@ describe('Avro compatibility with Apicurio\'s AvroConverter (Confluent wire form
     }
     await kafka.produce(topic, messages);
     await kafka.close();
-    const worker = await startApacheConnect({ bootstrapServers: kafkaBootstrap, workDir: dir, port: await freePort(), xmx: '512m', startTimeoutMs: 240_000, workerProperties: { 'plugin.path': await peerPluginPath(dir) } });
+    const worker = await startApacheConnect({ bootstrapServers: kafkaBootstrap, workDir: dir, port: await freePort(), xmx: '512m', startTimeoutMs: 240_000, workerProperties: { 'plugin.path': await avroConverterPluginPath(dir) } });
     try {
       const file = join(dir, 'connect-sink.txt');
       const created = await rest(worker.restUrl, 'POST', '/connectors', {
         name: uniqueName('connect-avro-sink'),
-        config: { 'connector.class': 'FileStreamSink', file, topics: topic, ...peerConverterConfig('value.converter', apicurioUrl) },
+        config: { 'connector.class': 'FileStreamSink', file, topics: topic, ...avroConverterConfig('value.converter', apicurioUrl) },
       });
       expect(created.status).toBe(201);
       await eventually(async () => existsSync(file) && readFileSync(file, 'utf8').split('\n').filter(Boolean).length >= 5, { what: 'five lines from Apache Connect', timeoutMs: 120_000 });

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { killRunner } from '../../support/fault-helpers.ts';
 import { countNumberedLines, testKafka, writeNumberedLines } from '../../support/kafka-helpers.ts';
 import { startHostProcess, uniqueName, type HostProcess } from '../../support/local-host-process.ts';
 import { eventually, rest } from '../../support/rest-client.ts';
@@ -54,9 +55,7 @@ describe(`SIGKILL of runners during a ${RECORDS.toLocaleString()}-record transfe
       // A random moment while data is flowing.
       const target = Math.floor((RECORDS * (k + 1)) / (KILLS + 2) + Math.random() * (RECORDS / (KILLS + 2) / 2));
       await eventually(async () => (await produced()) >= target, { what: `${target} records produced`, timeoutMs: 300_000, intervalMs: 50 });
-      const runners = (await rest<{ connector: string; pid: number }[]>(host.restUrl, 'GET', '/tributary/runners')).body;
-      const victim = runners.find((r) => r.connector === name);
-      if (victim) process.kill(victim.pid, 'SIGKILL');
+      await killRunner(host.restUrl, name);
     }
     await eventually(
       async () => {

@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKafka } from '../../../support/kafka-helpers.ts';
 import { readJsonTopic } from '../../../support/cdc-helpers.ts';
+import { runnerPid } from '../../../support/fault-helpers.ts';
 import { freePort, uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 import { startMariaDbCdc } from '../../../../host/mariadb-cdc-launcher.ts';
@@ -100,8 +101,7 @@ describe('Debezium MySQL connector on MariaDB through the local host', () => {
       }
       await db.query(`START TRANSACTION; ${statements.join('; ')}; COMMIT`);
       if (killAt.has(round)) {
-        const runner = await eventually(async () => (await rest<{ connector: string; pid: number }[]>(host.url, 'GET', '/tributary/runners')).body.find((r) => r.connector === name), { what: 'a runner of the connector' });
-        process.kill(runner.pid, 'SIGKILL');
+        process.kill(await runnerPid(host.url, name, 0, { intervalMs: 250 }), 'SIGKILL');
         kills++;
       }
       await new Promise((r) => setTimeout(r, 30));

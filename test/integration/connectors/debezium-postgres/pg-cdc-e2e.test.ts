@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKafka } from '../../../support/kafka-helpers.ts';
 import { readJsonTopic } from '../../../support/cdc-helpers.ts';
+import { runnerPid } from '../../../support/fault-helpers.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 import { E2eHost, type ConnectorStatus } from '../jdbc-e2e/e2e-support.ts';
@@ -95,8 +96,7 @@ describe('Debezium PostgreSQL connector through the local host', () => {
       }
       await db.query('COMMIT');
       if (killAt.has(round)) {
-        const runner = await eventually(async () => (await rest<{ connector: string; pid: number }[]>(host.url, 'GET', '/tributary/runners')).body.find((r) => r.connector === name), { what: 'a runner of the connector' });
-        process.kill(runner.pid, 'SIGKILL');
+        process.kill(await runnerPid(host.url, name, 0, { intervalMs: 250 }), 'SIGKILL');
         kills++;
       }
       await new Promise((r) => setTimeout(r, 30));

@@ -6,8 +6,9 @@
  */
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AWS_TEST_ENV } from '../../../support/aws-test-clients.ts';
+import { EMULATOR_AWS_ENV } from '../../../../host/aws-emulator-launcher.ts';
 import { createTopics } from '../../../support/kafka-helpers.ts';
+import { runnerPid } from '../../../support/fault-helpers.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 import { E2eHost, envSize, TopicReader } from '../jdbc-e2e/e2e-support.ts';
@@ -48,7 +49,7 @@ const message = (i: number, v: number) => ({
 describe('DynamoDB sink through the local stack', () => {
   const host = new E2eHost(kafkaBootstrap, dynamoEndpoint);
   const reader = new TopicReader(kafkaBootstrap);
-  const ddb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: AWS_TEST_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_TEST_ENV.AWS_SECRET_ACCESS_KEY } });
+  const ddb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: EMULATOR_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_AWS_ENV.AWS_SECRET_ACCESS_KEY } });
   const topic = uniqueName('ddb-customers');
   const names: string[] = [];
 
@@ -102,14 +103,11 @@ describe('DynamoDB sink through the local stack', () => {
     expect((await rest(host.url, 'POST', '/connectors', { name, config: sinkConfig({ 'tasks.max': '2' }) })).status).toBe(201);
     let last = -1;
     for (const next of [v2, tombstones]) {
-      const victim = await eventually(async () => {
-        const runners = (await rest<{ connector: string; pid: number }[]>(host.url, 'GET', '/tributary/runners')).body;
-        return runners.find((r) => r.connector === name && r.pid !== last);
-      }, { what: `a new runner of ${name}`, timeoutMs: 120_000, intervalMs: 50 });
+      const victim = await runnerPid(host.url, name, 0, { other: last, timeoutMs: 120_000, intervalMs: 50 });
       await send(next);
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
-      process.kill(victim.pid, 'SIGKILL');
-      last = victim.pid;
+      process.kill(victim, 'SIGKILL');
+      last = victim;
     }
     const scan = async () => {
       const items: Record<string, AttributeValue>[] = [];

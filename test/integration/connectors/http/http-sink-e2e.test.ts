@@ -10,7 +10,7 @@ import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 import { CaptureHttpServer } from '../../../support/servers/capture-http-server.ts';
 import { E2eHost, envSize, TopicReader } from '../jdbc-e2e/e2e-support.ts';
-import { killRunner } from '../runner-kill.ts';
+import { killRunner } from '../../../support/fault-helpers.ts';
 
 const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');

@@ -16,12 +16,13 @@ import { avroToConnect } from '../../../../lib/converters/avro/avro-value-data.t
 import type { SinkRecord } from '../../../../lib/plugins/connect-record.ts';
 import type { Struct } from '../../../../lib/plugins/connect-schema.ts';
 import type { SinkTaskContext } from '../../../../lib/plugins/plugin-types.ts';
-import { createBucket, getObject, listKeys, testS3, useTestCredentials } from '../../../support/aws-test-clients.ts';
+import { createBucket, getObject, listKeys, useTestCredentials } from '../../../support/aws-test-clients.ts';
+import { emulatorS3Client } from '../../../../host/aws-emulator-launcher.ts';
 import { EVERY_TYPE_SCHEMA, everyTypeRecord } from '../../../support/every-type-record.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 
 const endpoint = inject('s3Endpoint');
-const s3 = testS3(endpoint);
+const s3 = emulatorS3Client(endpoint);
 const context: SinkTaskContext = { configs: {}, assignment: () => [], offset: () => {}, requestCommit: () => {} };
 
 type Callback = (err: Error | null, data?: Buffer) => void;

@@ -7,8 +7,10 @@
  */
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createBucket, getObject, listKeys, testS3 } from '../../../support/aws-test-clients.ts';
+import { createBucket, getObject, listKeys } from '../../../support/aws-test-clients.ts';
+import { emulatorS3Client } from '../../../../host/aws-emulator-launcher.ts';
 import { createTopics } from '../../../support/kafka-helpers.ts';
+import { runnerPid } from '../../../support/fault-helpers.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 import { E2eHost, envSize, TopicReader, type ConnectorStatus } from '../jdbc-e2e/e2e-support.ts';
@@ -31,7 +33,7 @@ const errorsOf = (r: ValidateResult, key: string) => r.configs.find((c) => c.val
 describe('S3 sink through the local stack', () => {
   const host = new E2eHost(kafkaBootstrap, dynamoEndpoint);
   const reader = new TopicReader(kafkaBootstrap);
-  const s3 = testS3(s3Endpoint);
+  const s3 = emulatorS3Client(s3Endpoint);
   const bucket = uniqueName('e2e-bucket');
   const names: string[] = [];
 
@@ -103,14 +105,11 @@ describe('S3 sink through the local stack', () => {
       await produceChunk(c);
       if (c % 2 === 0 && kills < KILLS) {
         // The restarted runner (a new process) must be at work before it is killed again.
-        const victim = await eventually(async () => {
-          const runners = (await rest<{ connector: string; pid: number }[]>(host.url, 'GET', '/tributary/runners')).body;
-          return runners.find((r) => r.connector === name && r.pid !== lastVictim);
-        }, { what: `a new runner of ${name}`, timeoutMs: 120_000, intervalMs: 50 });
+        const victim = await runnerPid(host.url, name, 0, { other: lastVictim, timeoutMs: 120_000, intervalMs: 50 });
         // Let it get into the new records, then kill it with files open and offsets uncommitted.
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
-        process.kill(victim.pid, 'SIGKILL');
-        lastVictim = victim.pid;
+        process.kill(victim, 'SIGKILL');
+        lastVictim = victim;
         kills++;
       }
     }

@@ -6,7 +6,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createBucket, getObject, listKeys, testS3 } from '../../../support/aws-test-clients.ts';
+import { createBucket, getObject, listKeys } from '../../../support/aws-test-clients.ts';
+import { emulatorS3Client } from '../../../../host/aws-emulator-launcher.ts';
 import { startFaultProxy, s3Fault, type FaultProxy } from '../../../support/fault-proxy.ts';
 import { createTopics } from '../../../support/kafka-helpers.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
@@ -24,7 +25,7 @@ const isObjectPut = (req: IncomingMessage, topic: string) => req.method === 'PUT
 describe('S3 sink against injected S3 faults', () => {
   const host = new E2eHost(kafkaBootstrap, dynamoEndpoint);
   const reader = new TopicReader(kafkaBootstrap);
-  const s3 = testS3(s3Endpoint);
+  const s3 = emulatorS3Client(s3Endpoint);
   const bucket = uniqueName('faults-bucket');
   const names: string[] = [];
   let proxy: FaultProxy;

@@ -12,11 +12,12 @@ import type { SinkRecord } from '../../../../lib/plugins/connect-record.ts';
 import { SchemaBuilder, Schemas, Struct, type Schema } from '../../../../lib/plugins/connect-schema.ts';
 import { decimalSchema, Decimal, timestampSchema } from '../../../../lib/converters/logical-types.ts';
 import type { PartitionOffsets, SinkTaskContext } from '../../../../lib/plugins/plugin-types.ts';
-import { createBucket, getObject, listKeys, testS3, useTestCredentials } from '../../../support/aws-test-clients.ts';
+import { createBucket, getObject, listKeys, useTestCredentials } from '../../../support/aws-test-clients.ts';
+import { emulatorS3Client } from '../../../../host/aws-emulator-launcher.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 
 const endpoint = inject('s3Endpoint');
-const s3 = testS3(endpoint);
+const s3 = emulatorS3Client(endpoint);
 const context: SinkTaskContext = { configs: {}, assignment: () => [], offset: () => {}, requestCommit: () => {} };
 
 function record(topic: string, partition: number, offset: number, value: unknown, extra: Partial<SinkRecord> = {}): SinkRecord {

@@ -7,8 +7,9 @@
  */
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { testSqs } from '../../../support/aws-test-clients.ts';
+import { emulatorSqsClient } from '../../../../host/aws-emulator-launcher.ts';
 import { createTopics } from '../../../support/kafka-helpers.ts';
+import { runnerPid } from '../../../support/fault-helpers.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 import { createQueue, drainQueue, messagesLeft, sendMessages } from '../../../support/sqs-test-queue.ts';
@@ -28,7 +29,7 @@ const errorsOf = (r: ValidateResult, key: string) => r.configs.find((c) => c.val
 describe('SQS source and sink through the local stack', () => {
   const host = new E2eHost(kafkaBootstrap, dynamoEndpoint);
   const reader = new TopicReader(kafkaBootstrap);
-  const sqs = testSqs(sqsEndpoint);
+  const sqs = emulatorSqsClient(sqsEndpoint);
   const names: string[] = [];
 
   const sourceConfig = (url: string, topic: string, extra: Record<string, string> = {}) => ({
@@ -63,13 +64,10 @@ describe('SQS source and sink through the local stack', () => {
     let last = -1;
     for (let k = 0; k < kills; k++) {
       await between();
-      const victim = await eventually(async () => {
-        const runners = (await rest<{ connector: string; pid: number }[]>(host.url, 'GET', '/tributary/runners')).body;
-        return runners.find((r) => r.connector === name && r.pid !== last);
-      }, { what: `a new runner of ${name}`, timeoutMs: 120_000, intervalMs: 50 });
+      const victim = await runnerPid(host.url, name, 0, { other: last, timeoutMs: 120_000, intervalMs: 50 });
       await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
-      process.kill(victim.pid, 'SIGKILL');
-      last = victim.pid;
+      process.kill(victim, 'SIGKILL');
+      last = victim;
     }
   }
 
