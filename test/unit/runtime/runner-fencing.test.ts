@@ -23,7 +23,7 @@ describe('the runner on the in-memory store', () => {
     await store.createConnector({ name: 'r', config: { 'connector.class': 'FileStreamSource', file: '/tmp/none', topic: 't' }, type: 'source', targetState: 'RUNNING', taskConfigs: [{ file: '/tmp/none', topic: 't' }], workerId: 'w' });
   });
 
-  it('commits at its epoch and generation, commits and stops once paused or reconfigured, and is fenced by a newer epoch or a delete', async () => {
+  it('commits at its epoch and generation, commits and stops once paused or reconfigured, commits and stops once deleted, and is fenced by a newer epoch', async () => {
     const epoch = await store.claimLease('r', 0, 'exec-1');
     expect(await checkCommitGate(store, id(epoch))).toBe('commit');
     expect(await checkCommitGate(store, id(epoch, 0))).toBe('commit-and-stop');
@@ -35,7 +35,8 @@ describe('the runner on the in-memory store', () => {
     expect(await checkCommitGate(store, id(epoch))).toBe('fenced');
     expect(await checkCommitGate(store, id(epoch + 1))).toBe('commit');
     await store.deleteConnector('r');
-    expect(await checkCommitGate(store, id(epoch + 1))).toBe('fenced');
+    expect(await checkCommitGate(store, id(epoch + 1))).toBe('commit-and-stop');
+    expect(await checkCommitGate(store, id(epoch))).toBe('fenced');
   });
 
   it('does not start a slice for a stale epoch or a paused connector, and writes no status for it', async () => {
