@@ -94,6 +94,11 @@ export function stopRequested(): void {
   stopping = true;
 }
 
+/** Lets every warm task go, committing what is durable: the container is free for other tasks. */
+export async function releaseTasks(): Promise<void> {
+  if (started) await started.releaseAll();
+}
+
 /** Stops warm tasks, committing what is durable. */
 export async function shutdownRunner(): Promise<void> {
   if (started) await started.shutdown();

@@ -26,6 +26,7 @@ import { ensureSchemaRegistry, type SchemaRegistryEndpoint } from './schema-regi
 import { lambdaContext } from './lambda-context.ts';
 import { LocalOrchestrator } from './local-orchestrator.ts';
 import { consoleDir, dataDir } from './local-paths.ts';
+import { runnerEntry, type RunnerEntry } from './runner-bundle.ts';
 import { RunnerPool } from './runner-pool.ts';
 
 export interface LocalHostOptions {
@@ -62,10 +63,11 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
   const dir = o.dataDir ?? dataDir();
   const port = o.port ?? Number(process.env.TRIBUTARY_PORT ?? 8083);
   const host = o.host ?? '127.0.0.1';
-  const [kafka, dynamo, registry]: [KafkaEndpoint, DynamoEndpoint, SchemaRegistryEndpoint | undefined] = await Promise.all([
+  const [kafka, dynamo, registry, entry]: [KafkaEndpoint, DynamoEndpoint, SchemaRegistryEndpoint | undefined, RunnerEntry] = await Promise.all([
     ensureKafka({ dataDir: dir, log: say }),
     ensureDynamoDb({ dataDir: dir, log: say }),
     maybeSchemaRegistry(dir, say),
+    runnerEntry(process.env),
   ]);
   const tableName = o.tableName ?? process.env.TABLE_NAME ?? 'tributary';
   const restUrl = `http://${host}:${port}`;
@@ -91,7 +93,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
   const runnerEnv = { ...process.env, WORKER_ID: undefined, TRIBUTARY_METRICS: process.env.TRIBUTARY_METRICS ?? 'off' };
   // What runners count, kept by the host: the Prometheus endpoint and the metrics route read it.
   const metrics = new MetricsHistory();
-  const runners = new RunnerPool(runnerEnv, (samples) => {
+  const runners = new RunnerPool(runnerEnv, entry, (samples) => {
     for (const s of samples) metrics.add(s);
   });
   runners.prewarm();

@@ -2,15 +2,15 @@
  * Local runners as child processes, one per task, kept warm between slices like Lambda
  * containers. A runner that dies (even by SIGKILL) fails its slice with an error the state
  * machine catches, and the next slice gets a fresh process. A runner whose task no longer
- * needs it — the slice came back stopped or fenced (deleted, paused, stopped, reassigned), or
- * the task's execution ended — exits at once, so the pool holds at most one process per live
- * task plus the warm spares.
+ * needs it (its slice came back stopped or fenced, or its execution ended) is freed at once:
+ * it lets the task go and becomes a spare, loaded and connected, as a warm Lambda container
+ * takes the next invocation. So the pool holds at most one process per live task plus the
+ * spares that recent demand calls for.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import type { TaskSample } from '../lib/observability/metric-catalog.ts';
 import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
-import { projectRoot } from './local-paths.ts';
+import type { RunnerEntry } from './runner-bundle.ts';
 import { SpareDemand, spareSizingFromEnv } from './spare-sizing.ts';
 
 interface Pending {
@@ -22,7 +22,10 @@ interface Runner {
   readonly key: string;
   readonly child: ChildProcess;
   readonly pending: Map<number, Pending>;
+  /** No longer this task's: exited, retired or back among the spares. */
   exited: boolean;
+  /** This task's listeners on the process, removed when it goes back to the spares. */
+  detach(): void;
 }
 
 /** The error a dead runner's invocation fails with: shaped like a Lambda runtime error. */
@@ -36,6 +39,8 @@ const SIZING_CHECK_MS = 5_000;
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 /** A retired runner has nothing left to commit (its slice ended with a commit); past this, it is killed. */
 const RETIRE_GRACE_MS = 10_000;
+/** Tasks one runner process serves, one after another, before it is replaced by a fresh one. */
+const MAX_TASKS_PER_RUNNER = 25;
 
 export class RunnerPool {
   private readonly runners = new Map<string, Runner>();
@@ -44,6 +49,8 @@ export class RunnerPool {
   private spares: ChildProcess[] = [];
   /** Processes that reported they finished loading. */
   private readonly loaded = new WeakSet<ChildProcess>();
+  /** How many tasks each process has been handed. */
+  private readonly served = new WeakMap<ChildProcess, number>();
   private closed = false;
   /** Warm processes kept ready, as many as recent demand calls for (spare-sizing.ts). */
   private readonly demand: SpareDemand;
@@ -51,6 +58,8 @@ export class RunnerPool {
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
+    /** The module runners start from (runner-bundle.ts). */
+    private readonly entry: RunnerEntry,
     /** Told what runners counted about their tasks (every few seconds while they run). */
     private readonly onSamples: (samples: readonly TaskSample[]) => void = () => {},
   ) {
@@ -93,7 +102,7 @@ export class RunnerPool {
     return new Promise<RunnerResult>((resolve, reject) => {
       runner.pending.set(id, {
         resolve: (r) => {
-          // The task is gone from this runner (stopped, deleted, reassigned): free the process.
+          // The runner let its task go (stopped, deleted, reassigned): it is free for another.
           if (r.hint === 'stopped' || r.hint === 'fenced') this.retire(runner);
           resolve(r);
         },
@@ -114,12 +123,24 @@ export class RunnerPool {
     if (runner) this.retire(runner);
   }
 
-  /** Lets an idle runner exit; one still serving a slice (a newer epoch's) stays. */
+  /**
+   * Frees an idle runner; one still serving a slice (a newer epoch's) stays. It lets its task
+   * go and becomes the first spare, loaded and connected (surplus spares are the newest, so
+   * they go first), unless it has served MAX_TASKS_PER_RUNNER tasks: then it exits, so what
+   * a connector's code may leak in a process does not pile up.
+   */
   private retire(runner: Runner): void {
     if (runner.pending.size > 0 || runner.exited) return;
     if (this.runners.get(runner.key) === runner) this.runners.delete(runner.key);
     runner.exited = true;
+    runner.detach();
     const child = runner.child;
+    if (!this.closed && alive(child) && (this.served.get(child) ?? 0) < MAX_TASKS_PER_RUNNER) {
+      child.send({ type: 'release' }, () => {});
+      this.spares.unshift(child);
+      this.prewarm();
+      return;
+    }
     child.send({ type: 'shutdown' }, () => {});
     const timer = setTimeout(() => child.kill('SIGKILL'), RETIRE_GRACE_MS);
     timer.unref();
@@ -153,8 +174,8 @@ export class RunnerPool {
   }
 
   private fork(): ChildProcess {
-    const child = fork(join(projectRoot, 'host', 'runner-process.ts'), [], {
-      execArgv: ['--disable-warning=TimeoutNegativeWarning', '--import', 'tsx', ...profileArgs(this.env)],
+    const child = fork(this.entry.entry, [], {
+      execArgv: ['--disable-warning=TimeoutNegativeWarning', ...this.entry.execArgv, ...profileArgs(this.env)],
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // Ctrl-C goes to the host, which stops runners in order
@@ -172,10 +193,11 @@ export class RunnerPool {
     // A loaded spare first; else the oldest, the furthest along.
     const ready = this.spares.findIndex((c) => this.loaded.has(c));
     const child = (ready >= 0 ? this.spares.splice(ready, 1)[0] : this.spares.shift()) ?? this.fork();
+    this.served.set(child, (this.served.get(child) ?? 0) + 1);
     this.demand.record();
     this.prewarm();
-    const runner: Runner = { key, child, pending: new Map(), exited: false };
-    child.on('message', (m: { type: string; id?: number; result?: RunnerResult; samples?: TaskSample[]; error?: { errorType: string; errorMessage: string; trace: string } }) => {
+    const runner: Runner = { key, child, pending: new Map(), exited: false, detach: () => {} };
+    const onMessage = (m: { type: string; id?: number; result?: RunnerResult; samples?: TaskSample[]; error?: { errorType: string; errorMessage: string; trace: string } }) => {
       if (m.type === 'metrics' && Array.isArray(m.samples)) this.onSamples(m.samples);
       if (m.id === undefined) return;
       const p = runner.pending.get(m.id);
@@ -188,8 +210,8 @@ export class RunnerPool {
         e.name = m.error?.errorType ?? 'Error';
         p.reject(e);
       }
-    });
-    child.on('exit', (code, signal) => {
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       runner.exited = true;
       if (this.runners.get(key) === runner) this.runners.delete(key);
       for (const p of runner.pending.values()) {
@@ -197,7 +219,13 @@ export class RunnerPool {
         p.reject(e);
       }
       runner.pending.clear();
-    });
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+    runner.detach = () => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
     this.runners.set(key, runner);
     return runner;
   }

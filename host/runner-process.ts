@@ -1,10 +1,11 @@
 /**
  * A local runner: a child process that behaves as a warm runner Lambda. It receives slice
- * invocations over IPC, runs them through the runner Lambda's own handler, and on SIGTERM
- * (or a shutdown message) lets the running slice commit before it exits.
+ * invocations over IPC, runs them through the runner Lambda's own handler, lets its tasks go
+ * when the host hands it to other tasks (a release message), and on SIGTERM (or a shutdown
+ * message) lets the running slice commit before it exits.
  */
 import type { Context } from 'aws-lambda';
-import { handleRunnerInvocation, shutdownRunner, stopRequested, takeTaskFigures, warmUpRunner } from '../functions/runner-handler.ts';
+import { handleRunnerInvocation, releaseTasks, shutdownRunner, stopRequested, takeTaskFigures, warmUpRunner } from '../functions/runner-handler.ts';
 import type { RunnerInput } from '../lib/runtime/runner-input.ts';
 import { traceOf } from '../lib/runtime/runtime-errors.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -47,9 +48,14 @@ setInterval(() => void reportFigures(), FIGURES_INTERVAL_MS).unref();
 process.on('SIGTERM', () => void exit());
 process.on('SIGINT', () => {}); // Ctrl-C reaches the whole group; the host decides the order of shutdown.
 process.on('disconnect', () => void exit());
-process.on('message', (m: Invoke | { type: 'shutdown' }) => {
+process.on('message', (m: Invoke | { type: 'shutdown' } | { type: 'release' }) => {
   if (m.type === 'shutdown') {
     void exit();
+    return;
+  }
+  if (m.type === 'release') {
+    // A task that cannot commit now is replayed from its last commit by its next runner.
+    releaseTasks().then(reportFigures, () => {});
     return;
   }
   inflight++;

@@ -120,9 +120,14 @@ export class SliceRunner {
     await Promise.all([this.deps.kafka.admin().then((a) => a.listTopics()), this.deps.store.getConnector('tributary-warm-up')]);
   }
 
+  /** Stops every warm task, committing what is durable; the clients stay connected for the next task. */
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.warm.keys()].map((k) => this.release(k, true).catch(() => {})));
+  }
+
   /** Stops every warm task, committing what is durable, then disconnects (container shutdown). */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.warm.keys()].map((k) => this.release(k, true).catch(() => {})));
+    await this.releaseAll();
     await this.deps.kafka.close().catch(() => {});
   }
 

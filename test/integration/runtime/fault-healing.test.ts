@@ -3,7 +3,7 @@
  * re-run at once, kill after kill, counted apart from the connector's own failures; a
  * FileStream source → sink pipeline with runner kills loses nothing and duplicates at most
  * what the record-count commit bound allows; runners of deleted, stopped or restarted tasks
- * are freed, and the pool stays bounded.
+ * are freed (a freed runner serves the next task), and the pool stays bounded.
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +140,24 @@ describe('fault healing on the local host', () => {
     console.log(`two more kills after catch-up: ${after.duplicated - flowing.duplicated} more duplicates`);
     expect(after.duplicated).toBe(flowing.duplicated);
     for (const name of [source, sink]) await rest(host.restUrl, 'DELETE', `/connectors/${name}`);
+  });
+
+  it('hands a deleted connector\'s runner, loaded and connected, to the next connector as a warm Lambda container would', async () => {
+    const input = join(dir, 'reuse-in.txt');
+    writeNumberedLines(input, 10);
+    const create = async (name: string) =>
+      expect((await rest(host.restUrl, 'POST', '/connectors', { name, config: { 'connector.class': 'FileStreamSource', file: input, topic: uniqueName('reuse-topic') } })).status).toBe(201);
+    const first = uniqueName('reuse-a');
+    await create(first);
+    const pid = await runnerPid(host.restUrl, first);
+    expect((await rest(host.restUrl, 'DELETE', `/connectors/${first}`)).status).toBe(204);
+    // Freed, not ended: no task is served by it, yet the process lives on as a spare.
+    await eventually(async () => !(await rest<{ pid: number }[]>(host.restUrl, 'GET', '/tributary/runners')).body.some((r) => r.pid === pid), { what: `${first}'s runner freed` });
+    expect(runnerProcesses(host.child.pid ?? 0)).toContain(pid);
+    const second = uniqueName('reuse-b');
+    await create(second);
+    expect(await runnerPid(host.restUrl, second)).toBe(pid);
+    await rest(host.restUrl, 'DELETE', `/connectors/${second}`);
   });
 
   it('frees the runners of deleted, stopped and restarted tasks, and keeps the pool bounded', async () => {
