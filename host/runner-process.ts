@@ -75,7 +75,9 @@ process.on('message', (m: Invoke | { type: 'shutdown' } | { type: 'release' }) =
       inflight--;
     });
 });
-send({ type: 'ready', pid: process.pid });
 void reportFigures(); // from now on the figures come to the host, not to the slice's metric lines
-// A failed warm-up is no failure: the first slice builds the runner again and reports what is wrong.
-warmUpRunner().catch(() => {});
+// Ready once warm: plugins loaded, Kafka and the store connected, so the first slice starts at
+// once. A failed warm-up is no failure: the first slice builds the runner again and reports why.
+warmUpRunner()
+  .catch(() => {})
+  .finally(() => send({ type: 'ready', pid: process.pid }));
