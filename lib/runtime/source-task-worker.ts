@@ -176,7 +176,7 @@ export class SourceTaskWorker implements TaskWorker {
     }
   }
 
-  /** Writes pending offsets if this runner still owns the task. */
+  /** Writes pending offsets if this runner still owns the task, and tells the task its records are committed. */
   private async commit(): Promise<'commit' | 'commit-and-stop'> {
     const gate = await checkCommitGate(this.deps.store, this.id);
     if (gate === 'fenced') throw fenced(this.id);
@@ -185,9 +185,11 @@ export class SourceTaskWorker implements TaskWorker {
       const offsets = [...this.pending.values()];
       this.pending = new Map();
       await this.offsets.write((r) => this.producer.send(r), offsets);
-      await this.task.commit?.();
       this.meter.commitTook(Date.now() - began);
     }
+    // As Connect's commit with nothing new to flush: the task is still told, so what it could
+    // not finish at its last commit (a queue's acknowledgements) is tried again.
+    await this.task.commit?.();
     this.lastCommit = Date.now();
     this.sinceCommit = 0;
     this.watch.checked();

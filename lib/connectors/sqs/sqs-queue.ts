@@ -4,7 +4,7 @@
  */
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientOptions } from '../aws/aws-client-config.ts';
-import { AwsAccessDeniedError, AwsResourceNotFoundError, classifyAwsError } from '../aws/aws-errors.ts';
+import { AwsAccessDeniedError, AwsConnectorError, AwsResourceNotFoundError, classifyAwsError } from '../aws/aws-errors.ts';
 import type { SqsSettings } from './sqs-config.ts';
 
 export function sqsClient(s: SqsSettings, maxAttempts = 3): SQSClient {
@@ -33,9 +33,21 @@ export async function checkQueue(s: SqsSettings): Promise<Record<string, string[
 /** DeleteMessageBatch calls in flight at once: a commit deletes thousands of messages, 10 per call. */
 const DELETE_CONCURRENCY = 8;
 
-/** Deletes received messages, 10 per call; returns the receipt handles SQS did not delete. */
-export async function deleteMessages(client: SQSClient, queueUrl: string, receipts: readonly string[]): Promise<{ id: string; code: string; message: string }[]> {
+/** What a batched delete left: entries SQS refused, and receipts to try again (the call failed transiently). */
+export interface DeleteOutcome {
+  readonly failed: { id: string; code: string; message: string }[];
+  readonly retry: string[];
+}
+
+/**
+ * Deletes received messages, 10 per call. A call that fails for good (access denied, no such
+ * queue) throws; one that failed transiently (throttling, 5xx after the SDK's retries) leaves
+ * its receipts in `retry`, for the next commit to delete (or, once their visibility timeout
+ * passed, for SQS to deliver again).
+ */
+export async function deleteMessages(client: SQSClient, queueUrl: string, receipts: readonly string[]): Promise<DeleteOutcome> {
   const failed: { id: string; code: string; message: string }[] = [];
+  const retry: string[] = [];
   const chunks: string[][] = [];
   for (let i = 0; i < receipts.length; i += 10) chunks.push(receipts.slice(i, i + 10));
   let next = 0;
@@ -46,10 +58,12 @@ export async function deleteMessages(client: SQSClient, queueUrl: string, receip
         const r = await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })) }));
         for (const f of r.Failed ?? []) failed.push({ id: chunk[Number(f.Id)] ?? '', code: f.Code ?? '', message: f.Message ?? '' });
       } catch (e) {
-        throw classifyAwsError(e, `deleting messages from queue ${queueUrl}`);
+        const err = classifyAwsError(e, `deleting messages from queue ${queueUrl}`);
+        if (!(err instanceof AwsConnectorError) || !err.retriable) throw err;
+        retry.push(...chunk);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, chunks.length) }, worker));
-  return failed;
+  return { failed, retry };
 }

@@ -89,7 +89,11 @@ export class SqsSourceTask implements SourceTask {
     if (this.received.length === 0) return;
     const receipts = this.received;
     this.received = [];
-    const failed = await deleteMessages(this.client, this.s.queueUrl, receipts);
+    const { failed, retry } = await deleteMessages(this.client, this.s.queueUrl, receipts);
+    if (retry.length) {
+      this.received = retry.concat(this.received);
+      log.warn('SQS could not delete some messages for now; the next commit tries again', { queue: this.s.queueUrl, count: retry.length });
+    }
     // A receipt that expired (visibility timeout passed) cannot be deleted: SQS delivers that message again.
     if (failed.length) log.warn('Some SQS messages could not be deleted and will be received again', { queue: this.s.queueUrl, count: failed.length, first: failed[0]?.code });
   }
