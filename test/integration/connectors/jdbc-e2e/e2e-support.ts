@@ -91,6 +91,17 @@ export class E2eHost {
     );
   }
 
+  /** Waits until task 0 of the connector is FAILED; resolves with the status that says so (its trace). */
+  async failed(name: string, timeoutMs = 90_000): Promise<ConnectorStatus> {
+    return eventually(
+      async () => {
+        const r = await rest<ConnectorStatus>(this.url, 'GET', `/connectors/${name}/status`);
+        return r.body.tasks?.[0]?.state === 'FAILED' ? r.body : undefined;
+      },
+      { what: `${name} to fail`, timeoutMs },
+    );
+  }
+
   /** Waits until no task execution of the connector is left (its runners committed and let go). */
   async executionsGone(name: string): Promise<void> {
     await eventually(async () => !(await rest<string[]>(this.url, 'GET', '/tributary/executions')).body.some((e) => e.startsWith(`${name}-`)), {

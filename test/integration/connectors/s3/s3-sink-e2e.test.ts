@@ -13,7 +13,7 @@ import { createTopics } from '../../../support/kafka-helpers.ts';
 import { runnerPid } from '../../../support/fault-helpers.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
-import { E2eHost, envSize, TopicReader, type ConnectorStatus } from '../jdbc-e2e/e2e-support.ts';
+import { E2eHost, envSize, TopicReader } from '../jdbc-e2e/e2e-support.ts';
 
 const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');
@@ -203,10 +203,7 @@ describe('S3 sink through the local stack', () => {
     await createTopics(reader.kafka, [topic], 1);
     await reader.kafka.produce(topic, [{ value: '{"a":1}' }, { key: 'k', value: null }]);
     expect((await rest(host.url, 'POST', '/connectors', { name, config: sinkConfig(topic, { 'tributary.restart.max.per.hour': '0' }) })).status).toBe(201);
-    const status = await eventually(async () => {
-      const r = await rest<ConnectorStatus>(host.url, 'GET', `/connectors/${name}/status`);
-      return r.body.tasks?.[0]?.state === 'FAILED' ? r.body : undefined;
-    }, { what: `${name} to fail`, timeoutMs: 60_000 });
+    const status = await host.failed(name, 60_000);
     expect(status.tasks[0]?.trace).toMatch(/Null valued record at topic '.*', partition 0, offset 1/);
   });
 });

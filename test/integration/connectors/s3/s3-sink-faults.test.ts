@@ -100,10 +100,7 @@ describe('S3 sink against injected S3 faults', () => {
     await reader.kafka.produce(topic, Array.from({ length: FLUSH }, (_, i) => ({ value: JSON.stringify({ i }) })));
     proxy.setRule((req) => (isObjectPut(req, topic) ? s3Fault(403, 'AccessDenied') : undefined));
     expect((await rest(host.url, 'POST', '/connectors', { name, config: sinkConfig(topic, { 'tributary.restart.max.per.hour': '0' }) })).status).toBe(201);
-    const status = await eventually(async () => {
-      const r = await rest<ConnectorStatus>(host.url, 'GET', `/connectors/${name}/status`);
-      return r.body.tasks?.[0]?.state === 'FAILED' ? r.body : undefined;
-    }, { what: `${name} to fail`, timeoutMs: 90_000 });
+    const status = await host.failed(name);
     expect(status.tasks[0]?.trace).toContain(`s3://${bucket}/topics/${topic}/partition=0/${topic}+0+0000000000.json`);
     expect(status.tasks[0]?.trace).toMatch(/denied/i);
   }, 120_000);

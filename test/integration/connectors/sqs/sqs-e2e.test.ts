@@ -13,7 +13,7 @@ import { runnerPid } from '../../../support/fault-helpers.ts';
 import { uniqueName } from '../../../support/local-host-process.ts';
 import { eventually, rest } from '../../../support/rest-client.ts';
 import { createQueue, drainQueue, messagesLeft, sendMessages } from '../../../support/sqs-test-queue.ts';
-import { E2eHost, envSize, TopicReader, type ConnectorStatus } from '../jdbc-e2e/e2e-support.ts';
+import { E2eHost, envSize, TopicReader } from '../jdbc-e2e/e2e-support.ts';
 
 const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');
@@ -202,10 +202,7 @@ describe('SQS source and sink through the local stack', () => {
     expect((await rest(host.url, 'POST', '/connectors', { name, config: sourceConfig(url, uniqueName('sqs-gone'), { 'tributary.restart.max.per.hour': '0' }) })).status).toBe(201);
     await host.running(name);
     await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-    const status = await eventually(async () => {
-      const r = await rest<ConnectorStatus>(host.url, 'GET', `/connectors/${name}/status`);
-      return r.body.tasks?.[0]?.state === 'FAILED' ? r.body : undefined;
-    }, { what: `${name} to fail`, timeoutMs: 60_000 });
+    const status = await host.failed(name, 60_000);
     expect(status.tasks[0]?.trace).toMatch(/does not exist/);
   });
 });

@@ -107,10 +107,7 @@ describe('SQS source against injected SQS faults', () => {
     await sendMessages(sqs, url, ['one']);
     proxy.setRule((req) => (operation(req) === 'ReceiveMessage' ? sqsFault(403, 'AccessDenied') : undefined));
     expect((await rest(host.url, 'POST', '/connectors', { name, config: sourceConfig(url, topic, { 'tributary.restart.max.per.hour': '0' }) })).status).toBe(201);
-    const status = await eventually(async () => {
-      const r = await rest<ConnectorStatus>(host.url, 'GET', `/connectors/${name}/status`);
-      return r.body.tasks?.[0]?.state === 'FAILED' ? r.body : undefined;
-    }, { what: `${name} to fail`, timeoutMs: 90_000 });
+    const status = await host.failed(name);
     expect(status.tasks[0]?.trace).toContain(url);
     expect(status.tasks[0]?.trace).toMatch(/AccessDenied|denied/i);
   }, 120_000);
