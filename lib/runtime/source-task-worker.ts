@@ -155,10 +155,11 @@ export class SourceTaskWorker implements TaskWorker {
     if (this.exactlyOnce) {
       const offsets = latestOffsets(records);
       const began = Date.now();
-      // The transaction is the commit: records and offsets together.
+      // The transaction is the commit: records and offsets together, in one send (one round trip
+      // to add the partitions to the transaction, one produce request when they share a broker).
       const committed = this.producer.inTransaction(async (send) => {
-        const data = await send(out);
-        return { data, written: await send(this.offsets.records(offsets)) };
+        const all = await send([...out, ...this.offsets.records(offsets)]);
+        return { data: all.slice(0, out.length), written: all.slice(out.length) };
       });
       this.lastCommit = Date.now();
       this.sinceCommit = 0;
