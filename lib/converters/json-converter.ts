@@ -10,7 +10,7 @@ import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../plugi
 import { PLUGIN_VERSION, newConverterConfigDef, oneOf, resolveConverterType, withConverterType } from './converter-config.ts';
 import { asConnectSchema, asJsonSchema, convertToConnect, convertToJson } from './json-data.ts';
 import type { JsonCodecOptions } from './json-data.ts';
-import { isJsonObject, parseJsonTree, writeJson } from './json-text.ts';
+import { isJsonObject, jsonBytes, parseJsonTree, writeJson } from './json-text.ts';
 import type { JsonNode } from './json-text.ts';
 
 export const SCHEMAS_ENABLE_CONFIG = 'schemas.enable';
@@ -21,6 +21,9 @@ export const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
 export const SCHEMAS_REQUIRED_MESSAGE =
   'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields.' +
   ' If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
+
+const NULL_SCHEMA_HEAD = Buffer.from('{"schema":null,"payload":');
+const ENVELOPE_TAIL = 0x7d; // }
 
 /** JsonConverterConfig's definition. */
 export function jsonConverterConfigDef(): ConfigDef {
@@ -107,21 +110,23 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (s === null && (value === null || value === undefined)) return null;
     const payload = convertToJson(s, value, this.codec);
     if (!this.schemasEnabled) return Buffer.from(writeJson(payload), 'utf8');
-    // The envelope as writeJson would print it, with the schema's text written once per schema:
-    // change events carry schemas of several KB, which dominated the cost of each record.
-    return Buffer.from(`{"schema":${s ? this.schemaText(s) : 'null'},"payload":${writeJson(payload)}}`, 'utf8');
+    // The envelope as writeJson would print it, with everything before the payload encoded once
+    // per schema: change events carry schemas of several KB, which dominated the cost of each record.
+    return jsonBytes(this.envelopeHead(s), payload, ENVELOPE_TAIL);
   }
 
-  private schemaText(schema: Schema): string {
-    let text = this.schemaTexts.get(schema);
-    if (text === undefined) {
-      text = writeJson(asJsonSchema(schema, this.codec));
-      this.schemaTexts.set(schema, text);
+  /** `{"schema":<the schema>,"payload":` as bytes, once per schema. */
+  private envelopeHead(schema: Schema | null): Buffer {
+    if (!schema) return NULL_SCHEMA_HEAD;
+    let head = this.envelopeHeads.get(schema);
+    if (head === undefined) {
+      head = Buffer.from(`{"schema":${writeJson(asJsonSchema(schema, this.codec))},"payload":`, 'utf8');
+      this.envelopeHeads.set(schema, head);
     }
-    return text;
+    return head;
   }
 
-  private readonly schemaTexts = new WeakMap<Schema, string>();
+  private readonly envelopeHeads = new WeakMap<Schema, Buffer>();
 
   toConnectData(_topic: string, value: Buffer | null, _headers?: readonly ConnectHeader[]): SchemaAndValue {
     if (value === null || value === undefined) return { schema: null, value: null };

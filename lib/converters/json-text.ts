@@ -73,6 +73,32 @@ export function writeJson(node: JsonNode): string {
     .join(',')}}`;
 }
 
+/** Strings JSON writes as they are between quotes: printable ASCII without `"` and `\\`. */
+const VERBATIM_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * `head`, the node as compact JSON, then the byte `tail`, in one buffer. A plain string, the
+ * common payload of line- and text-based sources, is copied in without an intermediate string.
+ */
+export function jsonBytes(head: Buffer, node: JsonNode, tail: number): Buffer {
+  if (typeof node === 'string' && VERBATIM_STRING.test(node)) {
+    const out = Buffer.allocUnsafe(head.length + node.length + 3);
+    head.copy(out, 0);
+    let at = head.length;
+    out[at++] = 0x22;
+    at += out.write(node, at, 'latin1');
+    out[at++] = 0x22;
+    out[at] = tail;
+    return out;
+  }
+  const json = Buffer.from(writeJson(node), 'utf8');
+  const out = Buffer.allocUnsafe(head.length + json.length + 1);
+  head.copy(out, 0);
+  json.copy(out, head.length);
+  out[out.length - 1] = tail;
+  return out;
+}
+
 /** Builds a JSON object from entries, safe for any key. */
 export function jsonObject(entries: Iterable<readonly [string, JsonNode]>): JsonObject {
   const obj: JsonObject = {};

@@ -11,11 +11,13 @@ export type KafkaClientOptions = Pick<BaseOptions, 'clientId' | 'bootstrapBroker
 /**
  * Delay before the next attempt of a failed call. The library's default (1 s flat) makes a
  * transactional producer crawl: after every EndTxn the coordinator answers the next
- * AddPartitionsToTxn with CONCURRENT_TRANSACTIONS for a few milliseconds, as Java's client
- * expects (it retries after 20 ms). Everything else backs off exponentially.
+ * AddPartitionsToTxn with CONCURRENT_TRANSACTIONS until it has written the markers, a few
+ * milliseconds. A source task starts its next transaction right away (the batch was converted
+ * while the last one committed), so that wait is short first (2, 4, 8, 16 ms), then 20 ms as
+ * Java's client waits, then longer. Everything else backs off exponentially.
  */
 export function retryDelay(_client: unknown, _operation: string, attempt: number, _retries: number, error: Error): number {
-  if (findErrorBy(error, 'apiId', 'CONCURRENT_TRANSACTIONS')) return attempt <= 10 ? 20 : Math.min(20 * 2 ** (attempt - 10), 500);
+  if (findErrorBy(error, 'apiId', 'CONCURRENT_TRANSACTIONS')) return attempt <= 10 ? Math.min(2 ** attempt, 20) : Math.min(20 * 2 ** (attempt - 10), 500);
   return Math.min(100 * 2 ** (attempt - 1), 2000);
 }
 

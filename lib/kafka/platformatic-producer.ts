@@ -120,28 +120,40 @@ export class PlatformaticProducer implements ProducerPort {
     let messages: MessageToProduce[] = [];
     let first = 0;
     let requestBytes = 0;
-    // Bytes per partition in the current request, by topic (most sends have one topic).
+    // Bytes per partition in the current request, by topic (most sends have one topic, so the
+    // current topic's entry is kept at hand rather than looked up for every record).
     let partitionBytes = new Map<string, number[]>();
+    let topic: string | undefined;
+    let count = 1;
+    let bytes: number[] = [];
+    /** Topics with records of no key and no partition: their sticky partition moves on after this send. */
+    const sticky = new Set<string>();
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as OutgoingRecord;
-      const partition = this.partitionOf(r, counts.get(r.topic) ?? 1);
+      if (r.topic !== topic) {
+        topic = r.topic;
+        count = counts.get(topic) ?? 1;
+        let b = partitionBytes.get(topic);
+        if (!b) partitionBytes.set(topic, (b = []));
+        bytes = b;
+      }
+      if (!r.key && r.partition === undefined) sticky.add(topic);
+      const partition = this.partitionOf(r, count);
       const size = recordSize(r);
-      let bytes = partitionBytes.get(r.topic);
-      if (!bytes) partitionBytes.set(r.topic, (bytes = []));
       const used = bytes[partition] ?? 0;
       if (messages.length > 0 && (used + size > MAX_PARTITION_BYTES || requestBytes + size > MAX_REQUEST_BYTES)) {
         await this.sendChunk(send, messages, first, out);
         messages = [];
         first = i;
         requestBytes = 0;
-        partitionBytes = new Map([[r.topic, (bytes = [])]]);
+        partitionBytes = new Map([[topic, (bytes = [])]]);
       }
       bytes[partition] = (bytes[partition] ?? 0) + size;
       requestBytes += size;
       messages.push(toMessage(r, partition));
     }
     await this.sendChunk(send, messages, first, out);
-    this.advanceSticky(records);
+    for (const t of sticky) this.sticky.set(t, (this.sticky.get(t) ?? 0) + 1);
     return out;
   }
 
@@ -197,12 +209,6 @@ export class PlatformaticProducer implements ProducerPort {
     if (r.partition !== undefined) return r.partition;
     if (r.key) return (murmur2(r.key) & 0x7fffffff) % count;
     return (this.sticky.get(r.topic) ?? 0) % count;
-  }
-
-  private advanceSticky(records: readonly OutgoingRecord[]): void {
-    const topics = new Set<string>();
-    for (const r of records) if (!r.key && r.partition === undefined) topics.add(r.topic);
-    for (const topic of topics) this.sticky.set(topic, (this.sticky.get(topic) ?? 0) + 1);
   }
 }
 

@@ -1,14 +1,17 @@
 /**
  * Runs a source task: poll → transforms → converters → produce, and at each commit
- * boundary flush and write the source offsets to the offsets topic. With exactly-once
- * support, each poll batch and its offsets go to Kafka in one transaction under a
- * per-task transactional id, which also fences zombie producers in Kafka itself.
+ * boundary write the source offsets of what Kafka acknowledged to the offsets topic. With
+ * exactly-once support, each poll batch and its offsets go to Kafka in one transaction under a
+ * per-task transactional id, which also fences zombie producers in Kafka itself. The next batch
+ * is polled and converted while earlier ones are on the wire; what follows an acknowledgment
+ * (pending offsets, commitRecord, a commit) runs in the order the batches were polled.
  */
 import type { ProducerPort, WrittenRecord } from '../kafka/kafka-port.ts';
 import type { SourceOffset, SourcePartition, SourceRecord } from '../plugins/connect-record.ts';
 import type { SourceConnector, SourceTask } from '../plugins/plugin-types.ts';
 import { TaskMeters, type TaskMeter } from '../observability/task-meter.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
+import { OrderedSteps } from './ordered-steps.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { TaskConfigError } from './runtime-errors.ts';
 import { DEFAULT_OFFSETS_TOPIC, partitionId, SourceOffsetStore } from './source-offset-store.ts';
@@ -17,6 +20,11 @@ import { TopicCreator } from './topic-creator.ts';
 
 /** Records per produce request: large batches amortize Kafka round trips. */
 const MAX_SEND_BATCH = 16_384;
+/**
+ * Batches sent but not yet acknowledged while the next is polled. The producer still writes one
+ * request at a time (so a retry can never reorder records); this only keeps the task busy meanwhile.
+ */
+const MAX_UNACKNOWLEDGED_BATCHES = 2;
 
 export class SourceTaskWorker implements TaskWorker {
   private task!: SourceTask;
@@ -31,6 +39,10 @@ export class SourceTaskWorker implements TaskWorker {
   private lastCommit = Date.now();
   /** Records polled since the last commit. */
   private sinceCommit = 0;
+  /** Acknowledgments and commits of batches already sent, in order. */
+  private readonly acks = new OrderedSteps(MAX_UNACKNOWLEDGED_BATCHES);
+  /** A commit behind the sends found the connector paused, stopped, reconfigured or deleted. */
+  private stopAsked = false;
   private readonly watch: TargetWatch;
   private readonly meter: TaskMeter;
 
@@ -70,10 +82,11 @@ export class SourceTaskWorker implements TaskWorker {
     let lastData = Date.now();
     let idleSleep = 10;
     for (;;) {
-      if (opts.shouldStop()) return this.finish('stopped', count);
+      if (opts.shouldStop() || this.stopAsked) return this.finish('stopped', count);
       if (Date.now() >= opts.deadline) return this.finish('continue', count);
       const records = await this.pollBatch(Math.max(1, opts.commitMaxRecords - this.sinceCommit));
       if (records.length === 0) {
+        await this.acks.drain();
         if (this.pending.size > 0 || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
           const gate = await this.commit();
           if (gate === 'commit-and-stop') return { hint: 'stopped', records: count };
@@ -90,8 +103,12 @@ export class SourceTaskWorker implements TaskWorker {
       this.sinceCommit += records.length;
       await this.send(records);
       if (this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
-        const gate = await this.commit();
-        if (gate === 'commit-and-stop') return { hint: 'stopped', records: count };
+        // Behind the batches still on the wire: it commits what they covered once Kafka took them.
+        this.sinceCommit = 0;
+        this.lastCommit = Date.now();
+        await this.acks.after(Promise.resolve(), async () => {
+          if ((await this.commitAcknowledged()) === 'commit-and-stop') this.stopAsked = true;
+        });
       } else if (await this.watch.shouldStop()) {
         return this.finish('stopped', count);
       }
@@ -101,6 +118,7 @@ export class SourceTaskWorker implements TaskWorker {
   async stop(opts: { commit: boolean }): Promise<void> {
     try {
       if (opts.commit) await this.commit();
+      else await this.acks.settle();
     } finally {
       await this.task?.stop();
       this.pipeline?.close();
@@ -127,33 +145,43 @@ export class SourceTaskWorker implements TaskWorker {
     return { hint: gate === 'commit-and-stop' ? 'stopped' : hint, records };
   }
 
-  /** Converts and produces one poll batch; offsets become pending once Kafka acknowledged. */
+  /**
+   * Converts one poll batch and starts producing it; returns once few enough batches are
+   * unacknowledged. Offsets become pending only once Kafka acknowledged the batch.
+   */
   private async send(records: readonly SourceRecord[]): Promise<void> {
     const { out, sent } = await this.pipeline.toKafkaBatch(records);
     await this.topics.ensure(out.map((o) => o.topic));
     if (this.exactlyOnce) {
       const offsets = latestOffsets(records);
-      let data: WrittenRecord[] = [];
       const began = Date.now();
-      // The transaction is the commit: records and offsets together.
-      const written = await this.producer.inTransaction(async (send) => {
-        data = await send(out);
-        return send(this.offsets.records(offsets));
+      // The transaction is the commit: records and offsets together, in one send (one round trip
+      // to add the partitions to the transaction, one produce request when they share a broker).
+      const committed = this.producer.inTransaction(async (send) => {
+        const all = await send([...out, ...this.offsets.records(offsets)]);
+        return { data: all.slice(0, out.length), written: all.slice(out.length) };
       });
-      this.meter.commitTook(Date.now() - began);
-      this.meter.count('recordsOut', data.length);
-      // Only once Kafka committed the transaction may the snapshot say so; before, a crash would skip records.
-      await this.offsets.written(offsets, written);
-      // As Connect's exactly-once task: each record is acknowledged once its transaction committed.
-      if (this.task.commitRecord) {
-        for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, data[i] ?? null);
-      }
-      await this.task.commit?.();
       this.lastCommit = Date.now();
       this.sinceCommit = 0;
+      await this.acks.after(committed, async ({ data, written }) => {
+        this.meter.commitTook(Date.now() - began);
+        this.meter.count('recordsOut', data.length);
+        // Only once Kafka committed the transaction may the snapshot say so; before, a crash would skip records.
+        await this.offsets.written(offsets, written);
+        // As Connect's exactly-once task: each record is acknowledged once its transaction committed.
+        if (this.task.commitRecord) {
+          for (let i = 0; i < sent.length; i++) await this.task.commitRecord(sent[i] as SourceRecord, data[i] ?? null);
+        }
+        await this.task.commit?.();
+      });
       return;
     }
-    const written: WrittenRecord[] = out.length ? await this.producer.send(out) : [];
+    const produced: Promise<WrittenRecord[]> = out.length ? this.producer.send(out) : Promise.resolve([]);
+    await this.acks.after(produced, (written) => this.acknowledged(records, sent, written));
+  }
+
+  /** Marks a batch's offsets pending and reports each of its records to the task, as Connect. */
+  private async acknowledged(records: readonly SourceRecord[], sent: readonly SourceRecord[], written: readonly WrittenRecord[]): Promise<void> {
     this.meter.count('recordsOut', written.length);
     // Only the latest offset per source partition matters; tasks usually reuse one partition object.
     let last: SourceRecord['sourcePartition'] | undefined;
@@ -176,8 +204,17 @@ export class SourceTaskWorker implements TaskWorker {
     }
   }
 
-  /** Writes pending offsets if this runner still owns the task, and tells the task its records are committed. */
+  /** Waits for every batch on the wire, then writes pending offsets if this runner still owns the task. */
   private async commit(): Promise<'commit' | 'commit-and-stop'> {
+    await this.acks.drain();
+    const gate = await this.commitAcknowledged();
+    this.lastCommit = Date.now();
+    this.sinceCommit = 0;
+    return gate;
+  }
+
+  /** Writes the offsets of what Kafka acknowledged so far if this runner still owns the task, and tells the task. */
+  private async commitAcknowledged(): Promise<'commit' | 'commit-and-stop'> {
     const gate = await checkCommitGate(this.deps.store, this.id);
     if (gate === 'fenced') throw fenced(this.id);
     if (this.pending.size > 0) {
@@ -190,8 +227,6 @@ export class SourceTaskWorker implements TaskWorker {
     // As Connect's commit with nothing new to flush: the task is still told, so what it could
     // not finish at its last commit (a queue's acknowledgements) is tried again.
     await this.task.commit?.();
-    this.lastCommit = Date.now();
-    this.sinceCommit = 0;
     this.watch.checked();
     return gate;
   }

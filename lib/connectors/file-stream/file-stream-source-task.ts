@@ -16,7 +16,9 @@ export class FileStreamSourceTask implements SourceTask {
   private handle: FileHandle | undefined;
   /** Byte position of the next unread byte that starts a line. */
   private position = 0;
+  /** Bytes read but not yet emitted start at `lineStart` in `pending`. */
   private pending = Buffer.alloc(0);
+  private lineStart = 0;
   private readPosition = 0;
 
   version(): string {
@@ -46,31 +48,38 @@ export class FileStreamSourceTask implements SourceTask {
     }
     const records: SourceRecord[] = [];
     while (records.length < this.batchSize) {
-      let nl = this.pending.indexOf(10);
+      const nl = this.pending.indexOf(10, this.lineStart);
       if (nl < 0) {
-        const chunk = Buffer.allocUnsafe(CHUNK);
-        const { bytesRead } = await this.handle.read(chunk, 0, CHUNK, this.readPosition);
-        if (bytesRead === 0) break;
-        this.readPosition += bytesRead;
-        this.pending = this.pending.length ? Buffer.concat([this.pending, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-        nl = this.pending.indexOf(10);
-        if (nl < 0) continue;
+        if (!(await this.readMore(this.handle))) break;
+        continue;
       }
-      let line = this.pending.subarray(0, nl);
-      const consumed = nl + 1;
-      if (line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
-      this.position += consumed;
-      this.pending = this.pending.subarray(consumed);
+      // Lines are decoded straight from the chunk: no Buffer object per line.
+      const end = nl > this.lineStart && this.pending[nl - 1] === 13 ? nl - 1 : nl;
+      const value = this.pending.toString('utf8', this.lineStart, end);
+      this.position += nl + 1 - this.lineStart;
+      this.lineStart = nl + 1;
       records.push({
         sourcePartition: this.partition,
         sourceOffset: { position: this.position },
         topic: this.topic,
         kafkaPartition: null,
         valueSchema: Schemas.STRING,
-        value: line.toString('utf8'),
+        value,
       });
     }
     return records.length ? records : null;
+  }
+
+  /** Appends the next chunk of the file to what is left of a partial line; false at the end of the file. */
+  private async readMore(handle: FileHandle): Promise<boolean> {
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    const { bytesRead } = await handle.read(chunk, 0, CHUNK, this.readPosition);
+    if (bytesRead === 0) return false;
+    this.readPosition += bytesRead;
+    const read = chunk.subarray(0, bytesRead);
+    this.pending = this.lineStart < this.pending.length ? Buffer.concat([this.pending.subarray(this.lineStart), read]) : read;
+    this.lineStart = 0;
+    return true;
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,39 @@
+/**
+ * Work that waits on Kafka, kept in the order it was started. A source task polls and converts
+ * its next batch while earlier batches are still on the wire, as Connect's task keeps polling
+ * while its producer sends. Each step runs once the step before it has finished, and no step
+ * runs after one failed, so offsets and acknowledgments only ever cover what Kafka took, in order.
+ */
+export class OrderedSteps {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly unfinished: Promise<void>[] = [];
+
+  /** @param limit Steps that may be unfinished when {@link after} returns. */
+  constructor(private readonly limit: number) {}
+
+  /**
+   * Queues `step` behind the steps before it, with the result of `started` (work already under
+   * way, such as a send). Resolves once at most `limit` steps are unfinished; rejects with the
+   * first failure of a step or of the work it waited for.
+   */
+  async after<T>(started: Promise<T>, step: (result: T) => Promise<void> | void): Promise<void> {
+    // A failure of the work is reported by its step, in order, not as an unhandled rejection.
+    started.catch(() => {});
+    const link = this.tail.then(async () => step(await started));
+    link.catch(() => {});
+    this.tail = link;
+    this.unfinished.push(link);
+    while (this.unfinished.length > this.limit) await this.unfinished.shift();
+  }
+
+  /** Waits for every queued step; rejects with the first failure. */
+  drain(): Promise<void> {
+    this.unfinished.length = 0;
+    return this.tail;
+  }
+
+  /** Waits for every queued step, failures ignored: for a task that stops without committing. */
+  settle(): Promise<void> {
+    return this.drain().catch(() => {});
+  }
+}
