@@ -6,7 +6,7 @@
  * and read with a group-less fetch: a slice starting on a cold Lambda never rebalances the
  * group, and commits go in as a simple consumer's would.
  */
-import type { AdminPort, FetchedRecord, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
+import type { AdminPort, FetchedRecord, FetchResult, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
 import type { SinkRecord } from '../plugins/connect-record.ts';
 import type { KafkaRecordWriter, PartitionOffsets, RawKafkaRecord, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
 import { TaskMeters, type TaskMeter } from '../observability/task-meter.ts';
@@ -33,6 +33,12 @@ const tpKey = (t: string, p: number) => `${t}:${p}`;
 /** What a commit found at the gate: go on, or stop after it (paused, stopped, reconfigured, deleted). */
 type CommitVerdict = 'commit' | 'commit-and-stop';
 
+interface PendingFetch {
+  /** The task's rewind count when the fetch was sent. */
+  readonly generation: number;
+  readonly request: Promise<FetchResult>;
+}
+
 export class SinkTaskWorker implements TaskWorker {
   private task!: SinkTask;
   private reader!: PartitionReaderPort;
@@ -52,6 +58,8 @@ export class SinkTaskWorker implements TaskWorker {
   private commitRequested = false;
   /** Counts the task's seeks (context.offset); a fetch begun before one is stale. */
   private rewinds = 0;
+  /** The first fetch, sent as start() ends so that it overlaps the runner's status write; the first slice takes it. */
+  private firstFetch: PendingFetch | undefined;
   /** The producer behind the task's record writer, opened on first use. */
   private reportProducer: Promise<ProducerPort> | undefined;
   private readonly reportTopics = new Set<string>();
@@ -91,6 +99,15 @@ export class SinkTaskWorker implements TaskWorker {
       recordWriter: () => this.recordWriter(),
     });
     await this.task.open?.(this.assignment);
+    this.firstFetch = this.fetchFrom([...this.positions.values()], 500);
+  }
+
+  /** Fetches from the given positions; the fetch is stale once the task rewinds. */
+  private fetchFrom(from: readonly TopicPartitionOffset[], maxWaitMs: number): PendingFetch {
+    const generation = this.rewinds;
+    const request = this.reader.fetch(from, { maxWaitMs });
+    request.catch(() => {}); // awaited by a slice, or dropped at its end
+    return { generation, request };
   }
 
   /**
@@ -103,13 +120,9 @@ export class SinkTaskWorker implements TaskWorker {
   async runSlice(opts: SliceOptions): Promise<SliceOutcome> {
     let count = 0;
     let lastData = Date.now();
-    const fetchNext = (from: readonly TopicPartitionOffset[] = [...this.positions.values()]) => {
-      const generation = this.rewinds;
-      const request = this.reader.fetch(from, { maxWaitMs: Math.min(500, Math.max(10, opts.deadline - Date.now())) });
-      request.catch(() => {}); // awaited below, or dropped at the end of the slice
-      return { generation, request };
-    };
-    let inflight = fetchNext();
+    const fetchNext = (from: readonly TopicPartitionOffset[] = [...this.positions.values()]) => this.fetchFrom(from, Math.min(500, Math.max(10, opts.deadline - Date.now())));
+    let inflight = this.firstFetch ?? fetchNext();
+    this.firstFetch = undefined;
     let committing: Promise<CommitVerdict> | undefined;
     const startCommit = () => {
       committing = this.commit();
