@@ -272,6 +272,10 @@ export class SinkTaskWorker implements TaskWorker {
     this.lastCommit = began;
     const offsets: PartitionOffsets = new Map([...this.consumed].map(([k, v]) => [k, { ...v }]));
     const dlq = this.errors.takeDlqRecords();
+    // The fencing check reads the store while the task flushes (both are waits); the offsets
+    // still go to Kafka only once the flush is done and the check has passed.
+    const gateCheck = checkCommitGate(this.deps.store, this.id);
+    gateCheck.catch(() => {}); // awaited below unless the flush fails
     const safe = this.task.preCommit ? await this.task.preCommit(offsets) : (await this.task.flush?.(offsets), offsets);
     if (dlq.length) {
       const producer = await this.deps.kafka.producer();
@@ -282,7 +286,7 @@ export class SinkTaskWorker implements TaskWorker {
       }
       this.meter.count('dlq', dlq.length);
     }
-    const gate = await checkCommitGate(this.deps.store, this.id);
+    const gate = await gateCheck;
     if (gate === 'fenced') throw fenced(this.id);
     const changed = [...safe.values()].filter((o) => this.committed.get(tpKey(o.topic, o.partition)) !== o.offset);
     if (changed.length) {
