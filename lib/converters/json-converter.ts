@@ -10,7 +10,8 @@ import type { Converter, HeaderConverter, Props, SchemaAndValue } from '../plugi
 import { PLUGIN_VERSION, newConverterConfigDef, oneOf, resolveConverterType, withConverterType } from './converter-config.ts';
 import { asConnectSchema, asJsonSchema, convertToConnect, convertToJson } from './json-data.ts';
 import type { JsonCodecOptions } from './json-data.ts';
-import { isJsonObject, jsonBytes, parseJsonTree, writeJson } from './json-text.ts';
+import { BoundedCache } from './bounded-cache.ts';
+import { isJsonObject, jsonBytes, parseJsonTree, parseJsonValue, writeJson } from './json-text.ts';
 import type { JsonNode } from './json-text.ts';
 
 export const SCHEMAS_ENABLE_CONFIG = 'schemas.enable';
@@ -24,6 +25,9 @@ export const SCHEMAS_REQUIRED_MESSAGE =
 
 const NULL_SCHEMA_HEAD = Buffer.from('{"schema":null,"payload":');
 const ENVELOPE_TAIL = 0x7d; // }
+/** How an envelope opens, and what comes between its schema and its payload (as read). */
+const ENVELOPE_HEAD = '{"schema":';
+const PAYLOAD_HEAD = ',"payload":';
 
 /** JsonConverterConfig's definition. */
 export function jsonConverterConfigDef(): ConfigDef {
@@ -86,6 +90,11 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   private schemasEnabled = true;
   private codec: JsonCodecOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
+  /** Connect schemas read from envelopes, by their JSON text: Connect's schema cache (`schemas.cache.size`). */
+  private readSchemas = new BoundedCache<string, Schema | null>(1000);
+  private cacheSize = 1000;
+  /** The schema text of the envelope read last, and its schema: a topic mostly repeats one. */
+  private lastRead: { readonly text: string; readonly schema: Schema | null } | undefined;
 
   version(): string {
     return PLUGIN_VERSION;
@@ -103,6 +112,9 @@ export class JsonConverter implements Converter, HeaderConverter {
       decimalFormat: String(parsed[DECIMAL_FORMAT_CONFIG]).toUpperCase() === 'NUMERIC' ? 'NUMERIC' : 'BASE64',
       replaceNullWithDefault: parsed[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean,
     };
+    this.cacheSize = parsed[SCHEMAS_CACHE_SIZE_CONFIG] as number;
+    this.readSchemas = new BoundedCache(this.cacheSize);
+    this.lastRead = undefined;
   }
 
   fromConnectData(_topic: string, schema: Schema | null | undefined, value: unknown, _headers?: ConnectHeader[]): Buffer | null {
@@ -130,9 +142,14 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   toConnectData(_topic: string, value: Buffer | null, _headers?: readonly ConnectHeader[]): SchemaAndValue {
     if (value === null || value === undefined) return { schema: null, value: null };
+    const text = (Buffer.isBuffer(value) ? value : Buffer.from(value)).toString('utf8');
+    if (this.schemasEnabled && this.lastRead) {
+      const known = this.knownEnvelope(text, this.lastRead);
+      if (known) return known;
+    }
     let node: JsonNode | undefined;
     try {
-      node = parseJsonTree(Buffer.from(value).toString('utf8'));
+      node = parseJsonTree(text);
     } catch (e) {
       throw new DataError(`Converting byte[] to Kafka Connect data failed due to serialization error: ${(e as Error).message}`, { cause: e });
     }
@@ -140,8 +157,44 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (!isJsonObject(node) || Object.keys(node).length !== 2 || !Object.hasOwn(node, 'schema') || !Object.hasOwn(node, 'payload')) {
       throw new DataError(SCHEMAS_REQUIRED_MESSAGE);
     }
-    const schema = asConnectSchema(node.schema, this.codec);
+    const schema = this.readSchema(node.schema ?? null);
     return { schema, value: convertToConnect(schema, node.payload, this.codec) };
+  }
+
+  /** The Connect schema of an envelope's schema, built once per schema text while the cache holds it. */
+  private readSchema(node: JsonNode): Schema | null {
+    if (this.cacheSize <= 0) return asConnectSchema(node, this.codec);
+    const text = writeJson(node);
+    let schema = this.readSchemas.get(text);
+    if (schema === undefined) {
+      schema = asConnectSchema(node, this.codec);
+      this.readSchemas.set(text, schema);
+    }
+    this.lastRead = { text, schema };
+    return schema;
+  }
+
+  /**
+   * An envelope whose schema is written exactly as the one read last, read without parsing its
+   * schema again: the rest must be one JSON value and the closing brace, else the general path
+   * decides (and gives its errors). The text then is the same two-field object the general path
+   * would parse, so both give the same result.
+   */
+  private knownEnvelope(text: string, last: { readonly text: string; readonly schema: Schema | null }): SchemaAndValue | undefined {
+    const payloadHead = ENVELOPE_HEAD.length + last.text.length;
+    if (!text.startsWith(ENVELOPE_HEAD) || !text.startsWith(last.text, ENVELOPE_HEAD.length) || !text.startsWith(PAYLOAD_HEAD, payloadHead)) return undefined;
+    const payloadAt = payloadHead + PAYLOAD_HEAD.length;
+    let end = text.length;
+    while (end > payloadAt && isJsonSpace(text.charCodeAt(end - 1))) end--;
+    if (end <= payloadAt || text.charCodeAt(end - 1) !== 0x7d) return undefined;
+    let payload: JsonNode | undefined;
+    try {
+      payload = parseJsonValue(text.slice(payloadAt, end - 1));
+    } catch {
+      return undefined;
+    }
+    if (payload === undefined) return undefined;
+    return { schema: last.schema, value: convertToConnect(last.schema, payload, this.codec) };
   }
 
   fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null | undefined, value: unknown): Buffer | null {
@@ -158,4 +211,9 @@ export class JsonConverter implements Converter, HeaderConverter {
   }
 
   close(): void {}
+}
+
+/** JSON's insignificant whitespace: space, tab, line feed, carriage return. */
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }

@@ -35,7 +35,13 @@ function reviver(this: unknown, _key: string, value: unknown, context?: { source
  * empty (whitespace-only) input, as Jackson's missing node. Throws SyntaxError on bad JSON.
  */
 export function parseJsonTree(text: string): JsonNode | undefined {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return parseJsonValue(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+}
+
+/** {@link parseJsonTree} without the byte order mark: for JSON text inside a document. */
+export function parseJsonValue(body: string): JsonNode | undefined {
+  // A text that opens with a quote can only be a string: no numbers to keep, no tree to walk.
+  if (body.charCodeAt(0) === 0x22) return JSON.parse(body) as string;
   if (body.trim() === '') return undefined;
   // The hot path: when no number can have a fraction, an exponent or more digits than a double
   // holds exactly, a plain parse loses nothing and is much faster than a reviver per value.

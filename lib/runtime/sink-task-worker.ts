@@ -6,7 +6,7 @@
  * and read with a group-less fetch: a slice starting on a cold Lambda never rebalances the
  * group, and commits go in as a simple consumer's would.
  */
-import type { AdminPort, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
+import type { AdminPort, FetchedRecord, FetchResult, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
 import type { SinkRecord } from '../plugins/connect-record.ts';
 import type { KafkaRecordWriter, PartitionOffsets, RawKafkaRecord, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
 import { TaskMeters, type TaskMeter } from '../observability/task-meter.ts';
@@ -30,6 +30,15 @@ export function subscribedTopics(config: Readonly<Record<string, string>>, exist
 }
 const tpKey = (t: string, p: number) => `${t}:${p}`;
 
+/** What a commit found at the gate: go on, or stop after it (paused, stopped, reconfigured, deleted). */
+type CommitVerdict = 'commit' | 'commit-and-stop';
+
+interface PendingFetch {
+  /** The task's rewind count when the fetch was sent. */
+  readonly generation: number;
+  readonly request: Promise<FetchResult>;
+}
+
 export class SinkTaskWorker implements TaskWorker {
   private task!: SinkTask;
   private reader!: PartitionReaderPort;
@@ -43,12 +52,14 @@ export class SinkTaskWorker implements TaskWorker {
   private consumed = new Map<string, TopicPartitionOffset>();
   private committed = new Map<string, number>();
   private lastCommit = Date.now();
-  /** Records fetched since the last commit. */
+  /** Records put since the last commit began. */
   private sinceCommit = 0;
   private readonly watch: TargetWatch;
   private commitRequested = false;
   /** Counts the task's seeks (context.offset); a fetch begun before one is stale. */
   private rewinds = 0;
+  /** The first fetch, sent as start() ends so that it overlaps the runner's status write; the first slice takes it. */
+  private firstFetch: PendingFetch | undefined;
   /** The producer behind the task's record writer, opened on first use. */
   private reportProducer: Promise<ProducerPort> | undefined;
   private readonly reportTopics = new Set<string>();
@@ -88,70 +99,117 @@ export class SinkTaskWorker implements TaskWorker {
       recordWriter: () => this.recordWriter(),
     });
     await this.task.open?.(this.assignment);
+    this.firstFetch = this.fetchFrom([...this.positions.values()], 500);
+  }
+
+  /** Fetches from the given positions; the fetch is stale once the task rewinds. */
+  private fetchFrom(from: readonly TopicPartitionOffset[], maxWaitMs: number): PendingFetch {
+    const generation = this.rewinds;
+    const request = this.reader.fetch(from, { maxWaitMs });
+    request.catch(() => {}); // awaited by a slice, or dropped at its end
+    return { generation, request };
   }
 
   /**
    * Fetches the next batch while the task puts the current one, so the broker round trip
-   * overlaps the work. A prefetch made before the task rewound a partition is dropped.
+   * overlaps the work, and converts the next records while a commit is under way; they are
+   * put once it is done, so the task never runs two calls at once and a commit still bounds
+   * what a lost runner replays. Records fetched or converted before the task rewound a
+   * partition are dropped.
    */
   async runSlice(opts: SliceOptions): Promise<SliceOutcome> {
     let count = 0;
     let lastData = Date.now();
-    const fetchNext = () => {
-      const generation = this.rewinds;
-      const request = this.reader.fetch([...this.positions.values()], { maxWaitMs: Math.min(500, Math.max(10, opts.deadline - Date.now())) });
-      request.catch(() => {}); // awaited below, or dropped at the end of the slice
-      return { generation, request };
+    const fetchNext = (from: readonly TopicPartitionOffset[] = [...this.positions.values()]) => this.fetchFrom(from, Math.min(500, Math.max(10, opts.deadline - Date.now())));
+    let inflight = this.firstFetch ?? fetchNext();
+    this.firstFetch = undefined;
+    let committing: Promise<CommitVerdict> | undefined;
+    const startCommit = () => {
+      committing = this.commit();
+      committing.catch(() => {}); // awaited by settle(), or after the failure that ends the slice
     };
-    let inflight = fetchNext();
+    /** Waits for the commit under way, if any; its failure fails the slice. */
+    const settle = async (): Promise<CommitVerdict> => {
+      const pending = committing;
+      committing = undefined;
+      return pending ? await pending : 'commit';
+    };
+    const stopped = async (): Promise<SliceOutcome> => {
+      await inflight.request.catch(() => {});
+      return { hint: 'stopped', records: count };
+    };
     const end = async (hint: 'continue' | 'idle' | 'stopped') => {
       await inflight.request.catch(() => {});
+      if ((await settle()) === 'commit-and-stop') return stopped();
       return this.finish(hint, count);
     };
-    for (;;) {
-      if (opts.shouldStop()) return end('stopped');
-      if (Date.now() >= opts.deadline) return end('continue');
-      const { records: fetched, next, ends } = await inflight.request;
-      if (inflight.generation !== this.rewinds) {
-        inflight = fetchNext();
-        continue;
-      }
-      for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
-      this.meter.count('recordsIn', fetched.length);
-      inflight = fetchNext();
-      // A fetch can hold tens of thousands of records: put them in chunks that end where the
-      // record bound falls due, and commit there, so a lost runner replays at most the bound.
-      for (let from = 0; from < fetched.length; ) {
-        const chunk = fetched.slice(from, from + Math.max(1, opts.commitMaxRecords - this.sinceCommit));
-        from += chunk.length;
-        lastData = Date.now();
-        count += chunk.length;
-        this.sinceCommit += chunk.length;
-        const batch = await this.pipeline.fromKafkaBatch(chunk);
-        if (batch.length) await this.put(batch);
-        this.meter.count('recordsOut', batch.length);
-        if (from < fetched.length) {
-          for (const r of chunk) this.consumed.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
-          if (this.sinceCommit >= opts.commitMaxRecords && (await this.commit()) === 'commit-and-stop') {
-            await inflight.request.catch(() => {});
-            return { hint: 'stopped', records: count };
+    try {
+      for (;;) {
+        if (opts.shouldStop()) return await end('stopped');
+        if (Date.now() >= opts.deadline) return await end('continue');
+        const { records: fetched, next, ends } = await inflight.request;
+        const generation = inflight.generation;
+        if (generation !== this.rewinds) {
+          inflight = fetchNext();
+          continue;
+        }
+        this.meter.count('recordsIn', fetched.length);
+        // `next` has every position this fetch asked for, advanced past what it returned.
+        inflight = fetchNext(next);
+        // A fetch can hold tens of thousands of records: put them in chunks that end where the
+        // record bound falls due, and commit there, so a lost runner replays at most the bound.
+        let from = 0;
+        do {
+          const chunk = fetched.slice(from, from + Math.max(1, opts.commitMaxRecords - this.sinceCommit));
+          const batch = await this.pipeline.fromKafkaBatch(chunk);
+          if ((await settle()) === 'commit-and-stop') return await stopped();
+          if (from === 0) {
+            // The task rewound while the commit ran: this fetch (and the one after it) are stale.
+            if (generation !== this.rewinds) break;
+            for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
           }
+          if (chunk.length === 0) break;
+          from += chunk.length;
+          lastData = Date.now();
+          if (batch.length) await this.put(batch);
+          count += chunk.length;
+          this.sinceCommit += chunk.length;
+          this.meter.count('recordsOut', batch.length);
+          if (from < fetched.length) {
+            this.markConsumed(chunk);
+            if (this.sinceCommit >= opts.commitMaxRecords) startCommit();
+          }
+        } while (from < fetched.length);
+        if (from === 0 && generation !== this.rewinds) continue;
+        for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);
+        for (const e of ends ?? []) this.meter.setLag(e.topic, e.partition, e.offset - (this.consumed.get(tpKey(e.topic, e.partition))?.offset ?? e.offset));
+        // Caught up (the fetch came back empty): commit now, so a runner lost while idle replays
+        // nothing. Otherwise the commit runs while the next fetch is converted.
+        const caughtUp = fetched.length === 0 && this.sinceCommit > 0;
+        if (caughtUp || this.commitRequested || this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+          startCommit();
+          if (fetched.length === 0 && (await settle()) === 'commit-and-stop') return await stopped();
+        } else if (await this.watch.shouldStop()) {
+          return await end('stopped');
         }
+        if (fetched.length === 0 && Date.now() - lastData >= opts.idleMs) return await end(count > 0 ? 'continue' : 'idle');
       }
-      for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);
-      for (const e of ends ?? []) this.meter.setLag(e.topic, e.partition, e.offset - (this.consumed.get(tpKey(e.topic, e.partition))?.offset ?? e.offset));
-      // Caught up (the fetch came back empty): commit now, so a runner lost while idle replays nothing.
-      const caughtUp = fetched.length === 0 && this.sinceCommit > 0;
-      if (caughtUp || this.commitRequested || this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
-        if ((await this.commit()) === 'commit-and-stop') {
-          await inflight.request.catch(() => {});
-          return { hint: 'stopped', records: count };
-        }
-      } else if (await this.watch.shouldStop()) {
-        return end('stopped');
-      }
-      if (fetched.length === 0 && Date.now() - lastData >= opts.idleMs) return end(count > 0 ? 'continue' : 'idle');
+    } catch (e) {
+      await committing?.catch(() => {});
+      throw e;
     }
+  }
+
+  /** Marks records as handed to `put`: per partition, the offset after its last record. */
+  private markConsumed(records: readonly FetchedRecord[]): void {
+    let last: FetchedRecord | undefined;
+    const mark = (r: FetchedRecord) => this.consumed.set(tpKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    // A fetch holds each partition's records in a run, in offset order.
+    for (const r of records) {
+      if (last && (r.partition !== last.partition || r.topic !== last.topic)) mark(last);
+      last = r;
+    }
+    if (last) mark(last);
   }
 
   async stop(opts: { commit: boolean }): Promise<void> {
@@ -202,13 +260,23 @@ export class SinkTaskWorker implements TaskWorker {
     }
   }
 
-  /** Flushes the task, sends DLQ records, then commits the group's offsets if not fenced. */
-  private async commit(): Promise<'commit' | 'commit-and-stop'> {
+  /**
+   * Flushes the task, sends DLQ records, then commits the group's offsets if not fenced. What
+   * it covers (offsets, DLQ records, the record count) is taken when it is called, so records
+   * converted while it runs wait for the next one.
+   */
+  private async commit(): Promise<CommitVerdict> {
     const began = Date.now();
     this.commitRequested = false;
+    this.sinceCommit = 0;
+    this.lastCommit = began;
     const offsets: PartitionOffsets = new Map([...this.consumed].map(([k, v]) => [k, { ...v }]));
-    const safe = this.task.preCommit ? await this.task.preCommit(offsets) : (await this.task.flush?.(offsets), offsets);
     const dlq = this.errors.takeDlqRecords();
+    // The fencing check reads the store while the task flushes (both are waits); the offsets
+    // still go to Kafka only once the flush is done and the check has passed.
+    const gateCheck = checkCommitGate(this.deps.store, this.id);
+    gateCheck.catch(() => {}); // awaited below unless the flush fails
+    const safe = this.task.preCommit ? await this.task.preCommit(offsets) : (await this.task.flush?.(offsets), offsets);
     if (dlq.length) {
       const producer = await this.deps.kafka.producer();
       try {
@@ -218,7 +286,7 @@ export class SinkTaskWorker implements TaskWorker {
       }
       this.meter.count('dlq', dlq.length);
     }
-    const gate = await checkCommitGate(this.deps.store, this.id);
+    const gate = await gateCheck;
     if (gate === 'fenced') throw fenced(this.id);
     const changed = [...safe.values()].filter((o) => this.committed.get(tpKey(o.topic, o.partition)) !== o.offset);
     if (changed.length) {
@@ -226,8 +294,6 @@ export class SinkTaskWorker implements TaskWorker {
       for (const o of changed) this.committed.set(tpKey(o.topic, o.partition), o.offset);
       this.meter.commitTook(Date.now() - began);
     }
-    this.lastCommit = Date.now();
-    this.sinceCommit = 0;
     this.watch.checked();
     return gate;
   }

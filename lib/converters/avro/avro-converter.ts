@@ -14,6 +14,7 @@ import { SchemaRegistryClient, type RegisteredSchema } from '../schema-registry/
 import { parseRegistrySettings, registryConverterConfigDef, withConnectDataKeys, type RegistryConverterSettings } from '../schema-registry/registry-converter-config.ts';
 import { subjectName } from '../schema-registry/subject-name-strategy.ts';
 import { frame, unframe } from '../schema-registry/wire-format.ts';
+import { BoundedCache } from '../bounded-cache.ts';
 import { avroType, type AvroType } from './avro-codec.ts';
 import { readAvroSchema, type AvroNode } from './avro-schema-model.ts';
 import { fromConnectSchema, toConnectSchema } from './avro-schema-data.ts';
@@ -36,20 +37,6 @@ interface Reader {
 
 export function avroConverterConfigDef(): ConfigDef {
   return withConnectDataKeys(registryConverterConfigDef());
-}
-
-/** A size-capped cache: the oldest entry goes first (schemas.cache.config). */
-class BoundedCache<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
-    super();
-  }
-  override set(key: K, value: V): this {
-    if (!this.has(key) && this.size >= this.max) {
-      const oldest = this.keys().next();
-      if (!oldest.done) this.delete(oldest.value);
-    }
-    return super.set(key, value);
-  }
 }
 
 export class AvroConverter implements Converter {

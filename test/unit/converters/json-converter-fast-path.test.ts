@@ -74,3 +74,64 @@ describe('JsonConverter.toConnectData shortcut for string envelopes', () => {
     expect(() => c.toConnectData('t', Buffer.from(`${head}null}`))).toThrow(/Invalid null value for required STRING field/);
   });
 });
+
+describe('JsonConverter.toConnectData with the schema text of the previous envelope', () => {
+  const row = SchemaBuilder.struct().name('com.example.Row').field('id', Schemas.INT64).field('name', Schemas.OPTIONAL_STRING).field('tags', SchemaBuilder.array(Schemas.STRING).optional().build()).build();
+  const writer = converter(true);
+  const envelope = (schema: Schema | null, value: unknown) => writer.fromConnectData('t', schema, value)!.toString('utf8');
+  /** Reads `text` right after an envelope of the same schema (the shortcut), and with a fresh converter (the general path). */
+  const both = (first: string, text: string) => {
+    const warm = converter(true);
+    warm.toConnectData('t', Buffer.from(first));
+    const read = (c: JsonConverter) => {
+      try {
+        return { ok: c.toConnectData('t', Buffer.from(text)) };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    };
+    return { shortcut: read(warm), general: read(converter(true)) };
+  };
+
+  it('reads structs, numbers, nulls and schemaless envelopes as the general path does', () => {
+    const first = envelope(row, new Struct(row).put('id', 0));
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.option(fc.string()), fc.option(fc.array(fc.string())), (id, name, tags) => {
+        const text = envelope(row, new Struct(row).put('id', id).put('name', name).put('tags', tags));
+        const { shortcut, general } = both(first, text);
+        expect(shortcut).toEqual(general);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.json(), (payload) => {
+        const text = `{"schema":null,"payload":${payload}}`;
+        const { shortcut, general } = both('{"schema":null,"payload":1}', text);
+        expect(shortcut).toEqual(general);
+      }),
+    );
+  });
+
+  it('leaves other layouts, extra fields and bad payloads to the general path and its errors', () => {
+    const first = envelope(Schemas.INT32, 1);
+    const head = first.slice(0, first.indexOf('"payload":') + '"payload":'.length);
+    for (const rest of ['2}', ' 2 } \n', '2', '2,"x":1}', '}', '', ' }', '"a"}', 'null}', '2}}', '2} x', '1.5}', '99999999999}', '\ufeff2}']) {
+      const { shortcut, general } = both(first, head + rest);
+      expect(shortcut, rest).toEqual(general);
+    }
+    for (const text of [' ' + first, first.replace('{"schema":', '{ "schema":'), first.replace('"payload"', '"payload2"'), `{"payload":2,"schema":${JSON.stringify({ type: 'int32', optional: false })}}`]) {
+      const { shortcut, general } = both(first, text);
+      expect(shortcut, text).toEqual(general);
+    }
+  });
+
+  it('shares one Connect schema per schema text, unless schemas.cache.size is 0', () => {
+    const text = envelope(row, new Struct(row).put('id', 1));
+    const cached = converter(true);
+    expect(cached.toConnectData('t', Buffer.from(text)).schema).toBe(cached.toConnectData('t', Buffer.from(text)).schema);
+    const uncached = new JsonConverter();
+    uncached.configure({ 'schemas.enable': 'true', 'schemas.cache.size': '0' }, false);
+    const [a, b] = [uncached.toConnectData('t', Buffer.from(text)), uncached.toConnectData('t', Buffer.from(text))];
+    expect(a.schema).not.toBe(b.schema);
+    expect(a).toEqual(b);
+  });
+});
