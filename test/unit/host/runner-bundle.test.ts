@@ -8,6 +8,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runnerEntry } from '../../../host/runner-bundle.ts';
 
+/** What a runner process sends its host. */
+interface RunnerMessage {
+  type: string;
+  id?: number;
+  error?: { errorType: string; trace: string };
+}
+
 describe('the local runner bundle', () => {
   it('is one module named by its content, the same for the same sources, with no TypeScript loader', async () => {
     const a = await runnerEntry({});
@@ -31,11 +38,10 @@ describe('the local runner bundle', () => {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     try {
-      const messages: { type: string; id?: number; error?: { errorType: string; trace: string } }[] = [];
       const next = (type: string) =>
-        new Promise<(typeof messages)[number]>((resolve, reject) => {
+        new Promise<RunnerMessage>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`no ${type} message`)), 30_000);
-          const on = (m: (typeof messages)[number]) => {
+          const on = (m: RunnerMessage) => {
             if (m.type !== type) return;
             clearTimeout(timer);
             child.off('message', on);
