@@ -39,7 +39,7 @@ export interface SliceOptions {
   readonly commitIntervalMs: number;
   /**
    * Commit after at most this many records as well: what a lost runner replays is bounded by
-   * it (plus one poll batch for a source), whatever the interval.
+   * it (plus, for a source, the poll batches on the wire), whatever the interval.
    */
   readonly commitMaxRecords: number;
   /** Checked between batches: true when the host is shutting down. */
