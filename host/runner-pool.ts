@@ -24,7 +24,7 @@ interface Runner {
   readonly pending: Map<number, Pending>;
   /** No longer this task's: exited, retired or back among the spares. */
   exited: boolean;
-  /** This task's listeners on the process, removed when it goes back to the spares. */
+  /** This task's listeners on the process (its invocations' answers), removed when it goes back to the spares. */
   detach(): void;
 }
 
@@ -180,8 +180,11 @@ export class RunnerPool {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // Ctrl-C goes to the host, which stops runners in order
     });
-    child.on('message', (m: { type?: string }) => {
+    // What the process counted comes whichever task it serves, also once it is back among the
+    // spares (the figures of the commit that let its task go).
+    child.on('message', (m: { type?: string; samples?: TaskSample[] }) => {
       if (m.type === 'ready') this.loaded.add(child);
+      if (m.type === 'metrics' && Array.isArray(m.samples)) this.onSamples(m.samples);
     });
     return child;
   }
@@ -197,8 +200,7 @@ export class RunnerPool {
     this.demand.record();
     this.prewarm();
     const runner: Runner = { key, child, pending: new Map(), exited: false, detach: () => {} };
-    const onMessage = (m: { type: string; id?: number; result?: RunnerResult; samples?: TaskSample[]; error?: { errorType: string; errorMessage: string; trace: string } }) => {
-      if (m.type === 'metrics' && Array.isArray(m.samples)) this.onSamples(m.samples);
+    const onMessage = (m: { type: string; id?: number; result?: RunnerResult; error?: { errorType: string; errorMessage: string; trace: string } }) => {
       if (m.id === undefined) return;
       const p = runner.pending.get(m.id);
       if (!p) return;

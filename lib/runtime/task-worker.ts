@@ -78,8 +78,7 @@ export async function checkCommitGate(store: Pick<TaskLeaseStore, 'getRunView'>,
   // A deleted connector's leases stay (a re-created one fences this runner by epoch); while
   // this runner still holds its lease it commits what is durable and stops, as Connect's
   // final commit does, so a queue source acknowledges what already reached Kafka.
-  if (!connector) return 'commit-and-stop';
-  if (connector.targetState !== 'RUNNING' || connector.generation !== id.generation) return 'commit-and-stop';
+  if (!connector || connector.targetState !== 'RUNNING' || connector.generation !== id.generation) return 'commit-and-stop';
   return 'commit';
 }
 
