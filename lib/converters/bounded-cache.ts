@@ -1,6 +1,6 @@
 /** A size-capped cache for converters' schema caches: the oldest entry goes first. */
 export class BoundedCache<K, V> extends Map<K, V> {
-  constructor(private readonly max: number) {
+  constructor(readonly max: number) {
     super();
   }
 

@@ -92,7 +92,6 @@ export class JsonConverter implements Converter, HeaderConverter {
   private codec: JsonCodecOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
   /** Connect schemas read from envelopes, by their JSON text: Connect's schema cache (`schemas.cache.size`). */
   private readSchemas = new BoundedCache<string, Schema | null>(1000);
-  private cacheSize = 1000;
   /** The schema text of the envelope read last, and its schema: a topic mostly repeats one. */
   private lastRead: { readonly text: string; readonly schema: Schema | null } | undefined;
 
@@ -112,8 +111,7 @@ export class JsonConverter implements Converter, HeaderConverter {
       decimalFormat: String(parsed[DECIMAL_FORMAT_CONFIG]).toUpperCase() === 'NUMERIC' ? 'NUMERIC' : 'BASE64',
       replaceNullWithDefault: parsed[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean,
     };
-    this.cacheSize = parsed[SCHEMAS_CACHE_SIZE_CONFIG] as number;
-    this.readSchemas = new BoundedCache(this.cacheSize);
+    this.readSchemas = new BoundedCache(parsed[SCHEMAS_CACHE_SIZE_CONFIG] as number);
     this.lastRead = undefined;
   }
 
@@ -163,7 +161,7 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   /** The Connect schema of an envelope's schema, built once per schema text while the cache holds it. */
   private readSchema(node: JsonNode): Schema | null {
-    if (this.cacheSize <= 0) return asConnectSchema(node, this.codec);
+    if (this.readSchemas.max <= 0) return asConnectSchema(node, this.codec);
     const text = writeJson(node);
     let schema = this.readSchemas.get(text);
     if (schema === undefined) {
