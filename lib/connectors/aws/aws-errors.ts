@@ -78,6 +78,11 @@ export function awsHttpStatus(e: unknown): number | undefined {
   return ((e ?? {}) as SdkErrorShape).$metadata?.httpStatusCode;
 }
 
+/** Whether an error from {@link classifyAwsError} may go away after a pause (throttling, a 5xx answer, the network). */
+export function isTransientAwsError(e: Error): e is AwsConnectorError {
+  return e instanceof AwsConnectorError && e.retriable;
+}
+
 /**
  * Maps an AWS SDK error to a connector error that says what failed, naming `what` (e.g.
  * `bucket "logs"`), and whether a retry may help. Programming errors pass through unchanged.

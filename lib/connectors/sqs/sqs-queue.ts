@@ -4,7 +4,7 @@
  */
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientOptions } from '../aws/aws-client-config.ts';
-import { AwsAccessDeniedError, AwsConnectorError, AwsResourceNotFoundError, classifyAwsError } from '../aws/aws-errors.ts';
+import { AwsAccessDeniedError, AwsResourceNotFoundError, classifyAwsError, isTransientAwsError } from '../aws/aws-errors.ts';
 import type { SqsSettings } from './sqs-config.ts';
 
 export function sqsClient(s: SqsSettings, maxAttempts = 3): SQSClient {
@@ -59,7 +59,7 @@ export async function deleteMessages(client: SQSClient, queueUrl: string, receip
         for (const f of r.Failed ?? []) failed.push({ id: chunk[Number(f.Id)] ?? '', code: f.Code ?? '', message: f.Message ?? '' });
       } catch (e) {
         const err = classifyAwsError(e, `deleting messages from queue ${queueUrl}`);
-        if (!(err instanceof AwsConnectorError) || !err.retriable) throw err;
+        if (!isTransientAwsError(err)) throw err;
         retry.push(...chunk);
       }
     }

@@ -11,7 +11,7 @@ import type { ConnectHeader, SourceRecord } from '../../plugins/connect-record.t
 import { Schemas } from '../../plugins/connect-schema.ts';
 import type { Props, SourceTask, SourceTaskContext } from '../../plugins/plugin-types.ts';
 import { createLogger } from '../../observability/structured-logger.ts';
-import { AwsConnectorError, classifyAwsError } from '../aws/aws-errors.ts';
+import { classifyAwsError, isTransientAwsError } from '../aws/aws-errors.ts';
 import { parseSqsSourceSettings, type SqsSourceSettings } from './sqs-config.ts';
 import { deleteMessages, sqsClient } from './sqs-queue.ts';
 import { SQS_CONNECTOR_VERSION } from './sqs-version.ts';
@@ -69,7 +69,7 @@ export class SqsSourceTask implements SourceTask {
       this.backoffMs = 0;
     } catch (e) {
       const err = classifyAwsError(e, `queue ${this.s.queueUrl}`);
-      if (!(err instanceof AwsConnectorError) || !err.retriable) throw err;
+      if (!isTransientAwsError(err)) throw err;
       // Throttling or a 5xx after the SDK's own retries: wait longer each time, and go on.
       this.backoffMs = Math.min(Math.max(200, this.backoffMs * 2), 10_000);
       log.warn('SQS receive failed; retrying with backoff', { queue: this.s.queueUrl, backoffMs: this.backoffMs, error: err.message });
