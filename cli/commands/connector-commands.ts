@@ -27,7 +27,9 @@ export function connectorCommands(program: Command, envOf: EnvOf): void {
     .action(async (name: string, _o, cmd: Command) => {
       const env = envOf(cmd);
       const c = env.client();
-      const [info, status, topics, offsets] = await Promise.all([c.connector(name), c.status(name), c.topics(name).catch(() => ({})), c.offsets(name).catch(() => ({ offsets: [] }))]);
+      // The connector first: a missing one is then always reported by its own 404, not by whichever parallel request loses the race.
+      const info = await c.connector(name);
+      const [status, topics, offsets] = await Promise.all([c.status(name), c.topics(name).catch(() => ({})), c.offsets(name).catch(() => ({ offsets: [] }))]);
       const used = Object.values(topics)[0]?.topics ?? [];
       if (printStructured(env.format, { info, status, topics: used, offsets: offsets.offsets })) return;
       const lines = [
