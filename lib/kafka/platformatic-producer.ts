@@ -5,6 +5,7 @@
  */
 import { murmur2, Producer, type MessageToProduce } from '@platformatic/kafka';
 import { KafkaPortError, type OutgoingRecord, type ProducerPort, type WrittenRecord } from './kafka-port.ts';
+import { IdempotentSender, type PartitionBatch } from './idempotent-sender.ts';
 import { baseClientOptions, hasKafkaError, portError, type KafkaClientOptions } from './platformatic-client-options.ts';
 
 /**
@@ -17,7 +18,8 @@ const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 /** Upper bound of a record's framing in a batch (length, attributes, deltas, varint lengths). */
 const RECORD_OVERHEAD = 24;
 
-type Send = (messages: MessageToProduce[]) => Promise<{ offsets?: { topic: string; partition: number; offset: bigint }[] }>;
+/** Writes one request's records, each to its partition; answers each partition's base offset. */
+type Send = (records: readonly OutgoingRecord[], partitions: readonly number[]) => Promise<{ offsets?: { topic: string; partition: number; offset: bigint }[] }>;
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
 export class PlatformaticProducer implements ProducerPort {
@@ -27,11 +29,15 @@ export class PlatformaticProducer implements ProducerPort {
   private readonly sticky = new Map<string, number>();
   /** Set once Kafka fenced this producer: a newer one holds its transactional id, so it must never act again. */
   private fencedBy: KafkaPortError | undefined;
+  /** Idempotent sends outside transactions go through Tributary's batch encoder. */
+  private readonly sender: IdempotentSender;
 
   private constructor(
     private readonly producer: Producer,
     private readonly transactional: boolean,
-  ) {}
+  ) {
+    this.sender = new IdempotentSender(producer);
+  }
 
   static async create(options: KafkaClientOptions, opts: { transactionalId?: string; idempotent?: boolean }): Promise<PlatformaticProducer> {
     const transactional = Boolean(opts.transactionalId);
@@ -65,7 +71,7 @@ export class PlatformaticProducer implements ProducerPort {
   send(records: readonly OutgoingRecord[]): Promise<WrittenRecord[]> {
     // A transactional producer writes nothing outside a transaction (Java refuses it too).
     if (this.transactional) return this.inTransaction((send) => send(records));
-    return this.serially(() => this.sendAll(records, (messages) => this.producer.send({ messages })));
+    return this.serially(() => this.sendAll(records, (chunk, partitions) => this.sendIdempotent(chunk, partitions)));
   }
 
   inTransaction<T>(work: (send: (records: readonly OutgoingRecord[]) => Promise<WrittenRecord[]>) => Promise<T>): Promise<T> {
@@ -78,7 +84,7 @@ export class PlatformaticProducer implements ProducerPort {
         throw this.failed('Beginning a Kafka transaction failed', e);
       }
       try {
-        const result = await work((records) => this.sendAll(records, (messages) => tx.send({ messages })));
+        const result = await work((records) => this.sendAll(records, (chunk, partitions) => tx.send({ messages: chunk.map((r, j) => toMessage(r, partitions[j] as number)) })));
         await tx.commit();
         return result;
       } catch (e) {
@@ -117,7 +123,8 @@ export class PlatformaticProducer implements ProducerPort {
     if (records.length === 0) return [];
     const counts = await this.partitionCounts(records);
     const out: WrittenRecord[] = new Array(records.length);
-    let messages: MessageToProduce[] = [];
+    let chunk: OutgoingRecord[] = [];
+    let partitions: number[] = [];
     let first = 0;
     let requestBytes = 0;
     // Bytes per partition in the current request, by topic (most sends have one topic, so the
@@ -141,26 +148,28 @@ export class PlatformaticProducer implements ProducerPort {
       const partition = this.partitionOf(r, count);
       const size = recordSize(r);
       const used = bytes[partition] ?? 0;
-      if (messages.length > 0 && (used + size > MAX_PARTITION_BYTES || requestBytes + size > MAX_REQUEST_BYTES)) {
-        await this.sendChunk(send, messages, first, out);
-        messages = [];
+      if (chunk.length > 0 && (used + size > MAX_PARTITION_BYTES || requestBytes + size > MAX_REQUEST_BYTES)) {
+        await this.sendChunk(send, chunk, partitions, first, out);
+        chunk = [];
+        partitions = [];
         first = i;
         requestBytes = 0;
         partitionBytes = new Map([[topic, (bytes = [])]]);
       }
       bytes[partition] = (bytes[partition] ?? 0) + size;
       requestBytes += size;
-      messages.push(toMessage(r, partition));
+      chunk.push(r);
+      partitions.push(partition);
     }
-    await this.sendChunk(send, messages, first, out);
+    await this.sendChunk(send, chunk, partitions, first, out);
     for (const t of sticky) this.sticky.set(t, (this.sticky.get(t) ?? 0) + 1);
     return out;
   }
 
-  private async sendChunk(send: Send, messages: MessageToProduce[], first: number, out: WrittenRecord[]): Promise<void> {
+  private async sendChunk(send: Send, chunk: readonly OutgoingRecord[], partitions: readonly number[], first: number, out: WrittenRecord[]): Promise<void> {
     let result;
     try {
-      result = await send(messages);
+      result = await send(chunk, partitions);
     } catch (e) {
       throw this.failed('Producing to Kafka failed', e);
     }
@@ -171,13 +180,34 @@ export class PlatformaticProducer implements ProducerPort {
       offsets[o.partition] = Number(o.offset);
     }
     // Within a partition, records keep their order, so offsets follow from the base offset.
-    for (let j = 0; j < messages.length; j++) {
-      const m = messages[j] as MessageToProduce & { partition: number };
-      const offsets = next.get(m.topic);
-      const offset = offsets?.[m.partition] ?? -1;
-      if (offsets && offset >= 0) offsets[m.partition] = offset + 1;
-      out[first + j] = { topic: m.topic, partition: m.partition, offset };
+    for (let j = 0; j < chunk.length; j++) {
+      const topic = (chunk[j] as OutgoingRecord).topic;
+      const partition = partitions[j] as number;
+      const offsets = next.get(topic);
+      const offset = offsets?.[partition] ?? -1;
+      if (offsets && offset >= 0) offsets[partition] = offset + 1;
+      out[first + j] = { topic, partition, offset };
     }
+  }
+
+  /** One request's records as one batch per partition, in their order. */
+  private async sendIdempotent(chunk: readonly OutgoingRecord[], partitions: readonly number[]): Promise<{ offsets: { topic: string; partition: number; offset: bigint }[] }> {
+    const batches = new Map<string, PartitionBatch & { records: OutgoingRecord[] }>();
+    let batch: (PartitionBatch & { records: OutgoingRecord[] }) | undefined;
+    for (let j = 0; j < chunk.length; j++) {
+      const r = chunk[j] as OutgoingRecord;
+      const partition = partitions[j] as number;
+      // Most runs of records share a partition: the map is read only where it changes.
+      if (batch?.partition !== partition || batch.topic !== r.topic) {
+        const key = `${r.topic}:${partition}`;
+        batch = batches.get(key);
+        if (!batch) batches.set(key, (batch = { topic: r.topic, partition, records: [] }));
+      }
+      batch.records.push(r);
+    }
+    const list = [...batches.values()];
+    await this.sender.send(list);
+    return { offsets: list.map((b) => ({ topic: b.topic, partition: b.partition, offset: b.baseOffset ?? -1n })) };
   }
 
   /** Partition counts of the records' topics, waiting briefly for leaders of topics just auto-created. */
