@@ -67,16 +67,30 @@ function wrapNumbers(v: unknown): JsonNode {
   return v as JsonNode;
 }
 
-/** Writes a tree as compact JSON, numbers verbatim. */
+/** Writes a tree as compact JSON, numbers verbatim (one string built in a loop: the sink of every struct a converter writes). */
 export function writeJson(node: JsonNode): string {
   if (node === null) return 'null';
-  if (typeof node === 'boolean') return node ? 'true' : 'false';
   if (typeof node === 'string') return JSON.stringify(node);
+  if (typeof node === 'boolean') return node ? 'true' : 'false';
   if (node instanceof JsonNumber) return node.text;
-  if (Array.isArray(node)) return `[${node.map(writeJson).join(',')}]`;
-  return `{${Object.keys(node)
-    .map((k) => `${JSON.stringify(k)}:${writeJson(node[k] ?? null)}`)
-    .join(',')}}`;
+  if (Array.isArray(node)) {
+    let out = '[';
+    for (let i = 0; i < node.length; i++) {
+      if (i > 0) out += ',';
+      out += writeJson(node[i] ?? null);
+    }
+    return `${out}]`;
+  }
+  let out = '{';
+  let first = true;
+  for (const k of Object.keys(node)) {
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(k);
+    out += ':';
+    out += writeJson(node[k] ?? null);
+  }
+  return `${out}}`;
 }
 
 /** Strings JSON writes as they are between quotes: printable ASCII without `"` and `\\`. */
