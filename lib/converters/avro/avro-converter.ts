@@ -13,7 +13,7 @@ import { andThen, isPromise, type MaybePromise } from '../schema-registry/maybe-
 import { SchemaRegistryClient, type RegisteredSchema } from '../schema-registry/registry-client.ts';
 import { parseRegistrySettings, registryConverterConfigDef, withConnectDataKeys, type RegistryConverterSettings } from '../schema-registry/registry-converter-config.ts';
 import { subjectName } from '../schema-registry/subject-name-strategy.ts';
-import { frame, unframe } from '../schema-registry/wire-format.ts';
+import { HEADER_SIZE, MAGIC_BYTE, unframe } from '../schema-registry/wire-format.ts';
 import { BoundedCache } from '../bounded-cache.ts';
 import { avroType, type AvroType } from './avro-codec.ts';
 import { readAvroSchema, type AvroNode } from './avro-schema-model.ts';
@@ -26,6 +26,12 @@ interface Writer {
   readonly node: AvroNode;
   readonly type: AvroType;
   readonly recordName: string;
+}
+
+/** Where a record is written: the schema id and the writer registered under it. */
+interface Target {
+  readonly id: number;
+  readonly writer: Writer;
 }
 
 /** What reading one schema id needs. */
@@ -49,7 +55,11 @@ export class AvroConverter implements Converter {
   private writers = new BoundedCache<Schema, Writer>(1000);
   private writersByJson = new BoundedCache<string, Writer>(1000);
   private readers = new BoundedCache<number, Reader>(1000);
-  private latestWriters = new Map<string, MaybePromise<{ id: number; writer: Writer }>>();
+  private latestWriters = new Map<string, MaybePromise<Target>>();
+  /** Resolved targets by writer, then topic: found without building the subject name and the registry client's key per record. */
+  private targets = new WeakMap<Writer, Map<string, Target>>();
+  /** Where a record's Avro bytes are written after the 5-byte header, then copied out at their size (avsc's toBuffer zero-fills a new buffer per record, and framing copied it again). */
+  private scratch = Buffer.allocUnsafe(16 * 1024);
 
   version(): string {
     return PLUGIN_VERSION;
@@ -76,11 +86,10 @@ export class AvroConverter implements Converter {
     } catch (e) {
       throw wrap(`Failed to convert the Connect schema to Avro for topic ${topic}`, e);
     }
-    const subject = subjectName(this.settings.subjectNameStrategy, topic, this.settings.isKey, writer.recordName);
-    const target = this.targetFor(subject, writer);
+    const target = this.targets.get(writer)?.get(topic) ?? this.resolveTarget(topic, writer);
     return andThen(target, ({ id, writer: w }) => {
       try {
-        return frame(id, w.type.toBuffer(connectToAvro(schema, w.node, value)));
+        return this.framed(id, w.type, connectToAvro(schema, w.node, value));
       } catch (e) {
         throw wrap(`Failed to serialize Avro data from topic ${topic}`, e);
       }
@@ -102,8 +111,34 @@ export class AvroConverter implements Converter {
 
   close(): void {}
 
+  /** Magic byte, schema id and the value's Avro binary, in a buffer of their size. */
+  private framed(id: number, type: AvroType, value: unknown): Buffer {
+    for (;;) {
+      const end = type.encode(value, this.scratch, HEADER_SIZE);
+      if (end >= 0) {
+        const out = Buffer.allocUnsafe(end);
+        this.scratch.copy(out, 0, 0, end);
+        out[0] = MAGIC_BYTE;
+        out.writeInt32BE(id, 1);
+        return out;
+      }
+      // A negative end is the number of bytes missing.
+      this.scratch = Buffer.allocUnsafe(Math.max(2 * this.scratch.length, this.scratch.length - end));
+    }
+  }
+
+  private resolveTarget(topic: string, writer: Writer): MaybePromise<Target> {
+    const subject = subjectName(this.settings.subjectNameStrategy, topic, this.settings.isKey, writer.recordName);
+    return andThen(this.targetFor(subject, writer), (t) => {
+      let byTopic = this.targets.get(writer);
+      if (!byTopic) this.targets.set(writer, (byTopic = new Map()));
+      byTopic.set(topic, t);
+      return t;
+    });
+  }
+
   /** The schema id to write under and the writer for it: ours, or the subject's latest version. */
-  private targetFor(subject: string, writer: Writer): MaybePromise<{ id: number; writer: Writer }> {
+  private targetFor(subject: string, writer: Writer): MaybePromise<Target> {
     const s = this.settings;
     if (s.useLatestVersion) {
       const key = `${subject}\0${writer.schemaString}`;

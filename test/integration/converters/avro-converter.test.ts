@@ -51,6 +51,13 @@ describe('AvroConverter with a real Schema Registry', () => {
     expect(Buffer.isBuffer(second)).toBe(true);
     expect((second as Buffer).readInt32BE(1)).toBe(first.readInt32BE(1));
     expect(c.toConnectData(topic, first)).toEqual({ schema: expect.objectContaining({ type: 'STRING' }), value: 'a' });
+    // Values larger than the converter's encoding buffer, then a small one again: each framed at its own size.
+    for (const size of [100_000, 1_000_000, 3]) {
+      const value = 'v'.repeat(size);
+      const bytes = c.fromConnectData(topic, Schemas.STRING, value) as Buffer;
+      expect(bytes.readInt32BE(1)).toBe(first.readInt32BE(1));
+      expect(c.toConnectData(topic, bytes)).toEqual({ schema: expect.objectContaining({ type: 'STRING' }), value });
+    }
   });
 
   it('uses the key subject for keys and the record name under RecordNameStrategy and TopicRecordNameStrategy', async () => {
