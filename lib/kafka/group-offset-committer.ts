@@ -2,15 +2,15 @@
  * A simple consumer's offset commit (generation -1, no member, no join) in one round trip.
  *
  * Written by hand because the library's `Admin.alterConsumerGroupOffsets` looks the group's
- * coordinator up (FindCoordinator) before every OffsetCommit, and a sink task commits every
- * 20,000 records: the lookup doubled the Kafka part of its commit. The coordinator is kept per
- * group instead. Only the library's public API is used: `findCoordinator` and `listApis` of the
- * admin client, its connection pool, and the exported OffsetCommit requests.
+ * coordinator up (a FindCoordinator round trip) before every OffsetCommit, and a sink task
+ * commits every 20,000 records, waiting for each commit. The coordinator is kept per group
+ * instead. Only the library's public API is used: `findCoordinator` and `listApis` of the admin
+ * client, its connection pool, and the exported OffsetCommit requests.
  */
 import {
+  FindCoordinatorKeyTypes,
   findErrorBy,
   GenericError,
-  FindCoordinatorKeyTypes,
   offsetCommitV2,
   offsetCommitV3,
   offsetCommitV4,
@@ -37,6 +37,7 @@ const OFFSET_COMMIT_VERSIONS: readonly OffsetCommitApi[] = [offsetCommitV2, offs
 /** A library error every part of which may be retried; never a programming error. */
 const retriable = (e: unknown) => e instanceof Error && GenericError.isGenericError(e) && !findErrorBy(e, 'canRetry', false);
 
+/** Commits a group's offsets as a simple consumer, to the group's coordinator as last found. */
 export class GroupOffsetCommitter {
   private readonly coordinators = new Map<string, Broker>();
   /** The newest OffsetCommit both sides speak; undefined when there is none (the library's call is used). */
@@ -84,11 +85,14 @@ export class GroupOffsetCommitter {
   /** Asks the broker once which OffsetCommit versions it takes (again after a failed ask). */
   private negotiate(): Promise<OffsetCommitApi | undefined> {
     if (!this.version) {
-      this.version = this.admin.listApis().then((apis) => {
+      const asking = this.admin.listApis().then((apis) => {
         const range = apis.find((a) => a.apiKey === OFFSET_COMMIT_KEY);
         return range && OFFSET_COMMIT_VERSIONS.findLast((api) => api.version >= range.minVersion && api.version <= range.maxVersion);
       });
-      this.version.catch(() => (this.version = undefined));
+      asking.catch(() => {
+        if (this.version === asking) this.version = undefined;
+      });
+      this.version = asking;
     }
     return this.version;
   }
