@@ -1,9 +1,10 @@
 /**
  * The Kafka port on @platformatic/kafka, through its public API only: producers (idempotent
  * or transactional), group-less partition reads (`Consumer.fetch`), and an admin client whose
- * offset commits are a simple consumer's (`alterConsumerGroupOffsets`: generation -1, no member).
+ * offset commits are a simple consumer's (generation -1, no member; see GroupOffsetCommitter).
  */
 import { Admin, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
+import { GroupOffsetCommitter } from './group-offset-committer.ts';
 import type { AdminPort, KafkaPort, NewTopic, PartitionReaderPort, PartitionWatermarks, ProducerPort, TopicPartitionOffset } from './kafka-port.ts';
 import { baseClientOptions, hasKafkaError, portError, type KafkaClientOptions } from './platformatic-client-options.ts';
 import { PlatformaticPartitionReader } from './platformatic-partition-reader.ts';
@@ -42,7 +43,11 @@ export class PlatformaticKafka implements KafkaPort {
 }
 
 class PlatformaticAdmin implements AdminPort {
-  constructor(private readonly admin: Admin) {}
+  private readonly committer: GroupOffsetCommitter;
+
+  constructor(private readonly admin: Admin) {
+    this.committer = new GroupOffsetCommitter(admin);
+  }
 
   async listTopics(): Promise<string[]> {
     try {
@@ -141,7 +146,7 @@ class PlatformaticAdmin implements AdminPort {
       list.push({ partition: o.partition, offset: BigInt(o.offset) });
     }
     try {
-      await this.admin.alterConsumerGroupOffsets({ groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) });
+      await this.committer.commit({ groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) });
     } catch (e) {
       throw portError(`Committing offsets of group ${groupId} failed`, e);
     }

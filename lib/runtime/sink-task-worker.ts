@@ -60,8 +60,8 @@ export class SinkTaskWorker implements TaskWorker {
   private rewinds = 0;
   /** The first fetch, sent as start() ends so that it overlaps the runner's status write; the first slice takes it. */
   private firstFetch: PendingFetch | undefined;
-  /** The producer behind the task's record writer, opened on first use. */
-  private reportProducer: Promise<ProducerPort> | undefined;
+  /** The producer behind the task's record writer and its dead letter queue, opened on first use and kept until stop. */
+  private producer: Promise<ProducerPort> | undefined;
   private readonly reportTopics = new Set<string>();
   private readonly meter: TaskMeter;
 
@@ -221,7 +221,7 @@ export class SinkTaskWorker implements TaskWorker {
       this.pipeline?.close();
       await this.reader?.close();
       await this.admin?.close();
-      if (this.reportProducer) await (await this.reportProducer).close();
+      if (this.producer) await (await this.producer).close();
     }
   }
 
@@ -234,10 +234,21 @@ export class SinkTaskWorker implements TaskWorker {
           await this.admin.createTopics(missing.map((topic) => ({ topic })));
           for (const t of missing) this.reportTopics.add(t);
         }
-        this.reportProducer ??= this.deps.kafka.producer();
-        await (await this.reportProducer).send(records);
+        await (await this.openProducer()).send(records);
       },
     };
+  }
+
+  /** A connection, metadata and a producer id are worth keeping: a commit with DLQ records would pay for them each time. */
+  private openProducer(): Promise<ProducerPort> {
+    if (!this.producer) {
+      const opening = this.deps.kafka.producer();
+      opening.catch(() => {
+        if (this.producer === opening) this.producer = undefined;
+      });
+      this.producer = opening;
+    }
+    return this.producer;
   }
 
   private async finish(hint: 'continue' | 'idle' | 'stopped', records: number): Promise<SliceOutcome> {
@@ -278,12 +289,7 @@ export class SinkTaskWorker implements TaskWorker {
     gateCheck.catch(() => {}); // awaited below unless the flush fails
     const safe = this.task.preCommit ? await this.task.preCommit(offsets) : (await this.task.flush?.(offsets), offsets);
     if (dlq.length) {
-      const producer = await this.deps.kafka.producer();
-      try {
-        await producer.send(dlq);
-      } finally {
-        await producer.close();
-      }
+      await (await this.openProducer()).send(dlq);
       this.meter.count('dlq', dlq.length);
     }
     const gate = await gateCheck;
