@@ -23,6 +23,7 @@ import {
   type AlterConsumerGroupOffsetsOptions,
   type Broker,
 } from '@platformatic/kafka';
+import { newestSpoken } from './platformatic-client-options.ts';
 
 type OffsetCommitApi = typeof offsetCommitV9.api;
 
@@ -85,10 +86,7 @@ export class GroupOffsetCommitter {
   /** Asks the broker once which OffsetCommit versions it takes (again after a failed ask). */
   private negotiate(): Promise<OffsetCommitApi | undefined> {
     if (!this.version) {
-      const asking = this.admin.listApis().then((apis) => {
-        const range = apis.find((a) => a.apiKey === OFFSET_COMMIT_KEY);
-        return range && OFFSET_COMMIT_VERSIONS.findLast((api) => api.version >= range.minVersion && api.version <= range.maxVersion);
-      });
+      const asking = newestSpoken(this.admin, OFFSET_COMMIT_KEY, OFFSET_COMMIT_VERSIONS);
       asking.catch(() => {
         if (this.version === asking) this.version = undefined;
       });

@@ -22,18 +22,22 @@ import {
   produceV11,
   Writer,
   type Connection,
+  type Reader,
   type Producer,
 } from '@platformatic/kafka';
 import type { OutgoingRecord } from './kafka-port.ts';
-import { retryDelay } from './platformatic-client-options.ts';
-import { encodeRecordBatch } from './record-batch-encoder.ts';
+import { newestSpoken, retryDelay } from './platformatic-client-options.ts';
+import { encodeRecordBatch, type BatchIdentity } from './record-batch-encoder.ts';
 
 const PRODUCE_API_KEY = 0;
 const DUPLICATE_SEQUENCE_NUMBER = 46;
-/** Response parsers of the Produce versions a batch of magic 2 may travel in. */
-const PARSERS = { 3: produceV3, 4: produceV4, 5: produceV5, 6: produceV6, 7: produceV7, 8: produceV8, 9: produceV9, 10: produceV10, 11: produceV11 } as const;
-type Version = keyof typeof PARSERS;
 type ProduceResponse = produceV11.ProduceResponse;
+/** The Produce versions a batch of magic 2 may travel in, oldest first, with their response parsers. */
+const PRODUCE_VERSIONS = [produceV3, produceV4, produceV5, produceV6, produceV7, produceV8, produceV9, produceV10, produceV11].map((m) => ({
+  version: m.api.version,
+  parseResponse: m.parseResponse as (correlationId: number, apiKey: number, apiVersion: number, reader: Reader) => ProduceResponse,
+}));
+type ProduceVersion = (typeof PRODUCE_VERSIONS)[number];
 /** First Produce version with compact (flexible) encoding. */
 const FLEXIBLE = 9;
 /** What the broker may take to replicate a batch (acks=all) before it answers with a timeout. */
@@ -49,16 +53,13 @@ export interface PartitionBatch {
   baseOffset?: bigint;
 }
 
-interface Identity {
-  readonly producerId: bigint;
-  readonly producerEpoch: number;
-}
+type Identity = Pick<BatchIdentity, 'producerId' | 'producerEpoch'>;
 
 export class IdempotentSender {
   private identity: Identity | undefined;
   /** Next sequence number per `topic:partition`, for the current identity. */
   private readonly sequences = new Map<string, number>();
-  private version: Version | undefined;
+  private version: ProduceVersion | undefined;
 
   constructor(private readonly producer: Producer) {}
 
@@ -103,7 +104,7 @@ export class IdempotentSender {
     }
   }
 
-  private async produce(connection: Connection, version: Version, identity: Identity, batches: readonly PartitionBatch[]): Promise<void> {
+  private async produce(connection: Connection, { version, parseResponse }: ProduceVersion, identity: Identity, batches: readonly PartitionBatch[]): Promise<void> {
     const encoded = batches.map((b) => encodeRecordBatch(b.records, { ...identity, baseSequence: this.sequences.get(`${b.topic}:${b.partition}`) ?? 0 }));
     const flexible = version >= FLEXIBLE;
     const byTopic = new Map<string, number[]>();
@@ -140,7 +141,7 @@ export class IdempotentSender {
     let error: Error | undefined;
     try {
       response = await new Promise<ProduceResponse>((resolve, reject) => {
-        connection.send(PRODUCE_API_KEY, version, () => writer, PARSERS[version].parseResponse, flexible, flexible, (e, r) => (e ? reject(e) : resolve(r as ProduceResponse)));
+        connection.send(PRODUCE_API_KEY, version, () => writer, parseResponse, flexible, flexible, (e, r) => (e ? reject(e) : resolve(r as ProduceResponse)));
       });
     } catch (e) {
       // A response with errors still says which partitions were written.
@@ -178,14 +179,10 @@ export class IdempotentSender {
     this.sequences.clear();
   }
 
-  /** The newest Produce version both sides speak, from the broker's ApiVersions. */
-  private async produceVersion(): Promise<Version> {
-    if (this.version === undefined) {
-      const api = (await this.producer.listApis()).find((a) => a.apiKey === PRODUCE_API_KEY);
-      const version = Math.min(api?.maxVersion ?? 0, 11);
-      if (!api || version < 3 || api.minVersion > version) throw new Error('The broker speaks no Produce version for record batches of magic 2 (Kafka 0.11 or newer is needed)');
-      this.version = version as Version;
-    }
+  /** The newest Produce version both sides speak. */
+  private async produceVersion(): Promise<ProduceVersion> {
+    this.version ??= await newestSpoken(this.producer, PRODUCE_API_KEY, PRODUCE_VERSIONS);
+    if (!this.version) throw new Error('The broker speaks no Produce version for record batches of magic 2 (Kafka 0.11 or newer is needed)');
     return this.version;
   }
 }

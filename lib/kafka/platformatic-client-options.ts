@@ -35,6 +35,17 @@ export function baseClientOptions(o: KafkaClientOptions): BaseOptions {
   };
 }
 
+/** What a client answers about the versions of each API its broker speaks (its ApiVersions). */
+interface SpokenApis {
+  listApis(): Promise<readonly { apiKey: number; minVersion: number; maxVersion: number }[]>;
+}
+
+/** The newest of `candidates` (oldest first) that the broker speaks for the API; undefined when none. */
+export async function newestSpoken<T extends { readonly version: number }>(client: SpokenApis, apiKey: number, candidates: readonly T[]): Promise<T | undefined> {
+  const range = (await client.listApis()).find((a) => a.apiKey === apiKey);
+  return range && candidates.findLast((c) => c.version >= range.minVersion && c.version <= range.maxVersion);
+}
+
 /** The library's error chain as the port's error, retriable when every error in it may be retried. */
 export function portError(what: string, e: unknown): KafkaPortError {
   if (e instanceof KafkaPortError) return e;
