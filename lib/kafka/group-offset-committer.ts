@@ -41,8 +41,8 @@ const retriable = (e: unknown) => e instanceof Error && GenericError.isGenericEr
 /** Commits a group's offsets as a simple consumer, to the group's coordinator as last found. */
 export class GroupOffsetCommitter {
   private readonly coordinators = new Map<string, Broker>();
-  /** The newest OffsetCommit both sides speak; undefined when there is none (the library's call is used). */
-  private version: Promise<OffsetCommitApi | undefined> | undefined;
+  /** The newest OffsetCommit both sides speak, once known; null when there is none (the library's call is used). */
+  private version: OffsetCommitApi | null | undefined;
 
   constructor(private readonly admin: Admin) {}
 
@@ -83,15 +83,9 @@ export class GroupOffsetCommitter {
     await api.async(connection, groupId, -1, '', null, requestTopics);
   }
 
-  /** Asks the broker once which OffsetCommit versions it takes (again after a failed ask). */
-  private negotiate(): Promise<OffsetCommitApi | undefined> {
-    if (!this.version) {
-      const asking = newestSpoken(this.admin, OFFSET_COMMIT_KEY, OFFSET_COMMIT_VERSIONS);
-      asking.catch(() => {
-        if (this.version === asking) this.version = undefined;
-      });
-      this.version = asking;
-    }
-    return this.version;
+  /** Asks the broker once which OffsetCommit versions it takes, again after a failed ask (the client shares concurrent asks). */
+  private async negotiate(): Promise<OffsetCommitApi | undefined> {
+    if (this.version === undefined) this.version = (await newestSpoken(this.admin, OFFSET_COMMIT_KEY, OFFSET_COMMIT_VERSIONS)) ?? null;
+    return this.version ?? undefined;
   }
 }

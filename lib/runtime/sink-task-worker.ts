@@ -10,6 +10,7 @@ import type { AdminPort, FetchedRecord, FetchResult, PartitionReaderPort, Produc
 import type { SinkRecord } from '../plugins/connect-record.ts';
 import type { KafkaRecordWriter, PartitionOffsets, RawKafkaRecord, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
 import { TaskMeters, type TaskMeter } from '../observability/task-meter.ts';
+import { initOnce } from './cold-start.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { isRetriable, TaskConfigError } from './runtime-errors.ts';
@@ -60,8 +61,14 @@ export class SinkTaskWorker implements TaskWorker {
   private rewinds = 0;
   /** The first fetch, sent as start() ends so that it overlaps the runner's status write; the first slice takes it. */
   private firstFetch: PendingFetch | undefined;
-  /** The producer behind the task's record writer and its dead letter queue, opened on first use and kept until stop. */
-  private producer: Promise<ProducerPort> | undefined;
+  /**
+   * The producer behind the task's record writer and its dead letter queue, opened on first use
+   * and kept until stop: a connection, metadata and a producer id are worth keeping, or a commit
+   * with DLQ records would pay for them each time. A failed opening is tried again at next use.
+   */
+  private readonly openProducer = initOnce(async () => (this.producer = await this.deps.kafka.producer()));
+  /** The producer once opened, for stop to close. */
+  private producer: ProducerPort | undefined;
   private readonly reportTopics = new Set<string>();
   private readonly meter: TaskMeter;
 
@@ -221,7 +228,7 @@ export class SinkTaskWorker implements TaskWorker {
       this.pipeline?.close();
       await this.reader?.close();
       await this.admin?.close();
-      if (this.producer) await (await this.producer).close();
+      await this.producer?.close();
     }
   }
 
@@ -237,18 +244,6 @@ export class SinkTaskWorker implements TaskWorker {
         await (await this.openProducer()).send(records);
       },
     };
-  }
-
-  /** A connection, metadata and a producer id are worth keeping: a commit with DLQ records would pay for them each time. */
-  private openProducer(): Promise<ProducerPort> {
-    if (!this.producer) {
-      const opening = this.deps.kafka.producer();
-      opening.catch(() => {
-        if (this.producer === opening) this.producer = undefined;
-      });
-      this.producer = opening;
-    }
-    return this.producer;
   }
 
   private async finish(hint: 'continue' | 'idle' | 'stopped', records: number): Promise<SliceOutcome> {

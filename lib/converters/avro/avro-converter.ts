@@ -13,7 +13,7 @@ import { andThen, isPromise, type MaybePromise } from '../schema-registry/maybe-
 import { SchemaRegistryClient, type RegisteredSchema } from '../schema-registry/registry-client.ts';
 import { parseRegistrySettings, registryConverterConfigDef, withConnectDataKeys, type RegistryConverterSettings } from '../schema-registry/registry-converter-config.ts';
 import { subjectName } from '../schema-registry/subject-name-strategy.ts';
-import { HEADER_SIZE, MAGIC_BYTE, unframe } from '../schema-registry/wire-format.ts';
+import { HEADER_SIZE, unframe, writeHeader } from '../schema-registry/wire-format.ts';
 import { BoundedCache } from '../bounded-cache.ts';
 import { avroType, type AvroType } from './avro-codec.ts';
 import { readAvroSchema, type AvroNode } from './avro-schema-model.ts';
@@ -117,9 +117,8 @@ export class AvroConverter implements Converter {
       const end = type.encode(value, this.scratch, HEADER_SIZE);
       if (end >= 0) {
         const out = Buffer.allocUnsafe(end);
-        this.scratch.copy(out, 0, 0, end);
-        out[0] = MAGIC_BYTE;
-        out.writeInt32BE(id, 1);
+        this.scratch.copy(out, HEADER_SIZE, HEADER_SIZE, end);
+        writeHeader(out, id);
         return out;
       }
       // A negative end is the number of bytes missing.

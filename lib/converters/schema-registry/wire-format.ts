@@ -19,8 +19,13 @@ export function unframe(bytes: Uint8Array): { id: number; payload: Buffer } {
 /** Magic byte, id, then the payload, in one buffer. */
 export function frame(id: number, payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(HEADER_SIZE + payload.length);
-  out[0] = MAGIC_BYTE;
-  out.writeInt32BE(id, 1);
+  writeHeader(out, id);
   out.set(payload, HEADER_SIZE);
   return out;
+}
+
+/** Writes the magic byte and the id into the first HEADER_SIZE bytes, for a payload already after them. */
+export function writeHeader(out: Buffer, id: number): void {
+  out[0] = MAGIC_BYTE;
+  out.writeInt32BE(id, 1);
 }
