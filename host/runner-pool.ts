@@ -10,6 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { TaskSample } from '../lib/observability/metric-catalog.ts';
 import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
+import { RUNNER_NODE_FLAGS } from '../lib/runtime/runner-node-flags.ts';
 import type { RunnerEntry } from './runner-bundle.ts';
 import { SpareDemand, spareSizingFromEnv } from './spare-sizing.ts';
 
@@ -175,7 +176,7 @@ export class RunnerPool {
 
   private fork(): ChildProcess {
     const child = fork(this.entry.entry, [], {
-      execArgv: ['--disable-warning=TimeoutNegativeWarning', ...this.entry.execArgv, ...profileArgs(this.env)],
+      execArgv: ['--disable-warning=TimeoutNegativeWarning', ...RUNNER_NODE_FLAGS, ...this.entry.execArgv, ...profileArgs(this.env)],
       env: this.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // Ctrl-C goes to the host, which stops runners in order

@@ -14,9 +14,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { runnerEnvSchema } from '../../lib/config/function-env.ts';
+import { RUNNER_NODE_FLAGS } from '../../lib/runtime/runner-node-flags.ts';
 import { InfraConfigError } from '../errors.ts';
 import { acknowledgeRule, acknowledgeWildcardResources } from './nag-acknowledgments.ts';
-import { REPO_ROOT, toEnvironment, type FunctionEnvironment } from './tributary-function.ts';
+import { REPO_ROOT, toEnvironment, withNodeOptions, type FunctionEnvironment } from './tributary-function.ts';
 
 /** The container's name in the task definition, handed to the ASL as ${RunnerContainerName}. */
 export const RUNNER_CONTAINER_NAME = 'runner';
@@ -100,10 +101,11 @@ export class FargateRunner extends Construct {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
-    const environment = {
-      ...toEnvironment(runnerEnvSchema, { ...props.environment, AWS_REGION: Stack.of(this).region }, 'container'),
-      ...props.extraEnvironment,
-    };
+    // NODE_OPTIONS here replaces the image's own (source maps) for the runner's flags too.
+    const environment = withNodeOptions(
+      { ...toEnvironment(runnerEnvSchema, { ...props.environment, AWS_REGION: Stack.of(this).region }, 'container'), ...props.extraEnvironment },
+      ['--enable-source-maps', ...RUNNER_NODE_FLAGS],
+    );
     this.container = this.taskDefinition.addContainer('Runner', {
       containerName: RUNNER_CONTAINER_NAME,
       image: props.image ?? runnerImageFromRepository(),

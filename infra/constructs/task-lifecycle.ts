@@ -15,6 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { lifecycleEnvSchema, runnerEnvSchema } from '../../lib/config/function-env.ts';
+import { RUNNER_NODE_FLAGS } from '../../lib/runtime/runner-node-flags.ts';
 import { InfraConfigError } from '../errors.ts';
 import { acknowledgeWildcardResources } from './nag-acknowledgments.ts';
 import type { ConnectorTable } from './connector-table.ts';
@@ -146,6 +147,7 @@ export class TaskLifecycle extends Construct {
       },
       timeout: runnerTimeout,
       memorySize: validateMemory(props.runnerMemorySize ?? 1024),
+      nodeFlags: RUNNER_NODE_FLAGS,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,

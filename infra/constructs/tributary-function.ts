@@ -67,6 +67,8 @@ export interface TributaryFunctionProps<S extends z.ZodTypeAny> {
    * Tests pass `Code.fromInline` so they do not depend on the function sources.
    */
   readonly code?: lambda.Code;
+  /** Node flags for NODE_OPTIONS, after `--enable-source-maps` (see lib/runtime/runner-node-flags.ts). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** A Node.js Lambda function with Tributary's defaults. */
@@ -129,7 +131,7 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
     const prebuilt = path.join(REPO_ROOT, 'bundles', path.basename(props.entry, '.ts'));
     const code = props.code ?? (existsSync(prebuilt) ? lambda.Code.fromAsset(prebuilt) : undefined);
     this.fn = code
-      ? new lambda.Function(this, 'Function', { ...common, runtime: FUNCTION_RUNTIME, code, handler: 'index.handler', environment: props.code ? environment : { ...environment, NODE_OPTIONS: '--enable-source-maps' } })
+      ? new lambda.Function(this, 'Function', { ...common, runtime: FUNCTION_RUNTIME, code, handler: 'index.handler', environment: props.code ? withNodeOptions(environment, props.nodeFlags ?? []) : withNodeOptions(environment, ['--enable-source-maps', ...(props.nodeFlags ?? [])]) })
       : new nodejs.NodejsFunction(this, 'Function', {
           ...common,
           runtime: FUNCTION_RUNTIME,
@@ -137,7 +139,7 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
           handler: 'handler',
           projectRoot: REPO_ROOT,
           depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-          environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
+          environment: withNodeOptions(environment, ['--enable-source-maps', ...(props.nodeFlags ?? [])]),
           bundling: {
             format: nodejs.OutputFormat.ESM,
             mainFields: ['module', 'main'],
@@ -164,6 +166,11 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
       'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) and the Lambda VPC ENI actions do not support resource-level permissions; every other statement of this role names its resource.',
     );
   }
+}
+
+/** The environment with NODE_OPTIONS set to these flags, if there are any. */
+export function withNodeOptions(environment: Record<string, string>, flags: readonly string[]): Record<string, string> {
+  return flags.length ? { ...environment, NODE_OPTIONS: flags.join(' ') } : environment;
 }
 
 /**

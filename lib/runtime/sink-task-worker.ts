@@ -6,7 +6,7 @@
  * and read with a group-less fetch: a slice starting on a cold Lambda never rebalances the
  * group, and commits go in as a simple consumer's would.
  */
-import type { AdminPort, FetchedRecord, FetchResult, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
+import type { AdminPort, FetchedRecord, FetchResult, OutgoingRecord, PartitionReaderPort, ProducerPort, TopicPartitionOffset } from '../kafka/kafka-port.ts';
 import type { SinkRecord } from '../plugins/connect-record.ts';
 import type { KafkaRecordWriter, PartitionOffsets, RawKafkaRecord, SinkConnector, SinkTask, TopicPartition } from '../plugins/plugin-types.ts';
 import { TaskMeters, type TaskMeter } from '../observability/task-meter.ts';
@@ -14,7 +14,7 @@ import { initOnce } from './cold-start.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { isRetriable, TaskConfigError } from './runtime-errors.ts';
-import { checkCommitGate, fenced, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
+import { checkCommitGate, fenced, type CommitGate, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
 
 export const sinkGroupId = (connector: string) => `connect-${connector}`;
 
@@ -30,9 +30,25 @@ export function subscribedTopics(config: Readonly<Record<string, string>>, exist
   return (config.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean);
 }
 const tpKey = (t: string, p: number) => `${t}:${p}`;
+/** Commits a sink may have under way while it puts on (see runSlice). */
+const COMMITS_IN_FLIGHT = 2;
+/**
+ * The most records converted and put in one go. Conversion is synchronous, so between chunks
+ * the event loop turns and the commits under way make progress; with whole fetches (tens of
+ * thousands of records) each of a commit's round trips waited for one.
+ */
+const CHUNK_RECORDS = 2048;
 
 /** What a commit found at the gate: go on, or stop after it (paused, stopped, reconfigured, deleted). */
 type CommitVerdict = 'commit' | 'commit-and-stop';
+
+/** A commit whose flush is done: what it covers, and its fencing check under way. */
+interface FlushedCommit {
+  readonly began: number;
+  readonly safe: PartitionOffsets;
+  readonly dlq: OutgoingRecord[];
+  readonly gate: Promise<CommitGate>;
+}
 
 interface PendingFetch {
   /** The task's rewind count when the fetch was sent. */
@@ -119,30 +135,43 @@ export class SinkTaskWorker implements TaskWorker {
 
   /**
    * Fetches the next batch while the task puts the current one, so the broker round trip
-   * overlaps the work, and converts the next records while a commit is under way; they are
-   * put once it is done, so the task never runs two calls at once and a commit still bounds
-   * what a lost runner replays. Records fetched or converted before the task rewound a
-   * partition are dropped.
+   * overlaps the work. A commit's flush runs between two puts (the task never sees two calls at
+   * once); its fencing check and offset commit then run while the task puts on, so a commit's
+   * round trips no longer stall the task. A lost runner still replays at most
+   * `commitMaxRecords`: commits begin every 1/(COMMITS_IN_FLIGHT + 1) of it, and a new one waits
+   * until fewer than COMMITS_IN_FLIGHT are under way, so what is put but not committed is what
+   * the commits under way cover plus what was put since. As in Connect, a rewind (the task's
+   * context.offset) takes effect after the fetch being put: the fetch sent before it is dropped.
    */
   async runSlice(opts: SliceOptions): Promise<SliceOutcome> {
     let count = 0;
     let lastData = Date.now();
+    const every = Math.max(1, Math.floor(opts.commitMaxRecords / (COMMITS_IN_FLIGHT + 1)));
     const fetchNext = (from: readonly TopicPartitionOffset[] = [...this.positions.values()]) => this.fetchFrom(from, Math.min(500, Math.max(10, opts.deadline - Date.now())));
     let inflight = this.firstFetch ?? fetchNext();
     this.firstFetch = undefined;
-    let committing: Promise<CommitVerdict> | undefined;
-    const startCommit = () => {
-      committing = this.commit();
-      committing.catch(() => {}); // awaited by settle(), or after the failure that ends the slice
+    /** Commits under way, oldest first; each sends its offsets after the one before it. */
+    const committing: Promise<CommitVerdict>[] = [];
+    /** Waits for the commits under way, or all but `keep` of them; a failure fails the slice. */
+    const settle = async (keep = 0): Promise<CommitVerdict> => {
+      let verdict: CommitVerdict = 'commit';
+      while (committing.length > keep) if ((await committing.shift()) === 'commit-and-stop') verdict = 'commit-and-stop';
+      return verdict;
     };
-    /** Waits for the commit under way, if any; its failure fails the slice. */
-    const settle = async (): Promise<CommitVerdict> => {
-      const pending = committing;
-      committing = undefined;
-      return pending ? await pending : 'commit';
+    /** Flushes and begins a commit once there is room for it; 'commit-and-stop' when an earlier one found the task must stop. */
+    const startCommit = async (): Promise<CommitVerdict> => {
+      if ((await settle(COMMITS_IN_FLIGHT - 1)) === 'commit-and-stop') return 'commit-and-stop';
+      const flushed = await this.flushForCommit();
+      const pending = this.completeCommit(flushed, committing.at(-1));
+      pending.catch(() => {}); // awaited by settle(), or after the failure that ends the slice
+      committing.push(pending);
+      return 'commit';
     };
+    /** Stops after a commit found the task paused, stopped or gone: what was put since is committed too. */
     const stopped = async (): Promise<SliceOutcome> => {
       await inflight.request.catch(() => {});
+      await settle();
+      if (this.sinceCommit > 0) await this.commit();
       return { hint: 'stopped', records: count };
     };
     const end = async (hint: 'continue' | 'idle' | 'stopped') => {
@@ -163,19 +192,13 @@ export class SinkTaskWorker implements TaskWorker {
         this.meter.count('recordsIn', fetched.length);
         // `next` has every position this fetch asked for, advanced past what it returned.
         inflight = fetchNext(next);
-        // A fetch can hold tens of thousands of records: put them in chunks that end where the
-        // record bound falls due, and commit there, so a lost runner replays at most the bound.
+        for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
+        // A fetch can hold tens of thousands of records: put them in chunks that end where a
+        // commit falls due, and begin it there.
         let from = 0;
-        do {
-          const chunk = fetched.slice(from, from + Math.max(1, opts.commitMaxRecords - this.sinceCommit));
+        while (from < fetched.length) {
+          const chunk = fetched.slice(from, from + Math.min(CHUNK_RECORDS, Math.max(1, every - this.sinceCommit)));
           const batch = await this.pipeline.fromKafkaBatch(chunk);
-          if ((await settle()) === 'commit-and-stop') return await stopped();
-          if (from === 0) {
-            // The task rewound while the commit ran: this fetch (and the one after it) are stale.
-            if (generation !== this.rewinds) break;
-            for (const n of next) this.positions.set(tpKey(n.topic, n.partition), n);
-          }
-          if (chunk.length === 0) break;
           from += chunk.length;
           lastData = Date.now();
           if (batch.length) await this.put(batch);
@@ -184,17 +207,16 @@ export class SinkTaskWorker implements TaskWorker {
           this.meter.count('recordsOut', batch.length);
           if (from < fetched.length) {
             this.markConsumed(chunk);
-            if (this.sinceCommit >= opts.commitMaxRecords) startCommit();
+            if (this.sinceCommit >= every && (await startCommit()) === 'commit-and-stop') return await stopped();
           }
-        } while (from < fetched.length);
-        if (from === 0 && generation !== this.rewinds) continue;
+        }
         for (const n of next) this.consumed.set(tpKey(n.topic, n.partition), n);
         for (const e of ends ?? []) this.meter.setLag(e.topic, e.partition, e.offset - (this.consumed.get(tpKey(e.topic, e.partition))?.offset ?? e.offset));
-        // Caught up (the fetch came back empty): commit now, so a runner lost while idle replays
-        // nothing. Otherwise the commit runs while the next fetch is converted.
+        // Caught up (the fetch came back empty): commit now and wait for it, so a runner lost
+        // while idle replays nothing.
         const caughtUp = fetched.length === 0 && this.sinceCommit > 0;
-        if (caughtUp || this.commitRequested || this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
-          startCommit();
+        if (caughtUp || this.commitRequested || this.sinceCommit >= every || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+          if ((await startCommit()) === 'commit-and-stop') return await stopped();
           if (fetched.length === 0 && (await settle()) === 'commit-and-stop') return await stopped();
         } else if (await this.watch.shouldStop()) {
           return await end('stopped');
@@ -202,7 +224,7 @@ export class SinkTaskWorker implements TaskWorker {
         if (fetched.length === 0 && Date.now() - lastData >= opts.idleMs) return await end(count > 0 ? 'continue' : 'idle');
       }
     } catch (e) {
-      await committing?.catch(() => {});
+      await Promise.allSettled(committing);
       throw e;
     }
   }
@@ -266,23 +288,32 @@ export class SinkTaskWorker implements TaskWorker {
     }
   }
 
-  /**
-   * Flushes the task, sends DLQ records, then commits the group's offsets if not fenced. What
-   * it covers (offsets, DLQ records, the record count) is taken when it is called, so records
-   * converted while it runs wait for the next one.
-   */
+  /** Flushes, then commits (see flushForCommit and completeCommit). */
   private async commit(): Promise<CommitVerdict> {
+    return await this.completeCommit(await this.flushForCommit());
+  }
+
+  /**
+   * A commit's part on the task: takes what it covers (offsets, DLQ records, the record count)
+   * and flushes. The fencing check reads the store meanwhile (both are waits).
+   */
+  private async flushForCommit(): Promise<FlushedCommit> {
     const began = Date.now();
     this.commitRequested = false;
     this.sinceCommit = 0;
     this.lastCommit = began;
     const offsets: PartitionOffsets = new Map([...this.consumed].map(([k, v]) => [k, { ...v }]));
     const dlq = this.errors.takeDlqRecords();
-    // The fencing check reads the store while the task flushes (both are waits); the offsets
-    // still go to Kafka only once the flush is done and the check has passed.
-    const gateCheck = checkCommitGate(this.deps.store, this.id);
-    gateCheck.catch(() => {}); // awaited below unless the flush fails
+    const gate = checkCommitGate(this.deps.store, this.id);
+    gate.catch(() => {}); // awaited by completeCommit unless the flush fails
     const safe = this.task.preCommit ? await this.task.preCommit(offsets) : (await this.task.flush?.(offsets), offsets);
+    return { began, safe, dlq, gate };
+  }
+
+  /** A commit's part off the task: sends DLQ records, then commits the group's offsets if not fenced. */
+  private async completeCommit({ began, safe, dlq, gate: gateCheck }: FlushedCommit, after?: Promise<CommitVerdict>): Promise<CommitVerdict> {
+    // Offsets go to Kafka in the order they were flushed; a failed commit fails those after it.
+    await after;
     if (dlq.length) {
       await (await this.openProducer()).send(dlq);
       this.meter.count('dlq', dlq.length);

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { InfraConfigError, METRICS_NAMESPACE, TributaryService, type TributaryServiceProps } from '../../infra/index.ts';
 import { REPO_ROOT } from '../../infra/constructs/tributary-function.ts';
 import { buildStack, logicalIdOf, newApp, resourcesOf, STUB_CODE, STUB_SERVICE_PROPS } from './infra-fixture.ts';
+import { RUNNER_NODE_FLAGS } from '../../lib/runtime/runner-node-flags.ts';
 
 const KAFKA = { bootstrapServers: 'b-1.msk.internal:9094', auth: { mode: 'tls' } } as const;
 
@@ -175,7 +176,8 @@ describe('runner image and function bundling', { timeout: 120_000 }, () => {
     for (const [id, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
       expect(fn.Properties.Handler, id).toBe('index.handler');
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
-      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
+      // The runner starts with the runner's flags too (lib/runtime/runner-node-flags.ts).
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, id).toBe(id.includes('RunnerFunction') ? ['--enable-source-maps', ...RUNNER_NODE_FLAGS].join(' ') : '--enable-source-maps');
     }
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ASL_PATH } from '../../infra/constructs/task-lifecycle.ts';
+import { RUNNER_NODE_FLAGS } from '../../lib/runtime/runner-node-flags.ts';
 import { buildStack, logicalIdOf, resourcesOf, type BuiltStack } from './infra-fixture.ts';
 
 const LIFECYCLE_STATES = ['AcquireLease', 'RunLambdaSlice', 'RunFargateTask', 'AfterSlice', 'RecordFailure', 'ContinueAsNew'];
@@ -301,6 +302,17 @@ describe('TributaryStack context options', { timeout: 60_000 }, () => {
           ]),
         }),
       ],
+    });
+  });
+
+  it('starts the runner Lambda and the Fargate runner with the runner\'s Node flags', () => {
+    const { template } = buildStack({ kafkaBootstrapServers: 'b-1.example:9094', kafkaAuth: 'tls' });
+    const runners = resourcesOf(template, 'AWS::Lambda::Function').filter(([id]) => id.includes('RunnerFunction'));
+    expect(runners).toHaveLength(1);
+    // Prebuilt code (as here) has no source maps to enable; the runner's flags are there either way.
+    for (const [, fn] of runners) expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe(RUNNER_NODE_FLAGS.join(' '));
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'NODE_OPTIONS', Value: ['--enable-source-maps', ...RUNNER_NODE_FLAGS].join(' ') }]) })],
     });
   });
 });

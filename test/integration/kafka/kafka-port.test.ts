@@ -219,6 +219,40 @@ describe('the Kafka port on @platformatic/kafka', () => {
     expect(read.map((m) => Number(String(m.value).slice(0, 6)))).toEqual([...records.keys(), ...records.keys()]);
   });
 
+  it('reads batches Java\'s producer compressed with gzip, snappy, lz4 and zstd, and LogAppendTime stamps', async () => {
+    const codecs = ['gzip', 'snappy', 'lz4', 'zstd'];
+    const topics = codecs.map((c) => uniqueName(`codec-${c}`));
+    await check.createTopics(topics);
+    const lines = Array.from({ length: 500 }, (_, i) => `k${i}|value-${i}-${'z'.repeat(i % 50)}`);
+    for (const [i, codec] of codecs.entries()) {
+      await kafkaTool(
+        'org.apache.kafka.tools.ConsoleProducer',
+        ['--bootstrap-server', kafkaBootstrap, '--topic', topics[i]!, '--compression-codec', codec, '--batch-size', '4096', '--property', 'parse.key=true', '--property', 'key.separator=|'],
+        lines.map((l) => `${l}\n`).join(''),
+      );
+    }
+    const stamped = uniqueName('log-append-time');
+    await kafkaTool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', kafkaBootstrap, '--create', '--topic', stamped, '--partitions', '1', '--config', 'message.timestamp.type=LogAppendTime']);
+    const before = Date.now();
+    await (await producer()).send([rec(stamped, 'a'), { ...rec(stamped, 'b'), timestamp: 1_000 }]);
+    const reader = await kafka.reader();
+    try {
+      for (const topic of topics) {
+        // A small byte limit cuts fetches inside batches: the reader must pick up where it stopped.
+        const { records } = await readThrough(reader, [{ topic, partition: 0, offset: 0 }], 2048);
+        expect(records.map((r) => `${String(r.key)}|${String(r.value)}`), topic).toEqual(lines);
+        expect(records.map((r) => r.offset), topic).toEqual(lines.map((_, i) => i));
+      }
+      const { records } = await readThrough(reader, [{ topic: stamped, partition: 0, offset: 0 }]);
+      expect(records.map((r) => String(r.value))).toEqual(['a', 'b']);
+      // The broker's append time, for every record of the batch, whatever the producer set.
+      for (const r of records) expect(r.timestamp).toBeGreaterThanOrEqual(before - 1000);
+      expect(new Set(records.map((r) => r.timestamp)).size).toBe(1);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('round-trips keys, null values, headers (repeated keys, null values) and timestamps', async () => {
     const topic = uniqueName('shapes');
     await check.createTopics([topic]);
