@@ -37,11 +37,14 @@ export class PlatformaticPartitionReader implements PartitionReaderPort {
       // Required by the constructor; never joined: this reader needs no group.
       groupId: `tributary-reader-${randomUUID()}`,
       autocommit: false,
+      // A failed metadata read surfaces quickly as a retriable error; the task decides what to do.
+      retries: RETRIES,
     });
   }
 
   async fetch(positions: readonly TopicPartitionOffset[], opts: { maxWaitMs?: number; maxBytesPerPartition?: number } = {}): Promise<FetchResult> {
     if (positions.length === 0) return { records: [], next: [] };
+    // Retried here as the client retries its own fetch: a moved leader or a lost connection.
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.fetchOnce(positions, opts);
