@@ -76,7 +76,9 @@ export class RunnerPool {
     this.spares = this.spares.filter(alive);
     if (this.closed) return;
     const wanted = this.demand.wanted();
-    while (this.spares.length < wanted) this.spares.push(this.fork());
+    // One spare loads at a time (the next once it is ready): loading a runner is a burst of CPU,
+    // and a burst of creates would otherwise load several at once beside the tasks just started.
+    if (this.spares.length < wanted && this.spares.every((c) => this.loaded.has(c))) this.spares.push(this.fork());
     while (this.spares.length > wanted) this.spares.pop()?.kill('SIGTERM');
     if (!this.sizingTimer) {
       this.sizingTimer = setInterval(() => this.prewarm(), SIZING_CHECK_MS);
@@ -184,7 +186,10 @@ export class RunnerPool {
     // What the process counted comes whichever task it serves, also once it is back among the
     // spares (the figures of the commit that let its task go).
     child.on('message', (m: { type?: string; samples?: TaskSample[] }) => {
-      if (m.type === 'ready') this.loaded.add(child);
+      if (m.type === 'ready') {
+        this.loaded.add(child);
+        this.prewarm();
+      }
       if (m.type === 'metrics' && Array.isArray(m.samples)) this.onSamples(m.samples);
     });
     return child;
