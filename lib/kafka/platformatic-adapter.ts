@@ -1,6 +1,7 @@
 /**
  * The Kafka port on @platformatic/kafka, through its public API only: producers (idempotent
- * or transactional), group-less partition reads (`Consumer.fetch`), and an admin client whose
+ * or transactional), group-less partition reads (Fetch requests over its connections, see
+ * PlatformaticPartitionReader), and an admin client whose
  * offset commits are a simple consumer's (generation -1, no member; see GroupOffsetCommitter).
  */
 import { Admin, FetchIsolationLevels, ListOffsetTimestamps } from '@platformatic/kafka';
