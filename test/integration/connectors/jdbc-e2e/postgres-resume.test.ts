@@ -3,8 +3,9 @@
  * through PUT /stop and /resume, once through SIGTERM of the whole host and a start on the
  * same data folder and DynamoDB table. The topic ends with every row exactly once, in order,
  * and GET /offsets shows Confluent's offset. Size: TRIBUTARY_JDBC_E2E_RESUME_ROWS (default
- * 100,000; much smaller tables are copied completely before a stop can land, since a runner
- * sees a stop only between produce batches of up to 16,384 rows).
+ * 500,000; smaller tables can be copied completely before a stop lands, since a runner sees a
+ * stop only between produce batches of up to 16,384 rows, and a source copies 100,000 rows in
+ * well under a second on a fast machine).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTopics } from '../../../support/kafka-helpers.ts';
@@ -15,7 +16,7 @@ import { E2eHost, envelope, envSize, TopicReader, type ConnectorStatus } from '.
 
 const kafkaBootstrap = inject('kafkaBootstrap');
 const dynamoEndpoint = inject('dynamoEndpoint');
-const ROWS = envSize('TRIBUTARY_JDBC_E2E_RESUME_ROWS', 100_000);
+const ROWS = envSize('TRIBUTARY_JDBC_E2E_RESUME_ROWS', 500_000);
 
 interface Offsets {
   offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> }[];
