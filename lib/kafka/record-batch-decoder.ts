@@ -7,7 +7,7 @@
  * Written by hand because it is the sink's hottest path: @platformatic/kafka reads every
  * record into an object of its own (a BigInt timestamp delta, a sliced buffer per field, an
  * array per header) that the reader then copied into a FetchedRecord; in a sink task's profile
- * that reading cost more than the converters and the task together. The layout is the
+ * that reading cost more than all its converters. The layout is the
  * protocol's (KIP-98 message format v2); compressed batches are inflated by the client's codecs.
  */
 import { compressionsAlgorithmsByBitmask } from '@platformatic/kafka';
