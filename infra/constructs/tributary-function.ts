@@ -115,7 +115,8 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
       timeout: props.timeout,
       memorySize: props.memorySize,
       role: this.role,
-      environment,
+      // Bundles built here carry source maps; code passed in (tests' inline stubs) has none.
+      environment: withNodeOptions(environment, [...(props.code ? [] : ['--enable-source-maps']), ...(props.nodeFlags ?? [])]),
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel],
@@ -131,7 +132,7 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
     const prebuilt = path.join(REPO_ROOT, 'bundles', path.basename(props.entry, '.ts'));
     const code = props.code ?? (existsSync(prebuilt) ? lambda.Code.fromAsset(prebuilt) : undefined);
     this.fn = code
-      ? new lambda.Function(this, 'Function', { ...common, runtime: FUNCTION_RUNTIME, code, handler: 'index.handler', environment: props.code ? withNodeOptions(environment, props.nodeFlags ?? []) : withNodeOptions(environment, ['--enable-source-maps', ...(props.nodeFlags ?? [])]) })
+      ? new lambda.Function(this, 'Function', { ...common, runtime: FUNCTION_RUNTIME, code, handler: 'index.handler' })
       : new nodejs.NodejsFunction(this, 'Function', {
           ...common,
           runtime: FUNCTION_RUNTIME,
@@ -139,7 +140,6 @@ export class TributaryFunction<S extends z.ZodTypeAny> extends Construct {
           handler: 'handler',
           projectRoot: REPO_ROOT,
           depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-          environment: withNodeOptions(environment, ['--enable-source-maps', ...(props.nodeFlags ?? [])]),
           bundling: {
             format: nodejs.OutputFormat.ESM,
             mainFields: ['module', 'main'],

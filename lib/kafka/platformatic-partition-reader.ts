@@ -89,6 +89,7 @@ export class PlatformaticPartitionReader implements PartitionReaderPort {
     for (const p of positions) next.set(`${p.topic}:${p.partition}`, p);
     const records: FetchedRecord[] = [];
     const ends: TopicPartitionOffset[] = [];
+    const readCommitted = this.isolationLevel === FetchIsolationLevels.READ_COMMITTED;
     await Promise.all(
       [...byLeader].map(async ([node, byTopic]) => {
         let response: RawFetchResponse;
@@ -103,9 +104,8 @@ export class PlatformaticPartitionReader implements PartitionReaderPort {
           for (const part of t.partitions) {
             const key = `${topic}:${part.partition}`;
             const from = next.get(key)?.offset ?? 0;
-            const aborted = this.isolationLevel === FetchIsolationLevels.READ_COMMITTED ? part.abortedTransactions : null;
-            const end = part.records ? decodeRecordSet(part.records, { topic, partition: part.partition, from, abortedTransactions: aborted }, records) : from;
-            const last = this.isolationLevel === FetchIsolationLevels.READ_COMMITTED && part.lastStableOffset >= 0n ? part.lastStableOffset : part.highWatermark;
+            const end = part.records ? decodeRecordSet(part.records, { topic, partition: part.partition, from, abortedTransactions: readCommitted ? part.abortedTransactions : null }, records) : from;
+            const last = readCommitted && part.lastStableOffset >= 0n ? part.lastStableOffset : part.highWatermark;
             if (last >= 0n) ends.push({ topic, partition: part.partition, offset: Number(last) });
             if (end > from) next.set(key, { topic, partition: part.partition, offset: end });
           }
