@@ -12,7 +12,8 @@ import type { TaskSample } from '../lib/observability/metric-catalog.ts';
 import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
 import { RUNNER_NODE_FLAGS } from '../lib/runtime/runner-node-flags.ts';
 import type { RunnerEntry } from './runner-bundle.ts';
-import { SpareDemand, spareSizingFromEnv } from './spare-sizing.ts';
+import { CpuLoadProbe } from './cpu-load-probe.ts';
+import { nextSpareStep, SpareDemand, spareSizingFromEnv } from './spare-sizing.ts';
 
 interface Pending {
   resolve(r: RunnerResult): void;
@@ -36,6 +37,8 @@ export class RunnerExitError extends Error {
 
 /** How often the spare count is checked against demand when nothing is handed out, so an idle pool shrinks. */
 const SIZING_CHECK_MS = 5_000;
+/** While the next spare waits for a free core, how often the pool looks again. */
+const IDLE_RECHECK_MS = 1_000;
 
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 /** A retired runner has nothing left to commit (its slice ended with a commit); past this, it is killed. */
@@ -56,6 +59,9 @@ export class RunnerPool {
   /** Warm processes kept ready, as many as recent demand calls for (spare-sizing.ts). */
   private readonly demand: SpareDemand;
   private sizingTimer: NodeJS.Timeout | undefined;
+  /** The next look while a spare waits for a free core. */
+  private recheck: NodeJS.Timeout | undefined;
+  private readonly cpu = new CpuLoadProbe();
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
@@ -76,9 +82,10 @@ export class RunnerPool {
     this.spares = this.spares.filter(alive);
     if (this.closed) return;
     const wanted = this.demand.wanted();
-    // One spare loads at a time (the next once it is ready): loading a runner is a burst of CPU,
-    // and a burst of creates would otherwise load several at once beside the tasks just started.
-    if (this.spares.length < wanted && this.spares.every((c) => this.loaded.has(c))) this.spares.push(this.fork());
+    const ready = this.spares.filter((c) => this.loaded.has(c)).length;
+    const step = nextSpareStep({ ready, loading: this.spares.length - ready, wanted, serving: this.runners.size }, () => this.cpu.idleCores());
+    if (step === 'load') this.spares.push(this.fork());
+    else if (step === 'wait') this.recheck ??= setTimeout(() => ((this.recheck = undefined), this.prewarm()), IDLE_RECHECK_MS).unref();
     while (this.spares.length > wanted) this.spares.pop()?.kill('SIGTERM');
     if (!this.sizingTimer) {
       this.sizingTimer = setInterval(() => this.prewarm(), SIZING_CHECK_MS);
@@ -154,6 +161,7 @@ export class RunnerPool {
   async shutdown(timeoutMs = 30_000): Promise<void> {
     this.closed = true;
     clearInterval(this.sizingTimer);
+    clearTimeout(this.recheck);
     for (const c of this.spares) c.kill('SIGTERM');
     this.spares = [];
     const all = [...this.runners.values()];

@@ -51,3 +51,20 @@ export class SpareDemand {
     return sparesFor(this.handedOut.length, this.sizing);
   }
 }
+
+/** What the pool does about its spares now: load one more, look again shortly, or nothing. */
+export type SpareStep = 'load' | 'wait' | 'none';
+
+/**
+ * Whether to load another spare. Nothing while one is loading (spares load one at a time, the
+ * next once it is ready) or when enough are kept. At once when no runner serves a task (there
+ * is no work to take the CPU from) or when no spare is ready (the next task would wait for a
+ * cold start). Otherwise only from a free core (`idleCores`, undefined until it knows): a load
+ * takes about a core for a second, and on a small machine it would take it from the tasks
+ * moving data, while the spare that is ready covers the next task meanwhile.
+ */
+export function nextSpareStep(pool: { ready: number; loading: number; wanted: number; serving: number }, idleCores: () => number | undefined): SpareStep {
+  if (pool.loading > 0 || pool.ready + pool.loading >= pool.wanted) return 'none';
+  if (pool.serving === 0 || pool.ready === 0) return 'load';
+  return (idleCores() ?? 0) >= 1 ? 'load' : 'wait';
+}

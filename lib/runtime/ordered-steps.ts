@@ -26,6 +26,19 @@ export class OrderedSteps {
     while (this.unfinished.length > this.limit) await this.unfinished.shift();
   }
 
+  /**
+   * Queues `step` behind the steps before it without counting it against the limit, and
+   * returns at once: for work the later steps wait on anyway by their order, such as a commit
+   * of what the steps before it covered. Its round trips then overlap the next batches'
+   * polling and sending instead of holding them back; a failure reaches the caller through the
+   * next step, {@link drain} or {@link settle}.
+   */
+  between(step: () => Promise<void> | void): void {
+    const link = this.tail.then(step);
+    link.catch(() => {});
+    this.tail = link;
+  }
+
   /** Waits for every queued step; rejects with the first failure. */
   drain(): Promise<void> {
     this.unfinished.length = 0;

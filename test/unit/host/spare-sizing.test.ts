@@ -1,6 +1,6 @@
 /** The warm-spare pool's sizing policy: spares follow recent demand, bounded, and shrink when idle. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPARE_SIZING, SpareDemand, sparesFor, spareSizingFromEnv } from '../../../host/spare-sizing.ts';
+import { DEFAULT_SPARE_SIZING, nextSpareStep, SpareDemand, sparesFor, spareSizingFromEnv } from '../../../host/spare-sizing.ts';
 
 const sizing = { min: 2, max: 6, windowMs: 60_000 };
 
@@ -41,5 +41,40 @@ describe('spareSizingFromEnv', () => {
     // A floor above the default ceiling raises the ceiling with it.
     expect(spareSizingFromEnv({ TRIBUTARY_RUNNER_SPARES: '8' })).toMatchObject({ min: 8, max: 8 });
     expect(spareSizingFromEnv({ TRIBUTARY_RUNNER_SPARES: '0', TRIBUTARY_RUNNER_SPARES_MAX: '0' })).toMatchObject({ min: 0, max: 0 });
+  });
+});
+
+describe('nextSpareStep', () => {
+  const idle = (cores: number | undefined) => () => cores;
+  const pool = (ready: number, loading: number, wanted: number, serving = 1) => ({ ready, loading, wanted, serving });
+
+  it('loads nothing while a spare is loading, or once enough are kept', () => {
+    expect(nextSpareStep(pool(0, 1, 3), idle(2))).toBe('none');
+    expect(nextSpareStep(pool(3, 0, 3), idle(2))).toBe('none');
+    expect(nextSpareStep(pool(4, 0, 3), idle(2))).toBe('none');
+  });
+
+  it('while tasks run and a spare is ready, loads the next from a free core only', () => {
+    expect(nextSpareStep(pool(1, 0, 3), idle(1.2))).toBe('load');
+    expect(nextSpareStep(pool(1, 0, 3), idle(0.4))).toBe('wait');
+    expect(nextSpareStep(pool(2, 0, 3), idle(undefined))).toBe('wait');
+  });
+
+  it('loads at once when no spare is ready, or no runner serves a task', () => {
+    expect(nextSpareStep(pool(0, 0, 2), idle(0))).toBe('load');
+    expect(nextSpareStep(pool(1, 0, 2, 0), idle(0))).toBe('load');
+    expect(nextSpareStep(pool(1, 0, 2, 0), idle(undefined))).toBe('load');
+  });
+
+  it('asks the machine only when the answer matters', () => {
+    let asked = 0;
+    const probe = () => (asked++, 2);
+    nextSpareStep(pool(0, 1, 3), probe);
+    nextSpareStep(pool(3, 0, 3), probe);
+    nextSpareStep(pool(0, 0, 3), probe);
+    nextSpareStep(pool(1, 0, 3, 0), probe);
+    expect(asked).toBe(0);
+    nextSpareStep(pool(1, 0, 3), probe);
+    expect(asked).toBe(1);
   });
 });

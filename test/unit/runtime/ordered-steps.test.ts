@@ -64,4 +64,36 @@ describe('OrderedSteps', () => {
     await second;
     expect(returned).toBe(true);
   });
+
+  it('queues a step between others without holding the caller back, in order, and reports its failure to the steps after it', async () => {
+    const steps = new OrderedSteps(1);
+    const seen: string[] = [];
+    const sent = deferred<string>();
+    const commit = deferred<void>();
+    await steps.after(sent.promise, (v) => void seen.push(v));
+    steps.between(async () => {
+      await commit.promise;
+      seen.push('commit');
+    });
+    // The caller goes on while the commit waits: only the step before it counts against the limit.
+    let returned = false;
+    const next = steps.after(Promise.resolve('next'), (v) => void seen.push(v)).then(() => (returned = true));
+    await tick();
+    expect(returned).toBe(false);
+    sent.resolve('first');
+    await next;
+    expect(returned).toBe(true);
+    expect(seen).toEqual(['first']);
+    commit.resolve();
+    await steps.drain();
+    expect(seen).toEqual(['first', 'commit', 'next']);
+
+    steps.between(() => {
+      throw new Error('fenced');
+    });
+    await steps.after(Promise.resolve('after the failure'), (v) => void seen.push(v));
+    await expect(steps.after(Promise.resolve('later still'), (v) => void seen.push(v))).rejects.toThrow('fenced');
+    await expect(steps.drain()).rejects.toThrow('fenced');
+    expect(seen).toEqual(['first', 'commit', 'next']);
+  });
 });
