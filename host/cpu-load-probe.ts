@@ -34,11 +34,12 @@ export class CpuLoadProbe {
    * so nothing waits on it.
    */
   idleCores(): number | undefined {
-    const age = this.now() - this.since;
+    const now = this.now();
+    const age = now - this.since;
     if (age < MIN_WINDOW_MS) return undefined;
     const [idle0, total0] = [this.idle, this.total];
     const count = this.sample();
-    this.since = this.now();
+    this.since = now;
     if (age > MAX_WINDOW_MS) return undefined;
     const total = this.total - total0;
     if (count === 0 || total <= 0) return 1;

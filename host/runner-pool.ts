@@ -82,10 +82,15 @@ export class RunnerPool {
     this.spares = this.spares.filter(alive);
     if (this.closed) return;
     const wanted = this.demand.wanted();
-    const ready = this.spares.filter((c) => this.loaded.has(c)).length;
+    const ready = this.readySpares();
     const step = nextSpareStep({ ready, loading: this.spares.length - ready, wanted, serving: this.runners.size }, () => this.cpu.idleCores());
     if (step === 'load') this.spares.push(this.fork());
-    else if (step === 'wait') this.recheck ??= setTimeout(() => ((this.recheck = undefined), this.prewarm()), IDLE_RECHECK_MS).unref();
+    else if (step === 'wait') {
+      this.recheck ??= setTimeout(() => {
+        this.recheck = undefined;
+        this.prewarm();
+      }, IDLE_RECHECK_MS).unref();
+    }
     while (this.spares.length > wanted) this.spares.pop()?.kill('SIGTERM');
     if (!this.sizingTimer) {
       this.sizingTimer = setInterval(() => this.prewarm(), SIZING_CHECK_MS);
@@ -95,7 +100,11 @@ export class RunnerPool {
 
   /** Spare processes alive and loaded, and how many recent demand calls for (GET /tributary/runner-spares). */
   spareStats(): { ready: number; wanted: number } {
-    return { ready: this.spares.filter((c) => alive(c) && this.loaded.has(c)).length, wanted: this.demand.wanted() };
+    return { ready: this.readySpares(), wanted: this.demand.wanted() };
+  }
+
+  private readySpares(): number {
+    return this.spares.filter((c) => alive(c) && this.loaded.has(c)).length;
   }
 
   /** Runner processes with the task each serves (GET /tributary/runners). */

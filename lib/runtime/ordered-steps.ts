@@ -19,10 +19,7 @@ export class OrderedSteps {
   async after<T>(started: Promise<T>, step: (result: T) => Promise<void> | void): Promise<void> {
     // A failure of the work is reported by its step, in order, not as an unhandled rejection.
     started.catch(() => {});
-    const link = this.tail.then(async () => step(await started));
-    link.catch(() => {});
-    this.tail = link;
-    this.unfinished.push(link);
+    this.unfinished.push(this.chain(async () => step(await started)));
     while (this.unfinished.length > this.limit) await this.unfinished.shift();
   }
 
@@ -34,9 +31,15 @@ export class OrderedSteps {
    * next step, {@link drain} or {@link settle}.
    */
   between(step: () => Promise<void> | void): void {
+    this.chain(step);
+  }
+
+  /** Appends `step` to the chain; its failure is reported by whoever waits on the chain next. */
+  private chain(step: () => Promise<void> | void): Promise<void> {
     const link = this.tail.then(step);
     link.catch(() => {});
     this.tail = link;
+    return link;
   }
 
   /** Waits for every queued step; rejects with the first failure. */

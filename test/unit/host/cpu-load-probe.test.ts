@@ -54,17 +54,16 @@ describe('CpuLoadProbe', () => {
   });
 
   it('counts a machine whose counters cannot be read as one idle core', () => {
-    let t = 0;
-    const probe = new CpuLoadProbe(() => [], () => t);
-    t = 1_000;
+    const m = machine(0);
+    const probe = new CpuLoadProbe(m.read, m.now);
+    m.run(1_000, 1);
     expect(probe.idleCores()).toBe(1);
   });
 
   it('reads the real counters of this machine', () => {
-    let t = 0;
-    const probe = new CpuLoadProbe(undefined, () => t);
-    t = 1_000;
-    const idle = probe.idleCores();
-    expect(idle).toBeGreaterThanOrEqual(0);
+    const clock = machine(0);
+    const probe = new CpuLoadProbe(undefined, clock.now);
+    clock.run(1_000, 0);
+    expect(probe.idleCores()).toBeGreaterThanOrEqual(0);
   });
 });
