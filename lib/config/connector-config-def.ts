@@ -51,7 +51,7 @@ function common(): ConfigDef {
     .define({ name: 'tributary.restart.backoff.reset.ms', type: 'LONG', defaultValue: 300000, importance: 'LOW', documentation: 'After a task has run this long without failing, the restart backoff starts over from its initial wait.', validator: Validators.atLeast(0), ...g(TRIBUTARY) })
     .define({ name: 'tributary.idle.backoff.max.ms', type: 'LONG', defaultValue: 30000, importance: 'LOW', documentation: 'Upper bound of the sleep between slices of an idle task; a task wakes within this bound when data arrives.', validator: Validators.atLeast(1000), ...g(TRIBUTARY) })
     .define({ name: 'offset.flush.interval.ms', type: 'LONG', defaultValue: 5000, importance: 'LOW', documentation: 'Interval at which tasks commit offsets (a worker setting in Connect, per connector here). Tasks also commit whenever they catch up (end of file, end of topic, idle).', validator: Validators.atLeast(100), ...g(TRIBUTARY) })
-    .define({ name: 'tributary.offset.flush.max.records', type: 'INT', defaultValue: 20000, importance: 'LOW', documentation: 'Tasks also commit after at most this many records, which bounds what a lost runner replays (at least once: at most this many records plus one batch per loss).', validator: Validators.atLeast(1), ...g(TRIBUTARY) });
+    .define({ name: 'tributary.offset.flush.max.records', type: 'INT', defaultValue: 60000, importance: 'LOW', documentation: 'Tasks also commit as records flow: a commit begins every third of this many records, with at most two under way, so a lost runner replays at most this many records (at least once).', validator: Validators.atLeast(1), ...g(TRIBUTARY) });
 }
 
 /** Keys of every source connector. */

@@ -28,10 +28,11 @@ export class OrderedSteps {
    * returns at once: for work the later steps wait on anyway by their order, such as a commit
    * of what the steps before it covered. Its round trips then overlap the next batches'
    * polling and sending instead of holding them back; a failure reaches the caller through the
-   * next step, {@link drain} or {@link settle}.
+   * next step, {@link drain} or {@link settle}, or through the promise returned, which
+   * settles once the step has run.
    */
-  between(step: () => Promise<void> | void): void {
-    this.chain(step);
+  between(step: () => Promise<void> | void): Promise<void> {
+    return this.chain(step);
   }
 
   /** Appends `step` to the chain; its failure is reported by whoever waits on the chain next. */

@@ -14,7 +14,7 @@ import { initOnce } from './cold-start.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { isRetriable, TaskConfigError } from './runtime-errors.ts';
-import { checkCommitGate, fenced, type CommitGate, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
+import { checkCommitGate, commitEvery, COMMITS_IN_FLIGHT, fenced, type CommitGate, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
 
 export const sinkGroupId = (connector: string) => `connect-${connector}`;
 
@@ -30,8 +30,6 @@ export function subscribedTopics(config: Readonly<Record<string, string>>, exist
   return (config.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean);
 }
 const tpKey = (t: string, p: number) => `${t}:${p}`;
-/** Commits a sink may have under way while it puts on (see runSlice). */
-const COMMITS_IN_FLIGHT = 2;
 /**
  * The most records converted and put in one go. Conversion is synchronous, so between chunks
  * the event loop turns and the commits under way make progress; with whole fetches (tens of
@@ -138,15 +136,14 @@ export class SinkTaskWorker implements TaskWorker {
    * overlaps the work. A commit's flush runs between two puts (the task never sees two calls at
    * once); its fencing check and offset commit then run while the task puts on, so a commit's
    * round trips no longer stall the task. A lost runner still replays at most
-   * `commitMaxRecords`: commits begin every 1/(COMMITS_IN_FLIGHT + 1) of it, and a new one waits
-   * until fewer than COMMITS_IN_FLIGHT are under way, so what is put but not committed is what
-   * the commits under way cover plus what was put since. As in Connect, a rewind (the task's
-   * context.offset) takes effect after the fetch being put: the fetch sent before it is dropped.
+   * `commitMaxRecords`: commits follow {@link commitEvery}'s cadence. As in Connect, a rewind
+   * (the task's context.offset) takes effect after the fetch being put: the fetch sent before it
+   * is dropped.
    */
   async runSlice(opts: SliceOptions): Promise<SliceOutcome> {
     let count = 0;
     let lastData = Date.now();
-    const every = Math.max(1, Math.floor(opts.commitMaxRecords / (COMMITS_IN_FLIGHT + 1)));
+    const every = commitEvery(opts.commitMaxRecords);
     const fetchNext = (from: readonly TopicPartitionOffset[] = [...this.positions.values()]) => this.fetchFrom(from, Math.min(500, Math.max(10, opts.deadline - Date.now())));
     let inflight = this.firstFetch ?? fetchNext();
     this.firstFetch = undefined;

@@ -15,7 +15,7 @@ import { OrderedSteps } from './ordered-steps.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { TaskConfigError } from './runtime-errors.ts';
 import { DEFAULT_OFFSETS_TOPIC, partitionId, SourceOffsetStore } from './source-offset-store.ts';
-import { checkCommitGate, fenced, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
+import { checkCommitGate, commitEvery, COMMITS_IN_FLIGHT, fenced, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
 import { TopicCreator } from './topic-creator.ts';
 
 /** Records per produce request: large batches amortize Kafka round trips. */
@@ -41,6 +41,10 @@ export class SourceTaskWorker implements TaskWorker {
   private sinceCommit = 0;
   /** Acknowledgments and commits of batches already sent, in order. */
   private readonly acks = new OrderedSteps(MAX_UNACKNOWLEDGED_BATCHES);
+  /** Commits queued behind the batches they cover and not yet done, oldest first. */
+  private readonly committing: Promise<void>[] = [];
+  /** Records polled past a commit boundary: the next batch begins with them. */
+  private carried: SourceRecord[] = [];
   /** A commit behind the sends found the connector paused, stopped, reconfigured or deleted. */
   private stopAsked = false;
   private readonly watch: TargetWatch;
@@ -81,10 +85,11 @@ export class SourceTaskWorker implements TaskWorker {
     let count = 0;
     let lastData = Date.now();
     let idleSleep = 10;
+    const every = commitEvery(opts.commitMaxRecords);
     for (;;) {
       if (opts.shouldStop() || this.stopAsked) return this.finish('stopped', count);
       if (Date.now() >= opts.deadline) return this.finish('continue', count);
-      const records = await this.pollBatch(Math.max(1, opts.commitMaxRecords - this.sinceCommit));
+      const records = await this.pollBatch(Math.max(1, every - this.sinceCommit));
       if (records.length === 0) {
         await this.acks.drain();
         if (this.pending.size > 0 || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
@@ -102,14 +107,18 @@ export class SourceTaskWorker implements TaskWorker {
       this.meter.count('recordsIn', records.length);
       this.sinceCommit += records.length;
       await this.send(records);
-      if (this.sinceCommit >= opts.commitMaxRecords || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
+      if (this.sinceCommit >= every || Date.now() - this.lastCommit >= opts.commitIntervalMs) {
         // Behind the batches still on the wire: it commits what they covered once Kafka took them,
         // while the task polls and sends on (held back, it left the producer idle ~35 ms per commit).
+        // At most COMMITS_IN_FLIGHT under way, so what a lost runner replays stays within the bound.
         this.sinceCommit = 0;
         this.lastCommit = Date.now();
-        this.acks.between(async () => {
-          if ((await this.commitAcknowledged()) === 'commit-and-stop') this.stopAsked = true;
-        });
+        while (this.committing.length >= COMMITS_IN_FLIGHT) await this.committing.shift();
+        this.committing.push(
+          this.acks.between(async () => {
+            if ((await this.commitAcknowledged()) === 'commit-and-stop') this.stopAsked = true;
+          }),
+        );
       } else if (await this.watch.shouldStop()) {
         return this.finish('stopped', count);
       }
@@ -128,17 +137,24 @@ export class SourceTaskWorker implements TaskWorker {
   }
 
   /**
-   * Polls until a produce batch is full, the record bound of the next commit is reached (one
-   * poll may pass it), or the task has nothing more right now.
+   * Polls until a produce batch is full, the next commit is due, or the task has nothing more
+   * right now. A batch ends where the commit falls due: what one poll returned past it waits
+   * for the next batch, so a commit covers no more than its share of the bound. (With
+   * exactly-once, each poll is its own transaction and is never split.)
    */
   private async pollBatch(untilCommit: number): Promise<SourceRecord[]> {
-    let batch: SourceRecord[] = [];
-    for (;;) {
+    const size = Math.min(MAX_SEND_BATCH, untilCommit);
+    let batch = this.carried;
+    this.carried = [];
+    while (batch.length < size) {
       const polled = await this.task.poll();
-      if (!polled || polled.length === 0) return batch;
+      if (!polled || polled.length === 0) break;
       batch = batch.length ? batch.concat(polled) : polled;
-      if (batch.length >= Math.min(MAX_SEND_BATCH, untilCommit) || this.exactlyOnce) return batch;
+      if (this.exactlyOnce) return batch;
     }
+    if (batch.length <= size) return batch;
+    this.carried = batch.slice(size);
+    return batch.slice(0, size);
   }
 
   private async finish(hint: 'continue' | 'idle' | 'stopped', records: number): Promise<SliceOutcome> {
@@ -208,6 +224,7 @@ export class SourceTaskWorker implements TaskWorker {
   /** Waits for every batch on the wire, then writes pending offsets if this runner still owns the task. */
   private async commit(): Promise<'commit' | 'commit-and-stop'> {
     await this.acks.drain();
+    this.committing.length = 0;
     const gate = await this.commitAcknowledged();
     this.lastCommit = Date.now();
     this.sinceCommit = 0;

@@ -39,7 +39,7 @@ export interface SliceOptions {
   readonly commitIntervalMs: number;
   /**
    * Commit after at most this many records as well: what a lost runner replays is bounded by
-   * it (plus, for a source, the poll batches on the wire), whatever the interval.
+   * it, whatever the interval (see {@link commitEvery}).
    */
   readonly commitMaxRecords: number;
   /** Checked between batches: true when the host is shutting down. */
@@ -62,6 +62,20 @@ export interface TaskWorker {
   runSlice(opts: SliceOptions): Promise<SliceOutcome>;
   /** Releases the task and clients; with `commit`, commits what is durable first. */
   stop(opts: { commit: boolean }): Promise<void>;
+}
+
+/** Commits a task may have under way while it sends or puts on (see {@link commitEvery}). */
+export const COMMITS_IN_FLIGHT = 2;
+
+/**
+ * Records between the starts of two commits. A source and a sink alike begin a commit every
+ * 1/(COMMITS_IN_FLIGHT + 1) of `commitMaxRecords` and begin a new one only while fewer than
+ * COMMITS_IN_FLIGHT are under way, so a commit's round trips overlap the records after it, and
+ * what was sent or put but not committed (what a lost runner replays) is what the commits under
+ * way cover plus what came since: never more than `commitMaxRecords`.
+ */
+export function commitEvery(commitMaxRecords: number): number {
+  return Math.max(1, Math.floor(commitMaxRecords / (COMMITS_IN_FLIGHT + 1)));
 }
 
 /** Verdict of the check before a commit. */
