@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
 import { projectRoot } from './local-paths.ts';
 
 /** How a runner process is started: the module to fork and the Node options it needs. */
@@ -33,14 +34,13 @@ export async function runnerEntry(env: NodeJS.ProcessEnv): Promise<RunnerEntry> 
   const compiled = join(import.meta.dirname, 'runner-process.js');
   if (existsSync(compiled)) return { entry: compiled, execArgv: [] };
   const plugins = (env.TRIBUTARY_PLUGINS ?? '').trim() ? ['--import', 'tsx'] : [];
-  return { entry: await bundle(join(projectRoot, 'host', 'runner-process.ts')), execArgv: ['--enable-source-maps', ...plugins] };
+  return { entry: await bundle(), execArgv: ['--enable-source-maps', ...plugins] };
 }
 
-async function bundle(source: string): Promise<string> {
-  // esbuild is a development dependency: a checkout has it, an installed package needs none.
-  const { build } = await import('esbuild');
-  const out = await build({
-    entryPoints: [source],
+/** How the runner bundle is built: by the host, and by the test of what a runner loads at start. */
+export function runnerBuildOptions() {
+  return {
+    entryPoints: [join(projectRoot, 'host', 'runner-process.ts')],
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -50,7 +50,13 @@ async function bundle(source: string): Promise<string> {
     write: false,
     outfile: join(CACHE, 'runner-process.mjs'),
     logLevel: 'silent',
-  });
+  } satisfies BuildOptions;
+}
+
+async function bundle(): Promise<string> {
+  // esbuild is a development dependency: a checkout has it, an installed package needs none.
+  const { build } = await import('esbuild');
+  const out = await build(runnerBuildOptions());
   const js = out.outputFiles.find((f) => f.path.endsWith('.mjs'));
   const map = out.outputFiles.find((f) => f.path.endsWith('.map'));
   if (!js || !map) throw new Error('The runner bundle was not produced');

@@ -85,6 +85,14 @@ describe('the cloud assembly, run end to end', { timeout: 300_000 }, () => {
     expect(loaded).toBe('loaded');
   });
 
+  // The other drivers are inlined, run only when their import() is reached (test/unit/host/runner-bundle.test.ts checks the sources).
+  it('the runner bundle imports the S3 and SQS clients, which the runtime provides, only when a connector of theirs starts', () => {
+    const code = readFileSync(join(host.functions.runner.spec.assetDir, 'index.mjs'), 'utf8');
+    const how = (pkg: string) => (new RegExp(`(from|import)\\s*["']${pkg}["']`).test(code) ? 'static' : code.includes(`import("${pkg}")`) ? 'dynamic' : 'not imported');
+    const clients = ['@aws-sdk/client-s3', '@aws-sdk/client-sqs'];
+    expect(Object.fromEntries(clients.map((pkg) => [pkg, how(pkg)]))).toEqual(Object.fromEntries(clients.map((pkg) => [pkg, 'dynamic'])));
+  });
+
   it('the runner image, built by its Dockerfile\'s script, runs its entry point with nothing but the build output', async () => {
     const image = await host.fargate.image;
     const [command, ...args] = image?.cmd ?? [];

@@ -4,9 +4,15 @@
  * fault and say whether a retry can help.
  */
 import { readFileSync } from 'node:fs';
-import { auth, Client, errors, types, type ClientOptions } from 'cassandra-driver';
+import type { Client, ClientOptions } from 'cassandra-driver';
 import type { Props } from '../../plugins/plugin-types.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 import { CassandraAuthenticationError, CassandraConnectionError, CassandraError, CassandraWriteError } from './errors.ts';
+
+/** The DataStax Node driver, loaded by the first session (see lazy-driver.ts). */
+export const cassandraDriver = lazyDriver(() => import('cassandra-driver'));
+/** The driver's module: its client, error classes and value types. */
+export type CassandraDriver = typeof import('cassandra-driver');
 
 /** Contact points as the driver takes them, with the `port` key applied to those given without one. */
 export function contactPoints(props: Props): string[] {
@@ -15,7 +21,7 @@ export function contactPoints(props: Props): string[] {
   return (hosts.length ? hosts : ['127.0.0.1']).map((h) => (/:\d+$/.test(h) && !h.startsWith('[') ? h : h.startsWith('[') && /\]:\d+$/.test(h) ? h : `${h}:${port}`));
 }
 
-export function clientOptions(props: Props, overrides: { connectTimeoutMs?: number } = {}): ClientOptions {
+export function clientOptions({ auth, types }: CassandraDriver, props: Props, overrides: { connectTimeoutMs?: number } = {}): ClientOptions {
   const plainAuth = props['auth.provider'] === 'PLAIN';
   const tls = props['ssl.provider'] === 'JDK' || props['ssl.provider'] === 'OpenSSL';
   const file = (key: string) => (props[key] ? readFileSync(props[key] as string) : undefined);
@@ -44,9 +50,10 @@ export function clientOptions(props: Props, overrides: { connectTimeoutMs?: numb
 
 /** Opens a session; failures become errors naming the key at fault. */
 export async function openSession(props: Props, overrides: { connectTimeoutMs?: number } = {}): Promise<Client> {
+  const driver = await cassandraDriver.load();
   let client: Client;
   try {
-    client = new Client(clientOptions(props, overrides));
+    client = new driver.Client(clientOptions(driver, props, overrides));
   } catch (e) {
     throw classify(e, props);
   }
@@ -59,15 +66,8 @@ export async function openSession(props: Props, overrides: { connectTimeoutMs?: 
   }
 }
 
-const RETRIABLE_CODES = new Set<number>([
-  types.responseErrorCodes.unavailableException,
-  types.responseErrorCodes.overloaded,
-  types.responseErrorCodes.isBootstrapping,
-  types.responseErrorCodes.writeTimeout,
-  types.responseErrorCodes.readTimeout,
-  types.responseErrorCodes.truncateError,
-  types.responseErrorCodes.serverError,
-]);
+/** The response codes (by the driver's names) a later attempt can get through. */
+const RETRIABLE_CODES = ['unavailableException', 'overloaded', 'isBootstrapping', 'writeTimeout', 'readTimeout', 'truncateError', 'serverError'] as const;
 
 function innerErrors(e: unknown): Error[] {
   const inner = (e as { innerErrors?: Record<string, Error> }).innerErrors;
@@ -87,6 +87,10 @@ export function classify(e: unknown, props: Props): CassandraError {
   const where = contactPoints(props).join(', ');
   const all = [e, ...innerErrors(e)];
   const message = describe(e);
+  const driver = cassandraDriver.loaded;
+  // Before the driver loaded, no error can be one of its own.
+  if (!driver) return new CassandraWriteError(message, { cause: e });
+  const { errors, types } = driver;
   const authFailure = all.find((x): x is Error => x instanceof errors.AuthenticationError || (x instanceof errors.ResponseError && x.code === types.responseErrorCodes.badCredentials));
   if (authFailure) {
     return props['auth.provider'] !== 'PLAIN'
@@ -99,7 +103,7 @@ export function classify(e: unknown, props: Props): CassandraError {
   if (e instanceof errors.NoHostAvailableError || e instanceof errors.OperationTimedOutError || e instanceof errors.BusyConnectionError) {
     return new CassandraConnectionError(`Cannot reach Cassandra at ${where}: ${message}`, { cause: e, retriable: true, key: 'contactPoints' });
   }
-  if (e instanceof errors.ResponseError && RETRIABLE_CODES.has(e.code)) {
+  if (e instanceof errors.ResponseError && RETRIABLE_CODES.some((name) => types.responseErrorCodes[name] === e.code)) {
     return new CassandraConnectionError(`Cassandra could not complete the write: ${message}`, { cause: e, retriable: true });
   }
   if (e instanceof errors.ArgumentError) return new CassandraConnectionError(`Cassandra at ${where}: ${message}`, { cause: e, key: 'contactPoints' });
@@ -108,5 +112,6 @@ export function classify(e: unknown, props: Props): CassandraError {
 
 /** Whether the driver (not the mapping) rejected the write: what `ignoreErrors=Driver` skips. */
 export function isDriverError(e: unknown): boolean {
-  return e instanceof errors.DriverError;
+  const driver = cassandraDriver.loaded;
+  return driver !== undefined && e instanceof driver.errors.DriverError;
 }

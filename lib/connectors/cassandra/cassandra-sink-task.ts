@@ -7,29 +7,16 @@
  * restart changes nothing.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { types, type Client } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
 import type { SinkRecord } from '../../plugins/connect-record.ts';
 import type { Props, SinkTask } from '../../plugins/plugin-types.ts';
 import { CASSANDRA_SINK_VERSION } from './cassandra-version.ts';
-import { cassandraSinkConfigDef, parseTableSettings, type ConsistencyLevel } from './cassandra-sink-config.ts';
+import { cassandraSinkConfigDef, parseTableSettings } from './cassandra-sink-config.ts';
 import { classify, isDriverError, openSession } from './cassandra-session.ts';
 import { TableWriter, type RecordStatement } from './cassandra-table-writer.ts';
 import { CassandraSchemaError, CassandraWriteError } from './errors.ts';
 
 const log = new Logger({ serviceName: 'tributary', persistentKeys: { component: 'cassandra-sink' } });
-
-/** Driver consistency codes by the DataStax connector's names. */
-const CONSISTENCY: Record<ConsistencyLevel, number> = {
-  ANY: types.consistencies.any,
-  ONE: types.consistencies.one,
-  TWO: types.consistencies.two,
-  THREE: types.consistencies.three,
-  QUORUM: types.consistencies.quorum,
-  ALL: types.consistencies.all,
-  LOCAL_QUORUM: types.consistencies.localQuorum,
-  EACH_QUORUM: types.consistencies.eachQuorum,
-  LOCAL_ONE: types.consistencies.localOne,
-};
 
 interface PartitionWrites {
   readonly writer: TableWriter;
@@ -121,7 +108,7 @@ export class CassandraSinkTask implements SinkTask {
   private async write(writer: TableWriter, statements: RecordStatement[]): Promise<void> {
     const client = this.client;
     if (!client) throw new CassandraWriteError('The task is not started');
-    const options = { prepare: true, consistency: CONSISTENCY[writer.spec.consistencyLevel] };
+    const options = { prepare: true, consistency: writer.consistency };
     try {
       if (statements.length === 1) {
         const [s] = statements as [RecordStatement];

@@ -5,11 +5,12 @@
  * whose non-key columns are all null (a tombstone) when deletes are enabled, of a prepared
  * `DELETE … USING TIMESTAMP ? WHERE <primary key>`.
  */
-import { types, type Client } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
 import type { SinkRecord } from '../../plugins/connect-record.ts';
 import { convertTime, readField, type FieldRef } from './cassandra-mapping.ts';
-import type { TableSpec } from './cassandra-sink-config.ts';
-import { toCql, type CqlType } from './cassandra-values.ts';
+import type { ConsistencyLevel, TableSpec } from './cassandra-sink-config.ts';
+import { cassandraDriver, type CassandraDriver } from './cassandra-session.ts';
+import { cqlConverter, type CqlType, type ToCql } from './cassandra-values.ts';
 import { CassandraSchemaError, CassandraWriteError } from './errors.ts';
 
 interface Column {
@@ -24,6 +25,19 @@ export interface RecordStatement {
   readonly partition: string;
 }
 
+/** The driver's names of the consistency levels, by the DataStax connector's names. */
+const CONSISTENCY: Record<ConsistencyLevel, keyof CassandraDriver['types']['consistencies']> = {
+  ANY: 'any',
+  ONE: 'one',
+  TWO: 'two',
+  THREE: 'three',
+  QUORUM: 'quorum',
+  ALL: 'all',
+  LOCAL_QUORUM: 'localQuorum',
+  EACH_QUORUM: 'eachQuorum',
+  LOCAL_ONE: 'localOne',
+};
+
 const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 
 /**
@@ -32,6 +46,7 @@ const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
  */
 export async function checkTable(client: Client, spec: TableSpec): Promise<{ errors: string[]; columns?: Column[]; primaryKey?: Column[]; partitionKey?: Column[] }> {
   const where = `${spec.keyspace}.${spec.table}`;
+  const { types } = await cassandraDriver.load();
   if (!client.metadata.keyspaces[spec.keyspace]) await client.metadata.refreshKeyspace(spec.keyspace).catch(() => undefined);
   if (!client.metadata.keyspaces[spec.keyspace]) return { errors: [`Keyspace ${quote(spec.keyspace)} does not exist (${spec.prefix}mapping).`] };
   const table = await client.metadata.getTable(spec.keyspace, spec.table);
@@ -50,6 +65,8 @@ export async function checkTable(client: Client, spec: TableSpec): Promise<{ err
 }
 
 export class TableWriter {
+  /** The driver's code of the table's consistency level, for its writes. */
+  readonly consistency: number;
   private readonly upsert: string;
   private readonly delete: string;
   private readonly mapped: readonly { readonly column: Column; readonly field: FieldRef; readonly key: boolean }[];
@@ -58,13 +75,17 @@ export class TableWriter {
   private readonly withTtl: boolean;
   /** True when some mapped column is outside the primary key: only then can a record be a delete. */
   private readonly canDelete: boolean;
+  private readonly toCql: ToCql;
 
   private constructor(
     readonly spec: TableSpec,
     columns: readonly Column[],
     primaryKey: readonly Column[],
     partitionKey: readonly Column[],
+    private readonly types: CassandraDriver['types'],
   ) {
+    this.toCql = cqlConverter(types);
+    this.consistency = types.consistencies[CONSISTENCY[spec.consistencyLevel]];
     const byName = new Map(columns.map((c) => [c.name, c]));
     const isKey = (name: string) => primaryKey.some((k) => k.name === name);
     this.mapped = spec.mapping.columns.map(({ column, field }) => ({ column: byName.get(column) as Column, field, key: isKey(column) }));
@@ -85,7 +106,7 @@ export class TableWriter {
     if (checked.errors.length || !checked.columns || !checked.primaryKey || !checked.partitionKey) {
       throw new CassandraSchemaError(checked.errors.join(' '), { key: `${spec.prefix}mapping` });
     }
-    return new TableWriter(spec, checked.columns, checked.primaryKey, checked.partitionKey);
+    return new TableWriter(spec, checked.columns, checked.primaryKey, checked.partitionKey, (await cassandraDriver.load()).types);
   }
 
   /** The statements to prepare ahead of the first record. */
@@ -96,12 +117,12 @@ export class TableWriter {
   /** The statement for a record; throws CassandraWriteError when the record does not fit the mapping. */
   statement(r: SinkRecord): RecordStatement {
     const values = this.mapped.map((m) => {
-      if (m.field.source === 'now') return types.TimeUuid.now();
+      if (m.field.source === 'now') return this.types.TimeUuid.now();
       const v = readField(r, m.field);
       if (v.missing) throw this.fail(r, `it has no field ${m.field.text} (mapped to column ${m.column.name})`);
       if (v.value === null && m.key) throw this.fail(r, `primary key column ${m.column.name} cannot be mapped to null (${m.field.text} is null)`);
       try {
-        return toCql(v.value, m.column.type);
+        return this.toCql(v.value, m.column.type);
       } catch (e) {
         throw this.fail(r, `${m.field.text} cannot be written to column ${m.column.name}: ${(e as Error).message}`);
       }
@@ -112,7 +133,7 @@ export class TableWriter {
     if (this.canDelete && this.mapped.every((m, i) => m.key || m.field.source === 'now' || values[i] === null)) {
       return { query: this.delete, params: [timestamp, ...keyValues], partition };
     }
-    const params = values.map((v, i) => (v === null && this.spec.nullToUnset && !this.mapped[i]?.key ? types.unset : v));
+    const params = values.map((v, i) => (v === null && this.spec.nullToUnset && !this.mapped[i]?.key ? this.types.unset : v));
     params.push(timestamp);
     if (this.withTtl) params.push(this.ttl(r));
     return { query: this.upsert, params, partition };
@@ -125,7 +146,7 @@ export class TableWriter {
       const v = this.number(r, ref, '__timestamp');
       if (v !== null) return convertTime(v, this.spec.timestampTimeUnit, 'MICROSECONDS');
     }
-    return r.timestamp === null || r.timestamp === undefined ? types.unset : BigInt(r.timestamp) * 1000n;
+    return r.timestamp === null || r.timestamp === undefined ? this.types.unset : BigInt(r.timestamp) * 1000n;
   }
 
   /** TTL in seconds: the mapped `__ttl`, else the `ttl` setting, both in `ttlTimeUnit`. */
@@ -133,7 +154,7 @@ export class TableWriter {
     const ref = this.spec.mapping.ttl;
     const mapped = ref ? this.number(r, ref, '__ttl') : null;
     const amount = mapped ?? (this.spec.ttl >= 0 ? this.spec.ttl : null);
-    return amount === null ? types.unset : Number(convertTime(amount, this.spec.ttlTimeUnit, 'SECONDS'));
+    return amount === null ? this.types.unset : Number(convertTime(amount, this.spec.ttlTimeUnit, 'SECONDS'));
   }
 
   private number(r: SinkRecord, ref: FieldRef, what: string): number | bigint | null {

@@ -2,10 +2,14 @@
  * Plain connections to MySQL/MariaDB and the catalog queries the connector needs: captured
  * tables, their columns and keys, and the server settings a binlog reader depends on.
  */
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { CdcConnectionError, CdcError, CdcSetupError } from '../debezium-common/cdc-errors.ts';
 import { NameFilter } from '../debezium-common/table-filter.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 import type { MySettings } from './my-config.ts';
+
+/** mysql2's promise API, loaded by the first connection (see lazy-driver.ts). */
+const mysqlDriver = lazyDriver(() => import('mysql2/promise'));
 
 /** Session options shared by queries and the binlog reader, so both give values the same shape. */
 export function connectionOptions(s: MySettings): mysql.ConnectionOptions {
@@ -39,6 +43,7 @@ export function myError(e: unknown, s: MySettings, doing: string): CdcError {
 }
 
 export async function connect(s: MySettings): Promise<mysql.Connection> {
+  const { default: mysql } = await mysqlDriver.load();
   try {
     const c = await mysql.createConnection(connectionOptions(s));
     c.on('error', () => undefined);

@@ -5,7 +5,8 @@
  * row}`: on restart the reader starts at the transaction's position and skips the rows that the
  * committed offset covers.
  */
-import ZongJi, { type AnyBinlogEvent } from '@vlasky/zongji';
+import type ZongJi from '@vlasky/zongji';
+import type { AnyBinlogEvent } from '@vlasky/zongji';
 import type mysql from 'mysql2/promise';
 import type { SourceOffset, SourceRecord } from '../../plugins/connect-record.ts';
 import type { Struct } from '../../plugins/connect-schema.ts';
@@ -13,6 +14,7 @@ import type { Props, SourceTask, SourceTaskContext } from '../../plugins/plugin-
 import { CdcError, CdcSetupError } from '../debezium-common/cdc-errors.ts';
 import { changeRecords, heartbeatRecord, type Op } from '../debezium-common/debezium-envelope.ts';
 import { NameFilter } from '../debezium-common/table-filter.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 import { capturedTables, connect, connectionOptions, myError, tableColumns, tableOptions, type MyTableRef } from './my-catalog.ts';
 import { parseMySettings, type MySettings } from './my-config.ts';
 import { ddlTarget, schemaChangeRecord } from './my-schema-changes.ts';
@@ -27,6 +29,9 @@ interface Position {
 /** The common header of a binlog event, which the reader leaves out of `size` (with the CRC32 trailer, when the server writes one). */
 const BINLOG_EVENT_HEADER = 19;
 const BINLOG_CHECKSUM = 4;
+
+/** The binlog reader, loaded when the task starts streaming (see lazy-driver.ts). */
+const zongjiDriver = lazyDriver(() => import('@vlasky/zongji'));
 
 type RowsEvent = Extract<AnyBinlogEvent, { getEventName(): 'writerows' | 'updaterows' | 'deleterows' }>;
 
@@ -231,6 +236,7 @@ export class MySourceTask implements SourceTask {
   }
 
   private async startReader(start: Position): Promise<void> {
+    const { default: ZongJi } = await zongjiDriver.load();
     const reader = new ZongJi(connectionOptions(this.s));
     this.reader = reader;
     await new Promise<void>((resolve, reject) => {

@@ -3,11 +3,15 @@
  * captured tables, their columns and keys, and the server's replication settings. Every value is
  * read as the server's text so the snapshot and the stream convert values the same way.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { CdcConnectionError, CdcError, CdcSetupError } from '../debezium-common/cdc-errors.ts';
 import { NameFilter } from '../debezium-common/table-filter.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 import type { PgSettings } from './pg-config.ts';
 import type { PgColumnInfo } from './pg-type-mapper.ts';
+
+/** The `pg` driver, loaded by the first connection (see lazy-driver.ts). */
+const pgDriver = lazyDriver(() => import('pg'));
 
 const asText = (v: string): string => v;
 
@@ -44,6 +48,7 @@ export function pgError(e: unknown, s: PgSettings, doing: string): CdcError {
 }
 
 export async function connect(s: PgSettings, replication = false): Promise<pg.Client> {
+  const { default: pg } = await pgDriver.load();
   const client = new pg.Client(clientConfig(s, replication));
   // A dropped idle connection emits 'error'; without a listener it would crash the process.
   client.on('error', () => undefined);

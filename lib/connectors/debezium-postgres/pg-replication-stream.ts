@@ -3,28 +3,34 @@
  * a consumer with backpressure, values stay the server's text, and the slot's confirmed position
  * moves only when `confirm` is called, which the task does after Kafka committed the records.
  */
-import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
-import { PgoutputParser } from 'pg-logical-replication/dist/output-plugins/pgoutput/pgoutput-parser.js';
+import type { LogicalReplicationService, Pgoutput, PgoutputPlugin } from 'pg-logical-replication';
+import type { PgoutputParser } from 'pg-logical-replication/dist/output-plugins/pgoutput/pgoutput-parser.js';
+import { lazyDriver } from '../lazy-driver.ts';
 import type { PgSettings } from './pg-config.ts';
 import { clientConfig, pgError } from './pg-catalog.ts';
 import { lsnToNumber, lsnToText } from './lsn.ts';
 
+/** pg-logical-replication and its pgoutput parser, loaded when a stream starts (see lazy-driver.ts). */
+const replicationDriver = lazyDriver(async () => {
+  const [{ LogicalReplicationService, PgoutputPlugin }, { PgoutputParser }] = await Promise.all([
+    import('pg-logical-replication'),
+    import('pg-logical-replication/dist/output-plugins/pgoutput/pgoutput-parser.js'),
+  ]);
+  return { LogicalReplicationService, PgoutputPlugin, PgoutputParser };
+});
+type ReplicationDriver = Awaited<ReturnType<typeof replicationDriver.load>>;
+
 const asText = (v: string): string => v;
 
-/** pgoutput's parser with every column left as text (its default would use pg's global type parsers). */
-function textParser(): PgoutputParser {
-  const parser = new PgoutputParser();
+/** The pgoutput plugin with every column left as text (its parser's default would use pg's global type parsers). */
+function textPlugin(driver: ReplicationDriver, options: ConstructorParameters<typeof PgoutputPlugin>[0]): PgoutputPlugin {
+  const plugin = new driver.PgoutputPlugin(options);
+  const parser = new driver.PgoutputParser();
   const internal = parser as unknown as { readRelationColumn(reader: unknown): Pgoutput.RelationColumn };
   const original = internal.readRelationColumn.bind(parser);
   internal.readRelationColumn = (reader) => ({ ...original(reader), parser: asText });
-  return parser;
-}
-
-class TextPgoutputPlugin extends PgoutputPlugin {
-  constructor(options: ConstructorParameters<typeof PgoutputPlugin>[0]) {
-    super(options);
-    (this as unknown as { parser: PgoutputParser }).parser = textParser();
-  }
+  (plugin as unknown as { parser: PgoutputParser }).parser = parser;
+  return plugin;
 }
 
 export type PgMessage = Pgoutput.Message;
@@ -50,8 +56,11 @@ export class PgReplicationStream {
 
   /** Starts streaming from the slot's confirmed position; resolves once the server started sending. */
   async start(confirmedLsn: number): Promise<void> {
+    const driver = await replicationDriver.load();
+    // Stopped while the driver loaded: there is nothing to start.
+    if (this.ended) return;
     this.confirmed = confirmedLsn;
-    const service = new LogicalReplicationService(clientConfig(this.settings, true), {
+    const service = new driver.LogicalReplicationService(clientConfig(this.settings, true), {
       // Never acknowledge on our own: the slot may only advance to what Kafka committed.
       acknowledge: { auto: false, timeoutSeconds: 0 },
       flowControl: { enabled: true },
@@ -67,7 +76,7 @@ export class PgReplicationStream {
     service.on('error', (e: Error) => {
       if (!this.ended) this.handlers.onError(pgError(e, this.settings, 'streaming changes'));
     });
-    const plugin = new TextPgoutputPlugin({ protoVersion: 1, publicationNames: [this.settings.publicationName] });
+    const plugin = textPlugin(driver, { protoVersion: 1, publicationNames: [this.settings.publicationName] });
     const started = new Promise<void>((resolve) => service.once('start', () => resolve()));
     const running = service.subscribe(plugin, this.settings.slotName).then(
       () => {

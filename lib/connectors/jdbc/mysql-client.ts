@@ -3,10 +3,11 @@
  * so nothing is rounded; the session time zone is set to `db.timezone` so TIMESTAMP and
  * DATETIME columns read and compare in the same zone.
  */
-import mysqlCore from 'mysql2';
+import type mysqlCore from 'mysql2';
 import type { FieldPacket, ResultSetHeader } from 'mysql2';
 import type mysql from 'mysql2/promise';
 import type { Readable } from 'node:stream';
+import { lazyDriver } from '../lazy-driver.ts';
 import { connectError } from './driver-errors.ts';
 import type { ClientSettings, JdbcClient, QueryResult, RowCursor } from './jdbc-client.ts';
 import { MYSQL_FLAGS, MysqlDialect, mysqlColumnType } from './mysql-dialect.ts';
@@ -14,6 +15,9 @@ import type { ColumnMeta } from './sql-dialect.ts';
 import { zoneOffsetMs } from './zoned-time.ts';
 
 type Row = readonly unknown[];
+
+/** The `mysql2` driver, loaded by the first connection (see lazy-driver.ts). */
+const mysqlDriver = lazyDriver(() => import('mysql2'));
 
 export class MysqlClient implements JdbcClient {
   readonly dialect: MysqlDialect;
@@ -29,6 +33,7 @@ export class MysqlClient implements JdbcClient {
 
   static async connect(settings: ClientSettings): Promise<MysqlClient> {
     const c = settings.connection;
+    const { default: mysqlCore } = await mysqlDriver.load();
     let core: mysqlCore.Connection | undefined;
     try {
       core = mysqlCore.createConnection({

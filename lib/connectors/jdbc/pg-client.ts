@@ -3,11 +3,15 @@
  * server's text so no precision is lost; nullability and unknown type OIDs are looked up once
  * in the catalog and cached.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { lazyDriver } from '../lazy-driver.ts';
 import { connectError } from './driver-errors.ts';
 import type { ClientSettings, JdbcClient, QueryResult, RowCursor } from './jdbc-client.ts';
 import { PG_RAW_TEXT_OIDS, PostgresDialect, pgColumnType, type PgTypeInfo } from './postgres-dialect.ts';
 import type { ColumnKind, ColumnMeta } from './sql-dialect.ts';
+
+/** The `pg` driver, loaded by the first connection (see lazy-driver.ts). */
+const pgDriver = lazyDriver(() => import('pg'));
 
 const rawText = (value: string): string => value;
 const RAW = new Set(PG_RAW_TEXT_OIDS);
@@ -37,6 +41,7 @@ export class PgClient implements JdbcClient {
 
   static async connect(settings: ClientSettings): Promise<PgClient> {
     const c = settings.connection;
+    const { default: pg } = await pgDriver.load();
     const client = new pg.Client({
       host: c.host,
       port: c.port,

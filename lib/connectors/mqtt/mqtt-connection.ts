@@ -3,10 +3,14 @@
  * connecting with failures sorted into errors that name the key at fault.
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { ConfigDef, ConfigError, Validators, type ConfigValueType } from '../../config/config-def.ts';
 import type { Props } from '../../plugins/plugin-types.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 import { MqttAuthenticationError, MqttConnectionError, MqttError } from './errors.ts';
+
+/** mqtt.js, loaded by the first connection (see lazy-driver.ts). */
+export const mqttDriver = lazyDriver(() => import('mqtt'));
 
 const serverUris = (name: string, value: ConfigValueType) => {
   for (const uri of Array.isArray(value) ? value : []) {
@@ -47,7 +51,8 @@ export function clientId(props: Props): string {
  * an earlier one. No automatic reconnects: a lost connection surfaces as an error, and the
  * runtime restarts the task with backoff.
  */
-export function connectClient(props: Props, id: string, extra: Partial<IClientOptions> = {}): { client: MqttClient; connected: Promise<{ sessionPresent: boolean }> } {
+export async function connectClient(props: Props, id: string, extra: Partial<IClientOptions> = {}): Promise<{ client: MqttClient; connected: Promise<{ sessionPresent: boolean }> }> {
+  const { default: mqtt } = await mqttDriver.load();
   const url = brokerUrl(props);
   const read = (k: string) => (props[k] ? readFileSync(props[k]) : undefined);
   const client = mqtt.connect(url, {

@@ -22,7 +22,7 @@ async function checkBroker(def: ConfigDef, props: Props): Promise<Record<string,
   if (def.validate(props).some((r) => CONNECTION_KEYS.includes(r.name) && r.errors.length > 0)) return {};
   const probe = { ...props, 'mqtt.clean.session.enabled': 'true', 'mqtt.connect.timeout.seconds': props['mqtt.connect.timeout.seconds'] ?? '5' };
   try {
-    const { client, connected } = connectClient(probe, `${clientId(props)}-validate-${process.pid}`);
+    const { client, connected } = await connectClient(probe, `${clientId(props)}-validate-${process.pid}`);
     await connected;
     await client.endAsync(true);
     return {};

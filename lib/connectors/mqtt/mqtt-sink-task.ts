@@ -47,7 +47,7 @@ export class MqttSinkTask implements SinkTask {
     await this.disconnect();
     // Each task publishes under its own client id: two connections with one id would keep replacing each other.
     const id = `${clientId(this.props)}-${this.props['task.index'] ?? '0'}`;
-    const { client, connected } = connectClient({ ...this.props, 'mqtt.clean.session.enabled': 'true' }, id);
+    const { client, connected } = await connectClient({ ...this.props, 'mqtt.clean.session.enabled': 'true' }, id);
     await connected;
     client.on('error', () => undefined);
     this.client = client;

@@ -10,12 +10,12 @@
  * Instead the task takes the acknowledgement packets out of the client's send path, lets
  * handling go on, and sends them itself at commit time.
  */
-import mqtt, { type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
+import type { IPublishPacket, MqttClient, Packet } from 'mqtt';
 import type { ConnectHeader, SourceRecord } from '../../plugins/connect-record.ts';
 import { Schemas } from '../../plugins/connect-schema.ts';
 import type { Props, SourceTask } from '../../plugins/plugin-types.ts';
 import { MqttConnectionError, MqttError, MqttSubscriptionError } from './errors.ts';
-import { clientId, connectClient } from './mqtt-connection.ts';
+import { clientId, connectClient, mqttDriver } from './mqtt-connection.ts';
 import { parseMapping } from './mqtt-source-config.ts';
 import { MQTT_CONNECTOR_VERSION } from './mqtt-version.ts';
 import { matchesFilter } from './topic-filter.ts';
@@ -61,13 +61,14 @@ export class MqttSourceTask implements SourceTask {
     const id = clientId(props);
     this.partition = { 'mqtt.client.id': id };
     // QoS 2 messages are emitted only after PUBREL, which follows our PUBREC: capture them as the client stores them.
+    const { default: mqtt } = await mqttDriver.load();
     const store = new mqtt.Store();
     const put = store.put.bind(store);
     store.put = (packet, cb) => {
       if (packet.cmd === 'publish' && packet.qos === 2) this.receive(packet);
       return put(packet, cb);
     };
-    const { client, connected } = connectClient(props, id, { incomingStore: store });
+    const { client, connected } = await connectClient(props, id, { incomingStore: store });
     this.client = client;
     const internals = client as unknown as { _sendPacket: SendPacket };
     const original = internals._sendPacket.bind(client);

@@ -2,11 +2,15 @@
  * The connection options shared by the RabbitMQ source and sink (Confluent's `rabbitmq.*`
  * keys), and opening a connection with its failures sorted into errors that name the key.
  */
-import { connect, type ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { ConfigDef, Validators } from '../../config/config-def.ts';
 import type { Props } from '../../plugins/plugin-types.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 import { RabbitMQAuthenticationError, RabbitMQConnectionError, RabbitMQError, RabbitMQNotFoundError } from './errors.ts';
+
+/** amqplib, loaded by the first connection (see lazy-driver.ts). */
+const amqpDriver = lazyDriver(() => import('amqplib'));
 
 /** Adds the connection keys to a connector's definition. */
 export function defineConnectionKeys(def: ConfigDef): ConfigDef {
@@ -28,6 +32,7 @@ export async function openConnection(props: Props, clientName: string): Promise<
   const host = props['rabbitmq.host'] || 'localhost';
   const port = Number(props['rabbitmq.port'] || 5672);
   const ca = props['rabbitmq.ssl.ca.path'];
+  const { connect } = await amqpDriver.load();
   try {
     return await connect(
       {

@@ -10,7 +10,6 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateRawSync } from 'node:zlib';
 import avro from 'avsc';
-import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { avroType, type AvroType } from '../../converters/avro/avro-codec.ts';
 import { fromConnectSchema } from '../../converters/avro/avro-schema-data.ts';
 import { readAvroSchema, type AvroNode } from '../../converters/avro/avro-schema-model.ts';
@@ -18,8 +17,15 @@ import { connectToAvro } from '../../converters/avro/avro-value-data.ts';
 import type { SinkRecord } from '../../plugins/connect-record.ts';
 import type { Schema } from '../../plugins/connect-schema.ts';
 import { AwsDataError } from '../aws/aws-errors.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 
 export type AvroCodec = 'null' | 'deflate' | 'snappy';
+
+/** Compresses the bytes of one block. */
+export type BlockCompressor = (data: Buffer) => Buffer;
+
+/** hyparquet-writer's snappy compressor, loaded when a task writes snappy blocks (see lazy-driver.ts). */
+const snappy = lazyDriver(() => import('hyparquet-writer/src/snappy.js'));
 
 const HEADER = avro.Type.forSchema({
   type: 'record',
@@ -35,15 +41,19 @@ const MAGIC = Buffer.from('Obj\x01', 'latin1');
 /** Avro's default sync interval: a block is closed once it holds this many bytes. */
 const BLOCK_BYTES = 64 * 1024;
 
-function compress(codec: AvroCodec, data: Buffer): Buffer {
-  if (codec === 'deflate') return deflateRawSync(data);
+/** The block compression of a codec. */
+export async function blockCompressor(codec: AvroCodec): Promise<BlockCompressor> {
+  if (codec === 'deflate') return (data) => deflateRawSync(data);
   if (codec === 'snappy') {
+    const { snappyCompress } = await snappy.load();
     // Avro's snappy blocks: raw snappy, then the CRC-32 of the uncompressed bytes, big-endian.
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(data));
-    return Buffer.concat([Buffer.from(snappyCompress(data)), crc]);
+    return (data) => {
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(data));
+      return Buffer.concat([Buffer.from(snappyCompress(data)), crc]);
+    };
   }
-  return data;
+  return (data) => data;
 }
 
 /** Collects records of one value schema; `finish` writes the container file. */
@@ -59,6 +69,7 @@ export class AvroFileWriter {
   constructor(
     readonly schema: Schema,
     private readonly codec: AvroCodec,
+    private readonly compress: BlockCompressor,
   ) {
     const json = fromConnectSchema(schema, { connectMetaData: true, enhancedSchemaSupport: false });
     this.schemaJson = JSON.stringify(json);
@@ -96,7 +107,7 @@ export class AvroFileWriter {
 
   private closeBlock(): void {
     if (this.block.length === 0) return;
-    const data = compress(this.codec, Buffer.concat(this.block));
+    const data = this.compress(Buffer.concat(this.block));
     this.out.push(LONG.toBuffer(this.block.length), LONG.toBuffer(data.length), data, this.sync);
     this.block = [];
     this.blockBytes = 0;

@@ -5,11 +5,16 @@
  * Timestamp keep their logical types; optional fields are OPTIONAL.
  */
 import { gzipSync } from 'node:zlib';
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
+import type { parquetWrite } from 'hyparquet-writer';
 import type { SinkRecord } from '../../plugins/connect-record.ts';
 import { LOGICAL, Struct, type Schema } from '../../plugins/connect-schema.ts';
 import { Decimal } from '../../converters/logical-types.ts';
 import { AwsDataError } from '../aws/aws-errors.ts';
+import { lazyDriver } from '../lazy-driver.ts';
+
+/** hyparquet-writer, loaded when a task writes Parquet (see lazy-driver.ts). */
+export const hyparquetWriter = lazyDriver(() => import('hyparquet-writer'));
+type HyparquetWriter = typeof import('hyparquet-writer');
 
 type SchemaElement = Parameters<typeof parquetWrite>[0]['schema'] extends (infer E)[] | undefined ? E : never;
 
@@ -112,6 +117,7 @@ export class ParquetFileWriter {
   constructor(
     readonly schema: Schema,
     private readonly codec: ParquetCodec,
+    private readonly lib: HyparquetWriter,
   ) {}
 
   /** Throws when a record's value schema is not a STRUCT (Parquet needs named columns). */
@@ -136,8 +142,8 @@ export class ParquetFileWriter {
   finish(): Buffer {
     const fields = this.schema.fields ?? [];
     const schema: SchemaElement[] = [{ name: 'root', num_children: fields.length }, ...fields.flatMap((f) => elements(f.name, f.schema))];
-    const writer = new ByteWriter();
-    parquetWrite({
+    const writer = new this.lib.ByteWriter();
+    this.lib.parquetWrite({
       writer,
       schema,
       columnData: fields.map((f) => ({ name: f.name, data: this.rows.map((r) => r[f.name]) as unknown[] as never })),

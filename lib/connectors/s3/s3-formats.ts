@@ -12,8 +12,8 @@ import type { SinkRecord } from '../../plugins/connect-record.ts';
 import type { Schema } from '../../plugins/connect-schema.ts';
 import { schemaEquals } from '../../converters/data-util.ts';
 import { AwsDataError } from '../aws/aws-errors.ts';
-import { AvroFileWriter } from './avro-format.ts';
-import { ParquetFileWriter, parquetExtension } from './parquet-format.ts';
+import { AvroFileWriter, blockCompressor } from './avro-format.ts';
+import { hyparquetWriter, ParquetFileWriter, parquetExtension } from './parquet-format.ts';
 import type { S3SinkSettings } from './s3-sink-config.ts';
 
 /** The records of one object being written. */
@@ -55,7 +55,8 @@ class LinesWriter implements RecordFileWriter {
 
 const where = (r: SinkRecord) => `topic '${r.topic}', partition ${r.kafkaPartition}, offset ${r.kafkaOffset}`;
 
-export function createFormat(s: S3SinkSettings): S3Format {
+/** The format of these settings, with what its files need loaded (the Parquet writer, snappy). */
+export async function createFormat(s: S3SinkSettings): Promise<S3Format> {
   const gzip = s.compression === 'gzip' ? s.compressionLevel : null;
   const gz = gzip === null ? '' : '.gz';
   switch (s.format) {
@@ -95,12 +96,13 @@ export function createFormat(s: S3SinkSettings): S3Format {
           ),
       };
     }
-    case 'parquet':
+    case 'parquet': {
+      const lib = await hyparquetWriter.load();
       return {
         extension: parquetExtension(s.parquetCodec),
         newWriter: (first) => {
           const schema: Schema = ParquetFileWriter.check(first);
-          const w = new ParquetFileWriter(schema, s.parquetCodec);
+          const w = new ParquetFileWriter(schema, s.parquetCodec, lib);
           return {
             accepts: (r) => r.valueSchema === schema || (r.valueSchema != null && schemaEquals(r.valueSchema, schema)),
             write: (r) => {
@@ -111,12 +113,14 @@ export function createFormat(s: S3SinkSettings): S3Format {
           };
         },
       };
-    case 'avro':
+    }
+    case 'avro': {
+      const compress = await blockCompressor(s.avroCodec);
       return {
         extension: '.avro',
         newWriter: (first) => {
           const schema = AvroFileWriter.check(first);
-          const w = new AvroFileWriter(schema, s.avroCodec);
+          const w = new AvroFileWriter(schema, s.avroCodec, compress);
           return {
             accepts: (r) => r.valueSchema === schema || (r.valueSchema != null && schemaEquals(r.valueSchema, schema)),
             write: (r) => {
@@ -127,6 +131,7 @@ export function createFormat(s: S3SinkSettings): S3Format {
           };
         },
       };
+    }
   }
 }
 

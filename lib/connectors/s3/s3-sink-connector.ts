@@ -32,7 +32,7 @@ export class S3SinkConnector implements SinkConnector {
     const keyErrors = results.some((r) => r.errors.length > 0 && ['s3.bucket.name', 's3.region', 'store.url', 's3.part.size', 'flush.size', 'format.class'].includes(r.name));
     if (Object.keys(errors).length > 0 || keyErrors) return errors;
     const settings = parseS3SinkSettings(props);
-    const storage = new S3Storage({ ...settings, aws: { ...settings.aws, maxAttempts: 1 } });
+    const storage = await S3Storage.open({ ...settings, aws: { ...settings.aws, maxAttempts: 1 } });
     try {
       return await storage.check(settings.aws.region);
     } finally {

@@ -32,10 +32,10 @@ export class S3SinkTask implements SinkTask {
     return S3_CONNECTOR_VERSION;
   }
 
-  start(props: Props, _context: SinkTaskContext): void {
+  async start(props: Props, _context: SinkTaskContext): Promise<void> {
     this.settings = parseS3SinkSettings(props);
-    this.storage = new S3Storage(this.settings);
-    this.format = createFormat(this.settings);
+    this.storage = await S3Storage.open(this.settings);
+    this.format = await createFormat(this.settings);
     this.partitioner = createPartitioner(this.settings);
   }
 

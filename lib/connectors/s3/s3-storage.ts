@@ -3,18 +3,16 @@
  * of `s3.part.size` when larger), and checks the bucket for validation. Every failure is
  * mapped to a connector error that says whether a retry can help.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  HeadBucketCommand,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { awsClientOptions } from '../aws/aws-client-config.ts';
 import { awsErrorCode, awsHttpStatus, classifyAwsError } from '../aws/aws-errors.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 import type { S3SinkSettings } from './s3-sink-config.ts';
+
+/** The SDK's S3 client and commands, loaded when a task starts or a config is validated (see lazy-driver.ts). */
+const s3Sdk = lazyDriver(() => import('@aws-sdk/client-s3'));
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+type StorageSettings = Pick<S3SinkSettings, 'aws' | 'bucket' | 'pathStyle' | 'partSize'> & Partial<Pick<S3SinkSettings, 'sseAlgorithm' | 'sseKmsKeyId'>>;
 
 export class S3Storage {
   readonly client: S3Client;
@@ -22,8 +20,16 @@ export class S3Storage {
   /** `s3.ssea.name` and `s3.sse.kms.key.id` as the request parameters of PutObject and CreateMultipartUpload. */
   private readonly sse: { ServerSideEncryption?: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string };
 
-  constructor(private readonly s: Pick<S3SinkSettings, 'aws' | 'bucket' | 'pathStyle' | 'partSize'> & Partial<Pick<S3SinkSettings, 'sseAlgorithm' | 'sseKmsKeyId'>>) {
-    this.client = new S3Client({ ...awsClientOptions(s.aws), forcePathStyle: s.pathStyle });
+  /** A client for the bucket of these settings. */
+  static async open(s: StorageSettings): Promise<S3Storage> {
+    return new S3Storage(await s3Sdk.load(), s);
+  }
+
+  private constructor(
+    private readonly sdk: S3Sdk,
+    private readonly s: StorageSettings,
+  ) {
+    this.client = new sdk.S3Client({ ...awsClientOptions(s.aws), forcePathStyle: s.pathStyle });
     this.sse = s.sseAlgorithm ? { ServerSideEncryption: s.sseAlgorithm, ...(s.sseAlgorithm === 'aws:kms' && s.sseKmsKeyId ? { SSEKMSKeyId: s.sseKmsKeyId } : {}) } : {};
   }
 
@@ -32,7 +38,7 @@ export class S3Storage {
     const what = `S3 object s3://${this.s.bucket}/${key}`;
     try {
       if (body.length <= this.s.partSize) {
-        await this.client.send(new PutObjectCommand({ Bucket: this.s.bucket, Key: key, Body: body, ContentType: contentType, ...this.sse }));
+        await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.s.bucket, Key: key, Body: body, ContentType: contentType, ...this.sse }));
         return;
       }
       await this.multipart(key, body, contentType);
@@ -42,18 +48,18 @@ export class S3Storage {
   }
 
   private async multipart(key: string, body: Buffer, contentType: string): Promise<void> {
-    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, ContentType: contentType, ...this.sse }));
+    const { UploadId } = await this.client.send(new this.sdk.CreateMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, ContentType: contentType, ...this.sse }));
     try {
       const parts: { ETag: string; PartNumber: number }[] = [];
       for (let offset = 0, n = 1; offset < body.length; offset += this.s.partSize, n++) {
         const chunk = body.subarray(offset, Math.min(body.length, offset + this.s.partSize));
-        const { ETag } = await this.client.send(new UploadPartCommand({ Bucket: this.s.bucket, Key: key, UploadId, PartNumber: n, Body: chunk }));
+        const { ETag } = await this.client.send(new this.sdk.UploadPartCommand({ Bucket: this.s.bucket, Key: key, UploadId, PartNumber: n, Body: chunk }));
         parts.push({ ETag: ETag ?? '', PartNumber: n });
       }
-      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+      await this.client.send(new this.sdk.CompleteMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
     } catch (e) {
       // An unfinished upload is invisible but billed; drop it, and let the retry start over.
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, UploadId })).catch(() => undefined);
+      await this.client.send(new this.sdk.AbortMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, UploadId })).catch(() => undefined);
       throw e;
     }
   }
@@ -64,7 +70,7 @@ export class S3Storage {
    */
   async check(region: string): Promise<Record<string, string[]>> {
     try {
-      const head = await this.client.send(new HeadBucketCommand({ Bucket: this.s.bucket }));
+      const head = await this.client.send(new this.sdk.HeadBucketCommand({ Bucket: this.s.bucket }));
       if (head.BucketRegion && head.BucketRegion !== region) {
         return { 's3.region': [`Bucket ${this.s.bucket} is in region ${head.BucketRegion}, not ${region}`] };
       }

@@ -2,20 +2,27 @@
  * The SQS side of both connectors: a client for the queue, the queue check used by
  * validation, and batched deletes.
  */
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientOptions } from '../aws/aws-client-config.ts';
 import { AwsAccessDeniedError, AwsResourceNotFoundError, classifyAwsError, isTransientAwsError } from '../aws/aws-errors.ts';
+import { lazyDriver } from '../lazy-driver.ts';
 import type { SqsSettings } from './sqs-config.ts';
 
-export function sqsClient(s: SqsSettings, maxAttempts = 3): SQSClient {
-  return new SQSClient({ ...awsClientOptions({ ...s.aws, maxAttempts }), useQueueUrlAsEndpoint: !s.aws.endpoint });
+/** The SDK's SQS client and commands, loaded when a task starts or a config is validated (see lazy-driver.ts). */
+export const sqsSdk = lazyDriver(() => import('@aws-sdk/client-sqs'));
+/** The SDK's SQS module: the client and the command classes. */
+export type SqsSdk = typeof import('@aws-sdk/client-sqs');
+
+export function sqsClient(sdk: SqsSdk, s: SqsSettings, maxAttempts = 3): SQSClient {
+  return new sdk.SQSClient({ ...awsClientOptions({ ...s.aws, maxAttempts }), useQueueUrlAsEndpoint: !s.aws.endpoint });
 }
 
 /** Checks that the queue exists and may be used; returns error messages per config key. */
 export async function checkQueue(s: SqsSettings): Promise<Record<string, string[]>> {
-  const client = sqsClient(s, 1);
+  const sdk = await sqsSdk.load();
+  const client = sqsClient(sdk, s, 1);
   try {
-    await client.send(new GetQueueAttributesCommand({ QueueUrl: s.queueUrl, AttributeNames: ['QueueArn'] }));
+    await client.send(new sdk.GetQueueAttributesCommand({ QueueUrl: s.queueUrl, AttributeNames: ['QueueArn'] }));
     return {};
   } catch (e) {
     const mapped = classifyAwsError(e, `queue ${s.queueUrl}`);
@@ -45,7 +52,7 @@ export interface DeleteOutcome {
  * its receipts in `retry`, for the next commit to delete (or, once their visibility timeout
  * passed, for SQS to deliver again).
  */
-export async function deleteMessages(client: SQSClient, queueUrl: string, receipts: readonly string[]): Promise<DeleteOutcome> {
+export async function deleteMessages(sdk: SqsSdk, client: SQSClient, queueUrl: string, receipts: readonly string[]): Promise<DeleteOutcome> {
   const failed: { id: string; code: string; message: string }[] = [];
   const retry: string[] = [];
   const chunks: string[][] = [];
@@ -55,7 +62,7 @@ export async function deleteMessages(client: SQSClient, queueUrl: string, receip
     while (next < chunks.length) {
       const chunk = chunks[next++] as string[];
       try {
-        const r = await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })) }));
+        const r = await client.send(new sdk.DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })) }));
         for (const f of r.Failed ?? []) failed.push({ id: chunk[Number(f.Id)] ?? '', code: f.Code ?? '', message: f.Message ?? '' });
       } catch (e) {
         const err = classifyAwsError(e, `deleting messages from queue ${queueUrl}`);

@@ -5,14 +5,14 @@
  * is the record key and the deduplication ID is `<topic>-<partition>-<offset>`, so a batch
  * delivered again within SQS's 5-minute window is not duplicated.
  */
-import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { JsonConverter } from '../../converters/json-converter.ts';
 import type { SinkRecord } from '../../plugins/connect-record.ts';
 import type { PartitionOffsets, Props, SinkTask, SinkTaskContext } from '../../plugins/plugin-types.ts';
 import { createLogger } from '../../observability/structured-logger.ts';
 import { AwsDataError, AwsTransientError, classifyAwsError } from '../aws/aws-errors.ts';
 import { parseSqsSinkSettings, type SqsSettings } from './sqs-config.ts';
-import { sqsClient } from './sqs-queue.ts';
+import { sqsClient, sqsSdk, type SqsSdk } from './sqs-queue.ts';
 import { SQS_CONNECTOR_VERSION } from './sqs-version.ts';
 
 const MAX_BATCH = 10;
@@ -24,6 +24,7 @@ const recordId = (r: SinkRecord) => `${r.topic}-${r.kafkaPartition}-${r.kafkaOff
 
 export class SqsSinkTask implements SinkTask {
   private s!: SqsSettings;
+  private sdk!: SqsSdk;
   private client!: SQSClient;
   private readonly json = new JsonConverter();
   /** Records of the current batch SQS accepted: a retried `put` sends only the others. */
@@ -33,9 +34,10 @@ export class SqsSinkTask implements SinkTask {
     return SQS_CONNECTOR_VERSION;
   }
 
-  start(props: Props, _context: SinkTaskContext): void {
+  async start(props: Props, _context: SinkTaskContext): Promise<void> {
     this.s = parseSqsSinkSettings(props);
-    this.client = sqsClient(this.s);
+    this.sdk = await sqsSdk.load();
+    this.client = sqsClient(this.sdk, this.s);
     this.json.configure({ 'schemas.enable': 'false' }, false);
   }
 
@@ -75,7 +77,7 @@ export class SqsSinkTask implements SinkTask {
     for (let attempt = 1; ; attempt++) {
       let failed: { Id?: string; SenderFault?: boolean; Code?: string; Message?: string }[];
       try {
-        const r = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.s.queueUrl, Entries: todo.map((t) => t.entry) }));
+        const r = await this.client.send(new this.sdk.SendMessageBatchCommand({ QueueUrl: this.s.queueUrl, Entries: todo.map((t) => t.entry) }));
         failed = r.Failed ?? [];
       } catch (e) {
         throw classifyAwsError(e, `queue ${this.s.queueUrl}`);

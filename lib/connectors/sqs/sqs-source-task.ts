@@ -6,14 +6,14 @@
  * visibility timeout: at least once, never lost. On a FIFO queue a group's messages are keyed
  * by their MessageGroupId, so they land in one Kafka partition in queue order.
  */
-import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { ConnectHeader, SourceRecord } from '../../plugins/connect-record.ts';
 import { Schemas } from '../../plugins/connect-schema.ts';
 import type { Props, SourceTask, SourceTaskContext } from '../../plugins/plugin-types.ts';
 import { createLogger } from '../../observability/structured-logger.ts';
 import { classifyAwsError, isTransientAwsError } from '../aws/aws-errors.ts';
 import { parseSqsSourceSettings, type SqsSourceSettings } from './sqs-config.ts';
-import { deleteMessages, sqsClient } from './sqs-queue.ts';
+import { deleteMessages, sqsClient, sqsSdk, type SqsSdk } from './sqs-queue.ts';
 import { SQS_CONNECTOR_VERSION } from './sqs-version.ts';
 
 /** Received but not yet deleted messages above this make poll pause, so a commit comes before their visibility ends. */
@@ -28,6 +28,7 @@ const log = createLogger('sqs-source');
 
 export class SqsSourceTask implements SourceTask {
   private s!: SqsSourceSettings;
+  private sdk!: SqsSdk;
   private client!: SQSClient;
   private partition!: Record<string, string>;
   /** Receipt handles of messages handed to the runtime and not yet deleted, in receive order. */
@@ -38,9 +39,10 @@ export class SqsSourceTask implements SourceTask {
     return SQS_CONNECTOR_VERSION;
   }
 
-  start(props: Props, _context: SourceTaskContext): void {
+  async start(props: Props, _context: SourceTaskContext): Promise<void> {
     this.s = parseSqsSourceSettings(props);
-    this.client = sqsClient(this.s);
+    this.sdk = await sqsSdk.load();
+    this.client = sqsClient(this.sdk, this.s);
     this.partition = { QueueUrl: this.s.queueUrl };
   }
 
@@ -51,7 +53,7 @@ export class SqsSourceTask implements SourceTask {
     try {
       const receive = () =>
         this.client.send(
-          new ReceiveMessageCommand({
+          new this.sdk.ReceiveMessageCommand({
             QueueUrl: this.s.queueUrl,
             MaxNumberOfMessages: this.s.maxMessages,
             WaitTimeSeconds: this.s.waitTimeSeconds,
@@ -89,7 +91,7 @@ export class SqsSourceTask implements SourceTask {
     if (this.received.length === 0) return;
     const receipts = this.received;
     this.received = [];
-    const { failed, retry } = await deleteMessages(this.client, this.s.queueUrl, receipts);
+    const { failed, retry } = await deleteMessages(this.sdk, this.client, this.s.queueUrl, receipts);
     if (retry.length) {
       this.received = retry.concat(this.received);
       log.warn('SQS could not delete some messages for now; the next commit tries again', { queue: this.s.queueUrl, count: retry.length });

@@ -73,7 +73,7 @@ describe('S3 sink AvroFormat on S3Mock', () => {
   it.each(['null', 'deflate', 'snappy'])('avro.codec=%s: container files that avsc reads back as the records written', async (codec) => {
     const topic = uniqueName(`avro-${codec}`);
     const task = new S3SinkTask();
-    task.start({ 's3.bucket.name': bucket, 's3.region': 'us-east-1', 'store.url': endpoint, 'flush.size': '5', 'format.class': 'io.confluent.connect.s3.format.avro.AvroFormat', 'avro.codec': codec }, context);
+    await task.start({ 's3.bucket.name': bucket, 's3.region': 'us-east-1', 'store.url': endpoint, 'flush.size': '5', 'format.class': 'io.confluent.connect.s3.format.avro.AvroFormat', 'avro.codec': codec }, context);
     const records: SinkRecord[] = Array.from({ length: 10 }, (_, n) => ({ topic, kafkaPartition: 1, kafkaOffset: n, key: null, value: everyTypeRecord(n), valueSchema: EVERY_TYPE_SCHEMA, timestamp: Date.UTC(2024, 0, 1) }));
     await task.put(records);
     const keys = await listKeys(s3, bucket, `topics/${topic}/`);
@@ -100,7 +100,7 @@ describe('S3 sink AvroFormat on S3Mock', () => {
   it('a schemaless record fails the put with a message naming its offset', async () => {
     const topic = uniqueName('avro-evolve');
     const task = new S3SinkTask();
-    task.start({ 's3.bucket.name': bucket, 's3.region': 'us-east-1', 'store.url': endpoint, 'flush.size': '100', 'rotate.interval.ms': '-1', 'format.class': 'io.confluent.connect.s3.format.avro.AvroFormat' }, context);
+    await task.start({ 's3.bucket.name': bucket, 's3.region': 'us-east-1', 'store.url': endpoint, 'flush.size': '100', 'rotate.interval.ms': '-1', 'format.class': 'io.confluent.connect.s3.format.avro.AvroFormat' }, context);
     await expect(task.put([{ topic, kafkaPartition: 0, kafkaOffset: 7, key: null, value: { a: 1 }, valueSchema: null, timestamp: 0 }])).rejects.toThrow(/AvroFormat needs records with a value schema.*offset 7 has none/);
     task.stop();
   });

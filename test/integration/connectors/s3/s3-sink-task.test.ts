@@ -26,7 +26,7 @@ function record(topic: string, partition: number, offset: number, value: unknown
 
 async function startTask(bucket: string, props: Record<string, string>): Promise<S3SinkTask> {
   const task = new S3SinkTask();
-  task.start({ 's3.bucket.name': bucket, 's3.region': 'us-east-1', 'store.url': endpoint, 'flush.size': '3', 'format.class': 'io.confluent.connect.s3.format.json.JsonFormat', ...props }, context);
+  await task.start({ 's3.bucket.name': bucket, 's3.region': 'us-east-1', 'store.url': endpoint, 'flush.size': '3', 'format.class': 'io.confluent.connect.s3.format.json.JsonFormat', ...props }, context);
   return task;
 }
 

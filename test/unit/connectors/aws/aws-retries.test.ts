@@ -33,14 +33,14 @@ function scripted<T>(answers: ((input: Record<string, unknown>) => T)[]): { send
 }
 
 describe('SQS sink retries', () => {
-  const start = () => {
+  const start = async () => {
     const task = new SqsSinkTask();
-    task.start({ 'sqs.queue.url': 'https://sqs.us-east-1.amazonaws.com/123456789012/q', topics: 't' }, context);
+    await task.start({ 'sqs.queue.url': 'https://sqs.us-east-1.amazonaws.com/123456789012/q', topics: 't' }, context);
     return task;
   };
 
   it('sends failed entries again until SQS takes them, in batches of at most 10', async () => {
-    const task = start();
+    const task = await start();
     const client = scripted([
       () => ({ Failed: [{ Id: '3', SenderFault: false, Code: 'InternalError' }, { Id: '7', SenderFault: false, Code: 'InternalError' }] }),
       () => ({ Failed: [] }),
@@ -53,7 +53,7 @@ describe('SQS sink retries', () => {
   });
 
   it('fails on a sender fault, naming the record', async () => {
-    const task = start();
+    const task = await start();
     (task as unknown as { client: unknown }).client = scripted([() => ({ Failed: [{ Id: '1', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' }] })]);
     const err = await task.put([rec(0), rec(1)]).catch((e: unknown) => e as Error);
     expect((err as Error).message).toMatch(/offset 1: InvalidMessageContents: bad/);
@@ -61,7 +61,7 @@ describe('SQS sink retries', () => {
   });
 
   it('a throttled call is retriable, and the retried put skips what SQS already took', async () => {
-    const task = start();
+    const task = await start();
     const throttled = Object.assign(new Error('slow down'), { name: 'RequestThrottled', $metadata: { httpStatusCode: 400 } });
     const client = scripted<unknown>([
       () => ({ Failed: [] }),

@@ -3,7 +3,7 @@ import { types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { convertTime, parseMapping, readField, type FieldRef } from '../../../../lib/connectors/cassandra/cassandra-mapping.ts';
 import { parseTableSettings, unmappedTopics } from '../../../../lib/connectors/cassandra/cassandra-sink-config.ts';
-import { toCql } from '../../../../lib/connectors/cassandra/cassandra-values.ts';
+import { cqlConverter } from '../../../../lib/connectors/cassandra/cassandra-values.ts';
 import type { SinkRecord } from '../../../../lib/plugins/connect-record.ts';
 import { SchemaBuilder, Schemas, Struct } from '../../../../lib/plugins/connect-schema.ts';
 
@@ -117,6 +117,7 @@ describe('convertTime', () => {
 
 describe('toCql', () => {
   const T = types.dataTypes;
+  const toCql = cqlConverter(types);
   it('fits Connect values to the column type', () => {
     expect(toCql(5, { code: T.bigint })).toBe(5n);
     expect(toCql('12', { code: T.varint })).toBe(12n);

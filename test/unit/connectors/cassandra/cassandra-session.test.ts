@@ -1,6 +1,6 @@
 import { errors, types } from 'cassandra-driver';
-import { describe, expect, it } from 'vitest';
-import { classify, contactPoints } from '../../../../lib/connectors/cassandra/cassandra-session.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cassandraDriver, classify, contactPoints } from '../../../../lib/connectors/cassandra/cassandra-session.ts';
 
 const props = { contactPoints: 'db1,db2:9142', port: '9043', 'auth.provider': 'PLAIN', 'auth.username': 'app', 'auth.password': 's3cret' };
 
@@ -12,6 +12,9 @@ describe('contactPoints', () => {
 });
 
 describe('classify', () => {
+  // The errors below are the driver's own, so it is loaded, as a session would have loaded it.
+  beforeAll(() => cassandraDriver.load());
+
   it('retries what a later attempt can get through: unreachable nodes, timeouts, unavailable and overloaded answers', () => {
     const cases = [
       new errors.NoHostAvailableError({ 'db1:9043': Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:9043'), { code: 'ECONNREFUSED' }) }),
