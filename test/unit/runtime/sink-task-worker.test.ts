@@ -13,6 +13,7 @@ import { builtinConverters } from '../../../lib/converters/index.ts';
 import { SinkTaskWorker } from '../../../lib/runtime/sink-task-worker.ts';
 import type { SliceOptions, TaskIdentity } from '../../../lib/runtime/task-worker.ts';
 import { MemoryConnectorStore } from '../../../lib/store/memory-connector-store.ts';
+import { leasedTask, sliceOptions } from './worker-fixture.ts';
 
 const TOPIC = 'in';
 const PARTITIONS = 2;
@@ -112,13 +113,11 @@ describe('the sink loop', () => {
   let store: MemoryConnectorStore;
   let id: TaskIdentity;
   const config = { 'connector.class': 'com.example.RecordingSink', topics: TOPIC, 'value.converter': 'org.apache.kafka.connect.storage.StringConverter', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter' };
-  const slice = (over: Partial<SliceOptions> = {}): SliceOptions => ({ deadline: Date.now() + 10_000, idleMs: 50, commitIntervalMs: 60_000, commitMaxRecords: 250, shouldStop: () => false, ...over });
+  const slice = (over: Partial<SliceOptions> = {}) => sliceOptions(250, over);
 
   beforeEach(async () => {
     store = new MemoryConnectorStore();
-    await store.createConnector({ name: 's', config, type: 'sink', targetState: 'RUNNING', taskConfigs: [{}], workerId: 'w' });
-    const epoch = await store.claimLease('s', 0, 'exec-1');
-    id = { connector: 's', task: 0, epoch, generation: 1, taskCount: 1, connectorConfig: config, taskConfig: {}, workerId: 'unit' };
+    id = await leasedTask(store, 's', 'sink', config);
   });
 
   const worker = (kafka: KafkaPort) => new SinkTaskWorker(id, { kafka, store, registry: new PluginRegistry().register(...builtinConverters, sinkPlugin), log: silent });

@@ -14,6 +14,7 @@ import { builtinConverters } from '../../../lib/converters/index.ts';
 import { SourceTaskWorker } from '../../../lib/runtime/source-task-worker.ts';
 import type { SliceOptions, TaskIdentity } from '../../../lib/runtime/task-worker.ts';
 import { MemoryConnectorStore } from '../../../lib/store/memory-connector-store.ts';
+import { leasedTask, sliceOptions } from './worker-fixture.ts';
 
 const TOPIC = 'out';
 const OFFSETS = 'offsets';
@@ -87,13 +88,11 @@ describe('the source loop', () => {
   let store: MemoryConnectorStore;
   let id: TaskIdentity;
   const config = { 'connector.class': 'com.example.Counting', 'offsets.storage.topic': OFFSETS, 'value.converter': 'org.apache.kafka.connect.storage.StringConverter', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter' };
-  const slice = (over: Partial<SliceOptions> = {}): SliceOptions => ({ deadline: Date.now() + 10_000, idleMs: 50, commitIntervalMs: 60_000, commitMaxRecords: 100, shouldStop: () => false, ...over });
+  const slice = (over: Partial<SliceOptions> = {}) => sliceOptions(100, over);
 
   beforeEach(async () => {
     store = new MemoryConnectorStore();
-    await store.createConnector({ name: 'c', config, type: 'source', targetState: 'RUNNING', taskConfigs: [{}], workerId: 'w' });
-    const epoch = await store.claimLease('c', 0, 'exec-1');
-    id = { connector: 'c', task: 0, epoch, generation: 1, taskCount: 1, connectorConfig: config, taskConfig: {}, workerId: 'unit' };
+    id = await leasedTask(store, 'c', 'source', config);
   });
 
   const worker = (kafka: KafkaPort, task: SourceTask) => {
