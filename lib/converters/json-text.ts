@@ -49,6 +49,22 @@ export function parseJsonValue(body: string): JsonNode | undefined {
   return JSON.parse(body, reviver) as JsonNode;
 }
 
+/**
+ * The string of a JSON string literal at `bytes[start, end)` that has no escapes, or undefined
+ * for anything else (then JSON.parse decides). What it returns is what JSON.parse gives for it:
+ * the literal's bytes between the quotes, decoded. The common payload of text records; decoding
+ * it straight from the bytes halves what parsing it costs.
+ */
+export function plainJsonString(bytes: Buffer, start: number, end: number): string | undefined {
+  if (end - start < 2 || bytes[start] !== 0x22 || bytes[end - 1] !== 0x22) return undefined;
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = bytes[i] as number;
+    // A quote, a backslash or a control character: escaped, malformed, or not one string.
+    if (c === 0x22 || c === 0x5c || c < 0x20) return undefined;
+  }
+  return bytes.toString('utf8', start + 1, end - 1);
+}
+
 /** A digit followed by `.`, `e` or `E`, or 16 digits in a row, anywhere (strings included, conservatively). */
 const MAYBE_INEXACT_NUMBER = /\d[.eE]|\d{16}/;
 

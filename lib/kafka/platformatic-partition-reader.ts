@@ -14,6 +14,13 @@ import { decodeRecordSet } from './record-batch-decoder.ts';
 /** Attempts after the first for a retriable failure (a moved leader, a lost connection). */
 const RETRIES = 3;
 const MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * What one fetch asks of a partition by default: the Java consumer's `max.partition.fetch.bytes`.
+ * Larger fetches kept more records alive across a sink's puts, and collecting them cost a sink
+ * task more than the extra round trips (4 MiB: 300k records/s, 14 % of its CPU in the collector;
+ * 1 MiB: 340k, 6 %).
+ */
+const PARTITION_MAX_BYTES = 1024 * 1024;
 
 type FetchVersion = (typeof FETCH_VERSIONS)[number];
 
@@ -69,7 +76,7 @@ export class PlatformaticPartitionReader implements PartitionReaderPort {
     /** The request's name for each topic (its id from v13 on) → the topic. */
     const names = new Map<string, string>();
     const byLeader = new Map<number, Map<string, PartitionRequest[]>>();
-    const maxBytes = opts.maxBytesPerPartition ?? 4 * 1024 * 1024;
+    const maxBytes = opts.maxBytesPerPartition ?? PARTITION_MAX_BYTES;
     for (const p of positions) {
       const t = metadata.topics.get(p.topic);
       const leader = t?.partitions[p.partition]?.leader ?? -1;

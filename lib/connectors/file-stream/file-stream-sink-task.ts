@@ -15,7 +15,11 @@ import { FILE_STREAM_VERSION } from './file-stream-source-connector.ts';
 
 export class FileStreamSinkTask implements SinkTask {
   private handle: FileHandle | undefined;
-  private buffered: string[] = [];
+  /**
+   * The lines put since the last write, as one string: appending builds a rope that the write
+   * flattens once, cheaper than an array of lines joined (a sink's put is most of its CPU).
+   */
+  private buffered = '';
   private csv: CsvLineWriter | undefined;
   private needsHeader = false;
 
@@ -40,14 +44,14 @@ export class FileStreamSinkTask implements SinkTask {
   async put(records: readonly SinkRecord[]): Promise<void> {
     for (const r of records) {
       if (!this.csv) {
-        this.buffered.push(`${formatValue(r.value)}\n`);
+        this.buffered += formatValue(r.value) + '\n';
         continue;
       }
       this.csv.learn(r.value);
       const header = this.needsHeader ? this.csv.header() : undefined;
-      if (header) this.buffered.push(header);
+      if (header) this.buffered += header;
       this.needsHeader = false;
-      this.buffered.push(this.csv.line(r.value));
+      this.buffered += this.csv.line(r.value);
     }
     // One write per batch: lines reach the file as soon as they are put.
     await this.write();
@@ -64,9 +68,9 @@ export class FileStreamSinkTask implements SinkTask {
   }
 
   private async write(): Promise<void> {
-    if (!this.handle || this.buffered.length === 0) return;
-    const data = this.buffered.join('');
-    this.buffered = [];
+    if (!this.handle || this.buffered === '') return;
+    const data = this.buffered;
+    this.buffered = '';
     await this.handle.write(data);
   }
 }

@@ -66,6 +66,29 @@ describe('JsonConverter.toConnectData shortcut for string envelopes', () => {
     );
   });
 
+  it('reads any bytes between the quotes as the general path does: escapes, raw control characters, quotes, invalid UTF-8, whitespace', () => {
+    const c = converter(true);
+    c.toConnectData('t', Buffer.from(`${head}"primed"}`));
+    const outcome = (conv: JsonConverter, bytes: Buffer) => {
+      try {
+        return { value: conv.toConnectData('t', bytes) };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    };
+    const special = fc.constantFrom(0x22, 0x5c, 0x00, 0x09, 0x0a, 0x1f, 0x20, 0x7f, 0x80, 0xc3, 0xa9, 0xff, 0x75);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), special), { maxLength: 40 }), fc.constantFrom('', ' ', '\n', ' \t'), (inner, trailing) => {
+        const bytes = Buffer.concat([Buffer.from(`${head}"`), Buffer.from(inner), Buffer.from(`"${trailing}}${trailing}`)]);
+        // A converter that has read no envelope yet parses the whole text: the reference.
+        expect(outcome(c, bytes)).toEqual(outcome(converter(true), bytes));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(c.toConnectData('t', Buffer.from(`${head}"tab\\there"}`)).value).toBe('tab\there');
+    expect(() => c.toConnectData('t', Buffer.from(`${head}"raw\nline"}`))).toThrow(/serialization error/);
+  });
+
   it('leaves anything but exactly one string payload to the general path and its errors', () => {
     const c = converter(true);
     expect(() => c.toConnectData('t', Buffer.from(`${head}"a","extra":1}`))).toThrow(/requires "schema" and "payload" fields/);
