@@ -46,6 +46,15 @@ export class CpuLoadProbe {
     return ((this.idle - idle0) / total) * count;
   }
 
+  /**
+   * Begins a new window now, forgetting the one under way: what the cores did before a task
+   * started says nothing of the CPU the task is about to take.
+   */
+  restart(): void {
+    this.since = this.now();
+    this.sample();
+  }
+
   private sample(): number {
     const all = this.read();
     let idle = 0;

@@ -98,9 +98,10 @@ export class RunnerPool {
     }
   }
 
-  /** Spare processes alive and loaded, and how many recent demand calls for (GET /tributary/runner-spares). */
-  spareStats(): { ready: number; wanted: number } {
-    return { ready: this.readySpares(), wanted: this.demand.wanted() };
+  /** Spare processes alive and loaded, those loading, and how many recent demand calls for (GET /tributary/runner-spares). */
+  spareStats(): { ready: number; loading: number; wanted: number } {
+    const ready = this.readySpares();
+    return { ready, loading: this.spares.filter(alive).length - ready, wanted: this.demand.wanted() };
   }
 
   private readySpares(): number {
@@ -221,7 +222,6 @@ export class RunnerPool {
     const child = (ready >= 0 ? this.spares.splice(ready, 1)[0] : this.spares.shift()) ?? this.fork();
     this.served.set(child, (this.served.get(child) ?? 0) + 1);
     this.demand.record();
-    this.prewarm();
     const runner: Runner = { key, child, pending: new Map(), exited: false, detach: () => {} };
     const onMessage = (m: { type: string; id?: number; result?: RunnerResult; error?: { errorType: string; errorMessage: string; trace: string } }) => {
       if (m.id === undefined) return;
@@ -252,6 +252,12 @@ export class RunnerPool {
       child.off('exit', onExit);
     };
     this.runners.set(key, runner);
+    // Once the runner counts as serving: the next spare then waits for a free core unless none
+    // is ready. The idle cores that count are those seen once this task is under way; judged by
+    // the quiet second before it, a spare loaded while the task started and took the core the
+    // task was about to use.
+    this.cpu.restart();
+    this.prewarm();
     return runner;
   }
 }

@@ -53,6 +53,17 @@ describe('CpuLoadProbe', () => {
     expect(probe.idleCores()).toBeCloseTo(0, 5);
   });
 
+  it('restarts its window on demand, so a quiet past does not speak for the moment a task starts', () => {
+    const m = machine(2);
+    const probe = new CpuLoadProbe(m.read, m.now);
+    m.run(2_000, 0);
+    probe.restart();
+    expect(probe.idleCores()).toBeUndefined();
+    m.run(1_000, 1);
+    // Without the restart the window would hold two idle seconds and answer 1.33 idle cores.
+    expect(probe.idleCores()).toBeCloseTo(0, 5);
+  });
+
   it('counts a machine whose counters cannot be read as one idle core', () => {
     const m = machine(0);
     const probe = new CpuLoadProbe(m.read, m.now);

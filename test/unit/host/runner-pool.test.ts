@@ -1,0 +1,64 @@
+/**
+ * The local runner pool's spares around a task's start, with stand-in runner processes that
+ * only say they are ready. A task handed a spare while another is ready has the next wait for
+ * a core seen idle with the task under way, not judged by how quiet the machine was before the
+ * task began; a task handed the last ready spare has the next load at once.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunnerPool } from '../../../host/runner-pool.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('RunnerPool spares', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-pool-'));
+  const started = join(dir, 'started.txt');
+  const entry = join(dir, 'stand-in-runner.mjs');
+  // Says it is ready, records that it started, takes invocations without answering, leaves when told.
+  writeFileSync(
+    entry,
+    `import { appendFileSync } from 'node:fs';
+appendFileSync(${JSON.stringify(started)}, process.pid + '\\n');
+process.on('message', (m) => { if (m.type === 'shutdown') process.exit(0); });
+process.on('disconnect', () => process.exit(0));
+process.send({ type: 'ready', pid: process.pid });
+`,
+  );
+  let pool: RunnerPool | undefined;
+  const forks = () => readFileSync(started, 'utf8').trim().split('\n').filter(Boolean).length;
+
+  beforeEach(() => writeFileSync(started, ''));
+  afterEach(async () => {
+    await pool?.shutdown(2_000);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads no spare beside the start of a task handed one while another is ready', async () => {
+    pool = new RunnerPool({ ...process.env, TRIBUTARY_RUNNER_SPARES: '2', TRIBUTARY_RUNNER_SPARES_MAX: '3' }, { entry, execArgv: [] });
+    pool.prewarm();
+    for (let i = 0; i < 200 && pool.spareStats().ready < 2; i++) await sleep(50);
+    expect(pool.spareStats()).toEqual({ ready: 2, loading: 0, wanted: 2 });
+
+    // The task takes a ready spare; demand now calls for three, and one is still ready.
+    void pool.invoke({ connector: 'c', task: 0, epoch: 1, budgetMs: 60_000, idleMs: 1_000, commitIntervalMs: 1_000 }).catch(() => {});
+    expect(pool.list().map((r) => r.connector)).toEqual(['c']);
+    // The quiet before the task says nothing of the CPU it is about to take: the next spare
+    // waits for a core seen idle with the task under way (spare-sizing.test.ts has that rule).
+    expect(pool.spareStats()).toEqual({ ready: 1, loading: 0, wanted: 3 });
+    await sleep(300);
+    expect(pool.spareStats()).toEqual({ ready: 1, loading: 0, wanted: 3 });
+    expect(forks()).toBe(2);
+  });
+
+  it('loads a spare at once when the task took the last one ready', async () => {
+    pool = new RunnerPool({ ...process.env, TRIBUTARY_RUNNER_SPARES: '1', TRIBUTARY_RUNNER_SPARES_MAX: '2' }, { entry, execArgv: [] });
+    pool.prewarm();
+    for (let i = 0; i < 200 && pool.spareStats().ready < 1; i++) await sleep(50);
+    void pool.invoke({ connector: 'c', task: 0, epoch: 1, budgetMs: 60_000, idleMs: 1_000, commitIntervalMs: 1_000 }).catch(() => {});
+    expect(pool.spareStats()).toEqual({ ready: 0, loading: 1, wanted: 2 });
+    for (let i = 0; i < 200 && pool.spareStats().ready < 1; i++) await sleep(50);
+    expect(forks()).toBe(2);
+  });
+});
