@@ -14,7 +14,7 @@ import { initOnce } from './cold-start.ts';
 import { ErrorHandler, errorHandlingConfig } from './error-handler.ts';
 import { RecordPipeline } from './record-pipeline.ts';
 import { isRetriable, TaskConfigError } from './runtime-errors.ts';
-import { checkCommitGate, commitEvery, COMMITS_IN_FLIGHT, fenced, type CommitGate, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
+import { commitEvery, COMMITS_IN_FLIGHT, fenced, type CommitGate, sleep, TargetWatch, type SliceOptions, type SliceOutcome, type TaskIdentity, type TaskWorker, type WorkerDeps } from './task-worker.ts';
 
 export const sinkGroupId = (connector: string) => `connect-${connector}`;
 
@@ -285,23 +285,24 @@ export class SinkTaskWorker implements TaskWorker {
     }
   }
 
-  /** Flushes, then commits (see flushForCommit and completeCommit). */
+  /** Flushes, then commits (see flushForCommit and completeCommit); at a slice's end or a stop, so the gate is read afresh. */
   private async commit(): Promise<CommitVerdict> {
-    return await this.completeCommit(await this.flushForCommit());
+    return await this.completeCommit(await this.flushForCommit(true));
   }
 
   /**
    * A commit's part on the task: takes what it covers (offsets, DLQ records, the record count)
-   * and flushes. The fencing check reads the store meanwhile (both are waits).
+   * and flushes. The fencing check reads the store meanwhile (both are waits), unless one did
+   * within the last second and `fresh` is not asked for (see TargetWatch.commitGate).
    */
-  private async flushForCommit(): Promise<FlushedCommit> {
+  private async flushForCommit(fresh = false): Promise<FlushedCommit> {
     const began = Date.now();
     this.commitRequested = false;
     this.sinceCommit = 0;
     this.lastCommit = began;
     const offsets: PartitionOffsets = new Map([...this.consumed].map(([k, v]) => [k, { ...v }]));
     const dlq = this.errors.takeDlqRecords();
-    const gate = checkCommitGate(this.deps.store, this.id);
+    const gate = this.watch.commitGate(fresh);
     gate.catch(() => {}); // awaited by completeCommit unless the flush fails
     const safe = this.task.preCommit ? await this.task.preCommit(offsets) : (await this.task.flush?.(offsets), offsets);
     return { began, safe, dlq, gate };
@@ -323,7 +324,6 @@ export class SinkTaskWorker implements TaskWorker {
       for (const o of changed) this.committed.set(tpKey(o.topic, o.partition), o.offset);
       this.meter.commitTook(Date.now() - began);
     }
-    this.watch.checked();
     return gate;
   }
 

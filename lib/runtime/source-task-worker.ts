@@ -245,7 +245,7 @@ export class SourceTaskWorker implements TaskWorker {
     // As Connect's commit with nothing new to flush: the task is still told, so what it could
     // not finish at its last commit (a queue's acknowledgements) is tried again.
     await this.task.commit?.();
-    this.watch.checked();
+    this.watch.checked(gate);
     return gate;
   }
 }

@@ -172,7 +172,26 @@ describe('the sink loop', () => {
     await w.stop({ commit: true });
   });
 
-  it('stops once paused, with no record put after the commit that saw it', async () => {
+  it('reads its store for the fencing check about once a second, however often it commits', async () => {
+    const { kafka, commits } = kafkaTwin(20_000, 300);
+    let reads = 0;
+    const getRunView = store.getRunView.bind(store);
+    store.getRunView = (...args) => {
+      reads++;
+      return getRunView(...args);
+    };
+    const w = worker(kafka);
+    await w.start();
+    const began = Date.now();
+    expect((await w.runSlice(slice())).hint).toBe('continue');
+    const seconds = (Date.now() - began) / 1000;
+    expect(commits.length).toBeGreaterThanOrEqual(160);
+    // One per second begun, and the fresh one of the slice's last commit.
+    expect(reads).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    await w.stop({ commit: true });
+  });
+
+  it('stops within about a second of a pause, with no record put after the commit that saw it', async () => {
     const { kafka, commits } = kafkaTwin(5_000, 300);
     const w = worker(kafka);
     await w.start();
@@ -182,6 +201,8 @@ describe('the sink loop', () => {
       await put(records);
       const c = await store.getConnector('s');
       if (task.put_.length >= 1_000 && c?.targetState === 'RUNNING') await store.setTargetState(c, 'PAUSED', { taskCount: 1, workerId: 'w' });
+      // Paused: puts take 20 ms, so the rest of the topic would take longer than the second the pause may go unseen.
+      if (c?.targetState !== 'RUNNING') await new Promise((r) => setTimeout(r, 20));
     };
     expect((await w.runSlice(slice())).hint).toBe('stopped');
     const last = committedAfter(commits);
