@@ -24,6 +24,7 @@ export function ConnectorCharts({ name }: { name: string }) {
   const [range, setRange] = useState<(typeof RANGES)[number]>('15m');
   const metrics = useResource(() => api.metrics(name, range), [name, range], 10_000);
   const series = metrics.data?.series;
+  const stepMs = (metrics.data?.stepSeconds ?? 10) * 1000;
   const charts = useMemo(() => {
     const s = series ?? [];
     return {
@@ -51,10 +52,10 @@ export function ConnectorCharts({ name }: { name: string }) {
       {metrics.error && !unavailable ? <p class="error">{metrics.error.message}</p> : null}
       {unavailable ? <p class="muted">No metrics from this host yet.</p> : null}
       <div class="chart-grid">
-        <MetricChart id="chart-records" title="Records per second" unit="rec/s" lines={charts.records} />
-        <MetricChart id="chart-errors" title="Errors and dead-letter records" unit="records" lines={charts.errors} />
-        <MetricChart id="chart-latency" title="Batch latency" unit="ms" lines={charts.latency} />
-        <MetricChart id="chart-lag" title="Consumer lag per partition" unit="records" lines={charts.lag} />
+        <MetricChart id="chart-records" title="Records per second" unit="rec/s" lines={charts.records} stepMs={stepMs} />
+        <MetricChart id="chart-errors" title="Errors and dead-letter records" unit="records" lines={charts.errors} stepMs={stepMs} />
+        <MetricChart id="chart-latency" title="Batch latency" unit="ms" lines={charts.latency} stepMs={stepMs} />
+        <MetricChart id="chart-lag" title="Consumer lag per partition" unit="records" lines={charts.lag} stepMs={stepMs} />
       </div>
     </section>
   );

@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { latestValue } from './latest-value.ts';
 
 export interface ChartLine {
   label: string;
@@ -25,7 +26,7 @@ export function alignLines(lines: readonly ChartLine[]): uPlot.AlignedData {
   return [times.map((t) => t / 1000), ...columns];
 }
 
-export function MetricChart(props: { id: string; title: string; unit: string; lines: ChartLine[] }) {
+export function MetricChart(props: { id: string; title: string; unit: string; lines: ChartLine[]; stepMs: number }) {
   const box = useRef<HTMLDivElement>(null);
   const hasData = props.lines.some((l) => l.points.length > 0);
   useEffect(() => {
@@ -50,7 +51,8 @@ export function MetricChart(props: { id: string; title: string; unit: string; li
       plot.destroy();
     };
   }, [props.lines, hasData]);
-  const latest = props.lines.map((l) => ({ label: l.label, value: l.points.length ? (l.points[l.points.length - 1] as [number, number])[1] : undefined }));
+  const now = Date.now();
+  const latest = props.lines.map((l) => ({ label: l.label, value: latestValue(l.points, props.stepMs, now) }));
   return (
     <figure class="chart" id={props.id} data-has-data={hasData ? 'true' : 'false'}>
       <figcaption>
