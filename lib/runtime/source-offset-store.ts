@@ -33,6 +33,9 @@ export function partitionId(partition: SourcePartition): string {
 export class SourceOffsetStore {
   private readonly entries = new Map<string, Entry>();
   private positions: Record<string, number> = {};
+  /** When this writer's snapshot was last stored, and whether writes have come since. */
+  private snapshotAt = 0;
+  private unsaved = false;
 
   constructor(
     private readonly deps: { kafka: KafkaPort; store: OffsetBackingStore },
@@ -40,6 +43,12 @@ export class SourceOffsetStore {
     readonly topic: string,
     /** Names this writer's snapshot: the task id, or `api` for REST changes. */
     private readonly writer: string,
+    /**
+     * Stores the snapshot at most this often (0: at every write); {@link saveSnapshot} stores
+     * what is left. A snapshot that lags only has a loader read more of the topic's tail, so a
+     * busy task need not write its store at every commit.
+     */
+    private readonly snapshotEveryMs = 0,
   ) {}
 
   /** Ensures the offsets topic exists: compacted, many partitions, as Connect creates it. */
@@ -119,6 +128,15 @@ export class SourceOffsetStore {
       this.entries.set(partitionId(partition), { partition, offset, at });
       if (w && w.offset >= 0) this.positions[String(w.partition)] = Math.max(this.positions[String(w.partition)] ?? 0, w.offset + 1);
     });
+    this.unsaved = true;
+    if (Date.now() - this.snapshotAt >= this.snapshotEveryMs) await this.saveSnapshot();
+  }
+
+  /** Stores this writer's snapshot if writes came since it was last stored. */
+  async saveSnapshot(): Promise<void> {
+    if (!this.unsaved) return;
+    this.unsaved = false;
+    this.snapshotAt = Date.now();
     await this.deps.store.putOffsetSnapshot(this.connector, this.writer, this.snapshot());
   }
 

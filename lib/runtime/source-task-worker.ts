@@ -25,6 +25,13 @@ const MAX_SEND_BATCH = 16_384;
  * request at a time (so a retry can never reorder records); this only keeps the task busy meanwhile.
  */
 const MAX_UNACKNOWLEDGED_BATCHES = 2;
+/**
+ * How often a task stores its offsets snapshot while it commits; its last commit (a slice's end
+ * or a stop) stores it too. Between, a starting task reads these seconds of the offsets topic
+ * beyond the snapshot: a few hundred records, where a busy source wrote its store at every
+ * commit (50 times per million records).
+ */
+const SNAPSHOT_EVERY_MS = 5_000;
 
 export class SourceTaskWorker implements TaskWorker {
   private task!: SourceTask;
@@ -73,7 +80,7 @@ export class SourceTaskWorker implements TaskWorker {
     this.topics = new TopicCreator(kafka, store, this.id.connector, this.id.connectorConfig);
     const offsetsTopic = this.id.connectorConfig['offsets.storage.topic'] || DEFAULT_OFFSETS_TOPIC;
     await SourceOffsetStore.ensureTopic(kafka, offsetsTopic);
-    this.offsets = new SourceOffsetStore({ kafka, store }, this.id.connector, offsetsTopic, `task-${this.id.task}`);
+    this.offsets = new SourceOffsetStore({ kafka, store }, this.id.connector, offsetsTopic, `task-${this.id.task}`, SNAPSHOT_EVERY_MS);
     await this.offsets.load();
     this.producer = await kafka.producer(
       this.exactlyOnce ? { transactionalId: `tributary-${this.id.connector}-${this.id.task}`, idempotent: true } : { idempotent: true },
@@ -226,6 +233,7 @@ export class SourceTaskWorker implements TaskWorker {
     await this.acks.drain();
     this.committing.length = 0;
     const gate = await this.commitAcknowledged();
+    await this.offsets.saveSnapshot();
     this.lastCommit = Date.now();
     this.sinceCommit = 0;
     return gate;

@@ -122,6 +122,28 @@ describe('the source loop', () => {
     await w.stop({ commit: true });
   });
 
+  it('stores its offsets snapshot every few seconds, not at every commit, and what is left at its last commit', async () => {
+    const { kafka, seen } = kafkaTwin();
+    let puts = 0;
+    const put = store.putOffsetSnapshot.bind(store);
+    store.putOffsetSnapshot = (...args) => {
+      puts++;
+      return put(...args);
+    };
+    const w = worker(kafka, new CountingTask(3_000, 45));
+    await w.start();
+    const began = Date.now();
+    expect((await w.runSlice(slice())).hint).toBe('continue');
+    const seconds = (Date.now() - began) / 1000;
+    expect(seen.commits).toBeGreaterThanOrEqual(30);
+    // The first commit's, one per five seconds after it, and the slice's last.
+    expect(puts).toBeLessThanOrEqual(2 + Math.floor(seconds / 5));
+    const snapshot = (await store.getOffsetSnapshots('c')).get('task-0');
+    const stored = Object.values(snapshot?.offsets ?? {}).map((raw) => JSON.parse(raw ?? 'null') as { o: { position: number } });
+    expect(stored.map((e) => e.o.position)).toEqual([3_000]);
+    await w.stop({ commit: true });
+  });
+
   it('sends what one poll returned past a commit boundary in the next batch, and commits it before stopping', async () => {
     const { kafka, seen } = kafkaTwin();
     const task = new CountingTask(1_000, 250);
