@@ -13,7 +13,7 @@ import type { RunnerInput, RunnerResult } from '../lib/runtime/runner-input.ts';
 import { RUNNER_NODE_FLAGS } from '../lib/runtime/runner-node-flags.ts';
 import type { RunnerEntry } from './runner-bundle.ts';
 import { CpuLoadProbe } from './cpu-load-probe.ts';
-import { nextSpareStep, SpareDemand, spareSizingFromEnv } from './spare-sizing.ts';
+import { BURST_MS, nextSpareStep, SpareDemand, spareSizingFromEnv } from './spare-sizing.ts';
 
 interface Pending {
   resolve(r: RunnerResult): void;
@@ -83,7 +83,7 @@ export class RunnerPool {
     if (this.closed) return;
     const wanted = this.demand.wanted();
     const ready = this.readySpares();
-    const step = nextSpareStep({ ready, loading: this.spares.length - ready, wanted, serving: this.runners.size }, () => this.cpu.idleCores());
+    const step = nextSpareStep({ ready, loading: this.spares.length - ready, wanted, serving: this.runners.size, burst: this.demand.within(BURST_MS) }, () => this.cpu.idleCores());
     if (step === 'load') this.spares.push(this.fork());
     else if (step === 'wait') {
       this.recheck ??= setTimeout(() => {

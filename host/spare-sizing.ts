@@ -45,6 +45,11 @@ export class SpareDemand {
     this.handedOut.push(now);
   }
 
+  /** Runners handed out within the last `ms`. */
+  within(ms: number, now = Date.now()): number {
+    return this.handedOut.filter((t) => now - t < ms).length;
+  }
+
   /** How many spares to keep now. */
   wanted(now = Date.now()): number {
     this.handedOut = this.handedOut.filter((t) => now - t < this.sizing.windowMs);
@@ -55,16 +60,21 @@ export class SpareDemand {
 /** What the pool does about its spares now: load one more, look again shortly, or nothing. */
 export type SpareStep = 'load' | 'wait' | 'none';
 
+/** Handouts this close together are a burst: more tasks are likely on their way. */
+export const BURST_MS = 5_000;
+
 /**
  * Whether to load another spare. Nothing while one is loading (spares load one at a time, the
  * next once it is ready) or when enough are kept. At once when no runner serves a task (there
- * is no work to take the CPU from) or when no spare is ready (the next task would wait for a
- * cold start). Otherwise only from a free core (`idleCores`, undefined until it knows): a load
- * takes about a core for a second, and on a small machine it would take it from the tasks
- * moving data, while the spare that is ready covers the next task meanwhile.
+ * is no work to take the CPU from), when no spare is ready (the next task would wait for a
+ * cold start), or in a burst, while fewer are ready than were handed out in the last
+ * BURST_MS (`burst`): creates one after another would soon take the last. Otherwise only from
+ * a free core (`idleCores`, undefined until it knows): a load takes about a core for a second,
+ * and on a small machine it would take it from the tasks moving data, while the spare that is
+ * ready covers the next task meanwhile.
  */
-export function nextSpareStep(pool: { ready: number; loading: number; wanted: number; serving: number }, idleCores: () => number | undefined): SpareStep {
+export function nextSpareStep(pool: { ready: number; loading: number; wanted: number; serving: number; burst: number }, idleCores: () => number | undefined): SpareStep {
   if (pool.loading > 0 || pool.ready + pool.loading >= pool.wanted) return 'none';
-  if (pool.serving === 0 || pool.ready === 0) return 'load';
+  if (pool.serving === 0 || pool.ready === 0 || pool.ready < pool.burst) return 'load';
   return (idleCores() ?? 0) >= 1 ? 'load' : 'wait';
 }

@@ -35,21 +35,26 @@ process.send({ type: 'ready', pid: process.pid });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads no spare beside the start of a task handed one while another is ready', async () => {
-    pool = new RunnerPool({ ...process.env, TRIBUTARY_RUNNER_SPARES: '2', TRIBUTARY_RUNNER_SPARES_MAX: '3' }, { entry, execArgv: [] });
+  it('loads no spare beside the start of a task handed one while another is ready, but keeps ahead of a burst', async () => {
+    pool = new RunnerPool({ ...process.env, TRIBUTARY_RUNNER_SPARES: '3', TRIBUTARY_RUNNER_SPARES_MAX: '6' }, { entry, execArgv: [] });
     pool.prewarm();
-    for (let i = 0; i < 200 && pool.spareStats().ready < 2; i++) await sleep(50);
-    expect(pool.spareStats()).toEqual({ ready: 2, loading: 0, wanted: 2 });
+    for (let i = 0; i < 200 && pool.spareStats().ready < 3; i++) await sleep(50);
+    expect(pool.spareStats()).toEqual({ ready: 3, loading: 0, wanted: 3 });
+    const invoke = (task: number) => void pool?.invoke({ connector: 'c', task, epoch: 1, budgetMs: 60_000, idleMs: 1_000, commitIntervalMs: 1_000 }).catch(() => {});
 
-    // The task takes a ready spare; demand now calls for three, and one is still ready.
-    void pool.invoke({ connector: 'c', task: 0, epoch: 1, budgetMs: 60_000, idleMs: 1_000, commitIntervalMs: 1_000 }).catch(() => {});
-    expect(pool.list().map((r) => r.connector)).toEqual(['c']);
+    // A task takes a ready spare; demand now calls for four, and two are still ready.
+    invoke(0);
+    expect(pool.list().map((r) => r.task)).toEqual([0]);
     // The quiet before the task says nothing of the CPU it is about to take: the next spare
     // waits for a core seen idle with the task under way (spare-sizing.test.ts has that rule).
-    expect(pool.spareStats()).toEqual({ ready: 1, loading: 0, wanted: 3 });
+    expect(pool.spareStats()).toEqual({ ready: 2, loading: 0, wanted: 4 });
     await sleep(300);
-    expect(pool.spareStats()).toEqual({ ready: 1, loading: 0, wanted: 3 });
-    expect(forks()).toBe(2);
+    expect(pool.spareStats()).toEqual({ ready: 2, loading: 0, wanted: 4 });
+    expect(forks()).toBe(3);
+
+    // A second task within seconds: a burst, so a spare loads at once.
+    invoke(1);
+    expect(pool.spareStats()).toEqual({ ready: 1, loading: 1, wanted: 5 });
   });
 
   it('loads a spare at once when the task took the last one ready', async () => {

@@ -26,6 +26,8 @@ describe('SpareDemand', () => {
       wanted.push(demand.wanted(t0 + k * 2_000));
     }
     expect(wanted).toEqual([3, 4, 5, 6, 6]);
+    // A burst counts the handouts of the last seconds only: those at 6 and 8 s, seen at 9 s.
+    expect(demand.within(5_000, t0 + 9_000)).toBe(2);
     // The first handed-out runner leaves the window first.
     expect(demand.wanted(t0 + 60_000)).toBe(6);
     expect(demand.wanted(t0 + 62_000)).toBe(5);
@@ -46,7 +48,7 @@ describe('spareSizingFromEnv', () => {
 
 describe('nextSpareStep', () => {
   const idle = (cores: number | undefined) => () => cores;
-  const pool = (ready: number, loading: number, wanted: number, serving = 1) => ({ ready, loading, wanted, serving });
+  const pool = (ready: number, loading: number, wanted: number, serving = 1, burst = 1) => ({ ready, loading, wanted, serving, burst });
 
   it('loads nothing while a spare is loading, or once enough are kept', () => {
     expect(nextSpareStep(pool(0, 1, 3), idle(2))).toBe('none');
@@ -64,6 +66,13 @@ describe('nextSpareStep', () => {
     expect(nextSpareStep(pool(0, 0, 2), idle(0))).toBe('load');
     expect(nextSpareStep(pool(1, 0, 2, 0), idle(0))).toBe('load');
     expect(nextSpareStep(pool(1, 0, 2, 0), idle(undefined))).toBe('load');
+  });
+
+  it('in a burst of handouts, loads at once while fewer are ready than were handed out', () => {
+    // A lone task start with a spare still ready waits for a free core; a second start within the burst window does not.
+    expect(nextSpareStep(pool(1, 0, 3, 1, 1), idle(0))).toBe('wait');
+    expect(nextSpareStep(pool(1, 0, 4, 2, 2), idle(0))).toBe('load');
+    expect(nextSpareStep(pool(2, 0, 4, 2, 2), idle(0))).toBe('wait');
   });
 
   it('asks the machine only when the answer matters', () => {
