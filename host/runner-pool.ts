@@ -82,8 +82,7 @@ export class RunnerPool {
     this.spares = this.spares.filter(alive);
     if (this.closed) return;
     const wanted = this.demand.wanted();
-    const ready = this.readySpares();
-    const step = nextSpareStep({ ready, loading: this.spares.length - ready, wanted, serving: this.runners.size, burst: this.demand.within(BURST_MS) }, () => this.cpu.idleCores());
+    const step = nextSpareStep({ ...this.spareCounts(), wanted, serving: this.runners.size, burst: this.demand.within(BURST_MS) }, () => this.cpu.idleCores());
     if (step === 'load') this.spares.push(this.fork());
     else if (step === 'wait') {
       this.recheck ??= setTimeout(() => {
@@ -100,12 +99,14 @@ export class RunnerPool {
 
   /** Spare processes alive and loaded, those loading, and how many recent demand calls for (GET /tributary/runner-spares). */
   spareStats(): { ready: number; loading: number; wanted: number } {
-    const ready = this.readySpares();
-    return { ready, loading: this.spares.filter(alive).length - ready, wanted: this.demand.wanted() };
+    return { ...this.spareCounts(), wanted: this.demand.wanted() };
   }
 
-  private readySpares(): number {
-    return this.spares.filter((c) => alive(c) && this.loaded.has(c)).length;
+  /** Spares alive and loaded, and those alive and still loading. */
+  private spareCounts(): { ready: number; loading: number } {
+    const living = this.spares.filter(alive);
+    const ready = living.filter((c) => this.loaded.has(c)).length;
+    return { ready, loading: living.length - ready };
   }
 
   /** Runner processes with the task each serves (GET /tributary/runners). */
