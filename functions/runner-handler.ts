@@ -94,6 +94,11 @@ export function stopRequested(): void {
   stopping = true;
 }
 
+/** Tells the connector's warm tasks that its target changed, so they act on it at once. */
+export function targetChanged(connector: string): void {
+  started?.targetChanged(connector);
+}
+
 /** Lets every warm task go, committing what is durable: the container is free for other tasks. */
 export async function releaseTasks(): Promise<void> {
   if (started) await started.releaseAll();

@@ -98,7 +98,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
   });
   runners.prewarm();
   // The handlers and the interpreter need each other; the handlers only call it later.
-  const orchestratorRef: Orchestrator = { startExecution: (name, input) => orchestrator.startExecution(name, input) };
+  const orchestratorRef: Orchestrator = { startExecution: (name, input) => orchestrator.startExecution(name, input), targetChanged: (connector) => orchestrator.targetChanged(connector) };
   const restarter = createRestarterHandler(() => orchestratorRef);
   // As Lambda retries a failed asynchronous invocation from EventBridge: an execution's end must
   // not be lost because the store was briefly unreachable, or its task would wait for the sweep.
@@ -115,6 +115,7 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
     runFargate: (input) => runners.invoke(input),
     onExecutionFailed: (event) => void restart(event),
     // A task nobody runs any more (deleted, stopped, paused, failed for good) frees its runner.
+    onTargetChanged: (connector) => runners.targetChanged(connector),
     onExecutionEnded: ({ connector, task }) => {
       if (!orchestrator.runsTask(connector, task)) runners.release(connector, task);
       // A deleted connector's series go with it.

@@ -26,6 +26,8 @@ export interface LocalOrchestratorDeps {
   readonly onExecutionFailed: (event: { source: 'aws.states'; 'detail-type': string; detail: { status: string; name: string; input: string; error?: string; cause?: string } }) => void;
   /** Told when an execution ends, however it ends, so the task's runner can be freed. */
   readonly onExecutionEnded?: (input: TaskExecutionInput) => void;
+  /** Told when a connector's target changed, so its runners act on it at once. */
+  readonly onTargetChanged?: (connector: string) => void;
   readonly log: Logger;
 }
 
@@ -98,6 +100,10 @@ export class LocalOrchestrator implements Orchestrator {
           detail: { status: 'FAILED', name, input: JSON.stringify(input), error: err.name, cause: err.message },
         });
       });
+  }
+
+  targetChanged(connector: string): void {
+    if (!this.closed) this.deps.onTargetChanged?.(connector);
   }
 
   /** Stops every execution where it is (host shutdown); runners are stopped separately. */

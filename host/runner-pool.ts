@@ -138,6 +138,17 @@ export class RunnerPool {
     });
   }
 
+  /**
+   * Tells the runners serving the connector's tasks that its target changed, so a deleted,
+   * paused or stopped connector's runner commits and comes back to the spares at once, not
+   * when its next look at the store falls due.
+   */
+  targetChanged(connector: string): void {
+    for (const r of this.runners.values()) {
+      if (!r.exited && splitKey(r.key)[0] === connector) r.child.send({ type: 'target-changed', connector }, () => {});
+    }
+  }
+
   /** Frees the runner of a task whose execution ended (no slice will come for it). */
   release(connector: string, task: number): void {
     const runner = this.runners.get(keyOf(connector, task));

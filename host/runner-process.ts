@@ -1,11 +1,12 @@
 /**
  * A local runner: a child process that behaves as a warm runner Lambda. It receives slice
  * invocations over IPC, runs them through the runner Lambda's own handler, lets its tasks go
- * when the host hands it to other tasks (a release message), and on SIGTERM (or a shutdown
+ * when the host hands it to other tasks (a release message), looks at once at the target of a
+ * connector the host says was changed (a target-changed message), and on SIGTERM (or a shutdown
  * message) lets the running slice commit before it exits.
  */
 import type { Context } from 'aws-lambda';
-import { handleRunnerInvocation, releaseTasks, shutdownRunner, stopRequested, takeTaskFigures, warmUpRunner } from '../functions/runner-handler.ts';
+import { handleRunnerInvocation, releaseTasks, shutdownRunner, stopRequested, takeTaskFigures, targetChanged, warmUpRunner } from '../functions/runner-handler.ts';
 import type { RunnerInput } from '../lib/runtime/runner-input.ts';
 import { traceOf } from '../lib/runtime/runtime-errors.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -48,9 +49,13 @@ setInterval(() => void reportFigures(), FIGURES_INTERVAL_MS).unref();
 process.on('SIGTERM', () => void exit());
 process.on('SIGINT', () => {}); // Ctrl-C reaches the whole group; the host decides the order of shutdown.
 process.on('disconnect', () => void exit());
-process.on('message', (m: Invoke | { type: 'shutdown' } | { type: 'release' }) => {
+process.on('message', (m: Invoke | { type: 'shutdown' } | { type: 'release' } | { type: 'target-changed'; connector: string }) => {
   if (m.type === 'shutdown') {
     void exit();
+    return;
+  }
+  if (m.type === 'target-changed') {
+    targetChanged(m.connector);
     return;
   }
   if (m.type === 'release') {

@@ -204,6 +204,7 @@ export class ConnectorService {
       if (!c) throw new NotFoundError(`Connector ${name} not found`);
       await this.deps.store.deleteConnector(name, c.version);
     });
+    this.deps.orchestrator.targetChanged?.(name);
   }
 
   /** Forgets the topics a connector used; like Connect, a no-op for an unknown connector. */
@@ -257,6 +258,7 @@ export class ConnectorService {
     const { descriptor, taskConfigs } = await this.prepare(config, plan, validated, cache, resolver);
     const previousTaskCount = statusCount(current);
     const next = await this.deps.store.updateConfig(current.connector, { config, taskConfigs, previousTaskCount, workerId: this.deps.workerId });
+    this.deps.orchestrator.targetChanged?.(name);
     if (next.targetState === 'RUNNING') {
       // Tasks that cannot be started take the change back: the previous config and task configs return as the next generation.
       await undoneOnFailure(
@@ -284,6 +286,7 @@ export class ConnectorService {
         }
       }
       const next = await this.deps.store.setTargetState(s.connector, target, { taskCount: statusCount(s), liveTasks: taskCount, workerId: this.deps.workerId, taskConfigs });
+      this.deps.orchestrator.targetChanged?.(name);
       if (failure !== undefined) {
         // Connect shows a connector that cannot start as FAILED with its trace; a restart tries again.
         await this.deps.store.putConnectorStatus(name, { state: 'FAILED', workerId: this.deps.workerId, generation: next.generation, trace: traceOf(failure) }, { expectedVersion: next.version });

@@ -13,6 +13,12 @@ export interface TaskExecutionInput {
 export interface Orchestrator {
   /** Starts an execution named `name` for a task whose lease `name` already owns. */
   startExecution(name: string, input: TaskExecutionInput): Promise<void>;
+  /**
+   * Told after a connector's target changed (paused, stopped, reconfigured, deleted), so its
+   * running tasks can act on it now. Optional: without it (Step Functions) a task sees the
+   * change at its next look at the store, within about a second.
+   */
+  targetChanged?(connector: string): void;
 }
 
 const SAFE = /[^A-Za-z0-9_-]/g;

@@ -238,6 +238,10 @@ export class SinkTaskWorker implements TaskWorker {
     if (last) mark(last);
   }
 
+  lookAgain(): void {
+    this.watch.expire();
+  }
+
   async stop(opts: { commit: boolean }): Promise<void> {
     try {
       if (opts.commit) await this.commit();

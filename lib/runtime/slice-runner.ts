@@ -120,6 +120,11 @@ export class SliceRunner {
     await Promise.all([this.deps.kafka.admin().then((a) => a.listTopics()), this.deps.store.getConnector('tributary-warm-up')]);
   }
 
+  /** The connector's target was changed (paused, stopped, reconfigured, deleted): its warm tasks look at the store at once. */
+  targetChanged(connector: string): void {
+    for (const { id, worker } of this.warm.values()) if (id.connector === connector) worker.lookAgain();
+  }
+
   /** Stops every warm task, committing what is durable; the clients stay connected for the next task. */
   async releaseAll(): Promise<void> {
     await Promise.all([...this.warm.keys()].map((k) => this.release(k, true).catch(() => {})));

@@ -104,6 +104,8 @@ export class SourceTaskWorker implements TaskWorker {
           if (gate === 'commit-and-stop') return { hint: 'stopped', records: count };
         }
         if (Date.now() - lastData >= opts.idleMs) return this.finish(count > 0 ? 'continue' : 'idle', count);
+        // An idle task, too, stops within about a second of a pause, stop or delete.
+        if (await this.watch.shouldStop()) return this.finish('stopped', count);
         await sleep(idleSleep);
         idleSleep = Math.min(idleSleep * 2, 250);
         continue;
@@ -130,6 +132,10 @@ export class SourceTaskWorker implements TaskWorker {
         return this.finish('stopped', count);
       }
     }
+  }
+
+  lookAgain(): void {
+    this.watch.expire();
   }
 
   async stop(opts: { commit: boolean }): Promise<void> {

@@ -62,6 +62,8 @@ export interface TaskWorker {
   runSlice(opts: SliceOptions): Promise<SliceOutcome>;
   /** Releases the task and clients; with `commit`, commits what is durable first. */
   stop(opts: { commit: boolean }): Promise<void>;
+  /** Told that the connector's target may have changed: the task looks at its store at once, not within TARGET_CHECK_MS. */
+  lookAgain(): void;
 }
 
 /** Commits a task may have under way while it sends or puts on (see {@link commitEvery}). */
@@ -116,6 +118,11 @@ export class TargetWatch {
   /** Records a check made elsewhere (a source's commit checks the gate itself, every time). */
   checked(gate: CommitGate, at = Date.now()): void {
     this.last = { at, gate };
+  }
+
+  /** Forgets the last check, so the next one reads the store (its target was just changed). */
+  expire(): void {
+    this.last = { at: 0, gate: 'commit' };
   }
 
   /** True when the task should commit now and stop; throws FencedError when a newer runner owns the task. */

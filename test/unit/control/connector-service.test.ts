@@ -14,7 +14,12 @@ const sink = (name: string, extra: Record<string, string> = {}) => ({ 'connector
 
 class RecordingOrchestrator implements Orchestrator {
   readonly started: { name: string; input: TaskExecutionInput }[] = [];
+  /** Connectors whose target change it was told of, in order. */
+  readonly changed: string[] = [];
   failing = false;
+  targetChanged(connector: string): void {
+    this.changed.push(connector);
+  }
   async startExecution(name: string, input: TaskExecutionInput): Promise<void> {
     if (this.failing) throw new Error('the orchestrator is unavailable');
     this.started.push({ name, input });
@@ -165,6 +170,21 @@ describe('ConnectorService on the in-memory store', () => {
       const plan = await control.restart('plan', { includeTasks: true, onlyFailed: true });
       expect(plan).toEqual({ connector: false, tasks: [1] });
       expect(orchestrator.tasksStarted('plan')).toEqual([1]);
+    });
+
+    it("tells the orchestrator of every change to a connector's target, so running tasks act on it at once", async () => {
+      await control.create('told', sink('told'));
+      await control.create('other', sink('other'));
+      expect(orchestrator.changed).toEqual([]);
+      await control.pause('told');
+      await control.putConfig('told', sink('told', { 'tasks.max': '1' }));
+      await control.resume('told');
+      await control.stop('told');
+      await control.delete('told');
+      expect(orchestrator.changed).toEqual(['told', 'told', 'told', 'told', 'told']);
+      await expect(control.delete('told')).rejects.toBeInstanceOf(NotFoundError);
+      await expect(control.pause('nothing')).rejects.toBeInstanceOf(NotFoundError);
+      expect(orchestrator.changed).toHaveLength(5);
     });
 
     it('deletes a connector but keeps its leases, so one created again under the name fences the old runners', async () => {

@@ -5,14 +5,14 @@
  * committed (what a lost runner would replay) stays within `commitMaxRecords`, however a
  * task's polls fall against the commit boundaries.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdminPort, KafkaPort, OutgoingRecord, ProducerPort, WrittenRecord } from '../../../lib/kafka/kafka-port.ts';
 import type { SourceRecord } from '../../../lib/plugins/connect-record.ts';
 import { PluginRegistry } from '../../../lib/plugins/plugin-registry.ts';
 import type { SourceConnector, SourceTask } from '../../../lib/plugins/plugin-types.ts';
 import { builtinConverters } from '../../../lib/converters/index.ts';
 import { SourceTaskWorker } from '../../../lib/runtime/source-task-worker.ts';
-import type { SliceOptions, TaskIdentity } from '../../../lib/runtime/task-worker.ts';
+import { TARGET_CHECK_MS, type SliceOptions, type TaskIdentity } from '../../../lib/runtime/task-worker.ts';
 import { MemoryConnectorStore } from '../../../lib/store/memory-connector-store.ts';
 import { leasedTask, sliceOptions } from './worker-fixture.ts';
 
@@ -159,5 +159,51 @@ describe('the source loop', () => {
     expect(seen.sent).toEqual([...Array(seen.sent.length).keys()]);
     expect(seen.committed).toBe(seen.sent.length);
     expect(task.next).toBeGreaterThanOrEqual(seen.sent.length);
+  });
+
+  describe('idle, with its connector deleted', () => {
+    // The clock stands still, so only what the test does moves the task's looks at its store.
+    afterEach(() => vi.useRealTimers());
+
+    /** An idle slice (everything sent and committed) whose connector was then deleted, and the store reads it makes. */
+    async function idleAndDeleted() {
+      const { kafka, seen } = kafkaTwin();
+      let reads = 0;
+      const read = store.getRunView.bind(store);
+      store.getRunView = (...args) => {
+        reads++;
+        return read(...args);
+      };
+      const w = worker(kafka, new CountingTask(10, 10));
+      await w.start();
+      const options = slice({ idleMs: 60_000 });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      let hint: string | undefined;
+      const run = w.runSlice(options).then((o) => (hint = o.hint));
+      while (seen.committed < 10) await later(5);
+      await store.deleteConnector('c', (await store.getConnector('c'))?.version);
+      const before = reads;
+      await later(300);
+      return { w, run, hint: () => hint, readsSince: () => reads - before };
+    }
+
+    it('looks at its store about once a second, and commits and stops once it sees the delete', async () => {
+      const idle = await idleAndDeleted();
+      expect(idle.readsSince()).toBe(0);
+      expect(idle.hint()).toBeUndefined();
+      vi.setSystemTime(Date.now() + TARGET_CHECK_MS);
+      expect(await idle.run).toBe('stopped');
+      expect(idle.readsSince()).toBeGreaterThan(0);
+      await idle.w.stop({ commit: true });
+    });
+
+    it('looks at once when told its target changed', async () => {
+      const idle = await idleAndDeleted();
+      expect(idle.hint()).toBeUndefined();
+      idle.w.lookAgain();
+      expect(await idle.run).toBe('stopped');
+      expect(idle.readsSince()).toBeGreaterThan(0);
+      await idle.w.stop({ commit: true });
+    });
   });
 });
