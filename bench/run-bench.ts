@@ -111,6 +111,7 @@ async function main(options: BenchOptions): Promise<void> {
     const ctx: WorkloadContext = { ...shared, workDir };
     for (const w of selected) {
       log(`${label(system)}: ${w.metrics[0]?.group ?? w.id}...`);
+      await target.settled?.();
       const outcome = await attempt(() => w.run(target, ctx));
       if (!outcome.ok) log(`  failed: ${outcome.error}`);
       else log(`  ${Object.entries(outcome.m.values).map(([k, v]) => `${k}=${round(v)}`).join(', ')}`);

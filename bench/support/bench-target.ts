@@ -22,6 +22,12 @@ export interface BenchTarget {
    * `exactly.once.source.support`); absent when the connector config alone asks for it.
    */
   exactlyOnce?(): Promise<{ target: BenchTarget; release(): Promise<void> }>;
+  /**
+   * Resolves once the target has finished the background work it began on its own (Tributary:
+   * warm runner processes loading), so each workload starts on a machine at rest, as a Connect
+   * worker that has finished starting is.
+   */
+  settled?(): Promise<void>;
   /** Stops everything this target started, including processes a crash left behind. */
   stop(): Promise<void>;
 }

@@ -21,6 +21,9 @@ export interface TributaryTargetSettings {
   readonly dataDir: string;
 }
 
+/** The longest a workload waits for the runner spares to finish loading. */
+const SETTLE_MS = 20_000;
+
 export async function startTributaryTarget(s: TributaryTargetSettings): Promise<BenchTarget> {
   const host = await startHostProcess({
     kafkaBootstrap: s.bootstrapServers,
@@ -63,6 +66,18 @@ export async function startTributaryTarget(s: TributaryTargetSettings): Promise<
         },
         { timeoutMs: deadline - Date.now(), intervalMs: 25, what: `${connector} task 0 RUNNING in a new runner process` },
       );
+    },
+    async settled() {
+      // Spares load after the host starts and after tasks take them; a workload that began
+      // meanwhile shared the two cores with up to a second of a runner's loading. Not waited
+      // for past SETTLE_MS: a pool that never settles is measured as it is.
+      await eventually(
+        async () => {
+          const r = await rest<{ loading?: number }>(host.restUrl, 'GET', '/tributary/runner-spares');
+          return r.status === 200 && r.body.loading === 0;
+        },
+        { timeoutMs: SETTLE_MS, intervalMs: 100, what: 'no runner spare loading' },
+      ).catch(() => {});
     },
     async stop() {
       const timer = setTimeout(() => host.child.kill('SIGKILL'), 45_000);
