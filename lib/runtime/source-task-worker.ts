@@ -20,11 +20,12 @@ import { TopicCreator } from './topic-creator.ts';
 
 /**
  * Records per produce request. Large enough to amortize Kafka round trips; small enough that
- * the batches alive at once (the one converted, those unacknowledged) die young. With 16,384
- * records and two unacknowledged, ~49,000 records outlived the young generation's
- * collections: scavenges took ~10 ms each, collection 17 % of the task's time, and the task
- * moved 239k records/s; with 4,096 and four, 295k (means of four interleaved runs of the
- * bench's source workload; 8,192 and three 290k, 2,048 and eight 260k, 4,096 and eight 230k).
+ * the batches alive at once (the one converted, those unacknowledged) mostly die young. With
+ * 16,384 records and two unacknowledged, ~49,000 records were alive at each scavenge (~10 ms
+ * each; collection 17 % of the task's time, 13 % after). The bench's source workload,
+ * interleaved runs: 239k → 295k records/s (means of four, broker just started), 280k → 310k
+ * (means of two, broker warmed by the ceiling runs); 8,192 and three, 2,048 and eight, and
+ * 4,096 and eight all did worse.
  */
 const MAX_SEND_BATCH = 4_096;
 /**
