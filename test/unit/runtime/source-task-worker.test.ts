@@ -124,12 +124,7 @@ describe('the source loop', () => {
 
   it('stores its offsets snapshot every few seconds, not at every commit, and what is left at its last commit', async () => {
     const { kafka, seen } = kafkaTwin();
-    let puts = 0;
-    const put = store.putOffsetSnapshot.bind(store);
-    store.putOffsetSnapshot = (...args) => {
-      puts++;
-      return put(...args);
-    };
+    const puts = vi.spyOn(store, 'putOffsetSnapshot');
     const w = worker(kafka, new CountingTask(3_000, 45));
     await w.start();
     const began = Date.now();
@@ -137,7 +132,7 @@ describe('the source loop', () => {
     const seconds = (Date.now() - began) / 1000;
     expect(seen.commits).toBeGreaterThanOrEqual(30);
     // The first commit's, one per five seconds after it, and the slice's last.
-    expect(puts).toBeLessThanOrEqual(2 + Math.floor(seconds / 5));
+    expect(puts.mock.calls.length).toBeLessThanOrEqual(2 + Math.floor(seconds / 5));
     const snapshot = (await store.getOffsetSnapshots('c')).get('task-0');
     const stored = Object.values(snapshot?.offsets ?? {}).map((raw) => JSON.parse(raw ?? 'null') as { o: { position: number } });
     expect(stored.map((e) => e.o.position)).toEqual([3_000]);
@@ -168,12 +163,7 @@ describe('the source loop', () => {
     /** An idle slice (everything sent and committed) whose connector was then deleted, and the store reads it makes. */
     async function idleAndDeleted() {
       const { kafka, seen } = kafkaTwin();
-      let reads = 0;
-      const read = store.getRunView.bind(store);
-      store.getRunView = (...args) => {
-        reads++;
-        return read(...args);
-      };
+      const reads = vi.spyOn(store, 'getRunView');
       const w = worker(kafka, new CountingTask(10, 10));
       await w.start();
       const options = slice({ idleMs: 60_000 });
@@ -182,9 +172,9 @@ describe('the source loop', () => {
       const run = w.runSlice(options).then((o) => (hint = o.hint));
       while (seen.committed < 10) await later(5);
       await store.deleteConnector('c', (await store.getConnector('c'))?.version);
-      const before = reads;
+      const before = reads.mock.calls.length;
       await later(300);
-      return { w, run, hint: () => hint, readsSince: () => reads - before };
+      return { w, run, hint: () => hint, readsSince: () => reads.mock.calls.length - before };
     }
 
     it('looks at its store about once a second, and commits and stops once it sees the delete', async () => {
