@@ -114,8 +114,8 @@ export async function startLocalHost(o: LocalHostOptions = {}): Promise<LocalHos
     runSlice: (input) => runners.invoke(input),
     runFargate: (input) => runners.invoke(input),
     onExecutionFailed: (event) => void restart(event),
-    // A task nobody runs any more (deleted, stopped, paused, failed for good) frees its runner.
     onTargetChanged: (connector) => runners.targetChanged(connector),
+    // A task nobody runs any more (deleted, stopped, paused, failed for good) frees its runner.
     onExecutionEnded: ({ connector, task }) => {
       if (!orchestrator.runsTask(connector, task)) runners.release(connector, task);
       // A deleted connector's series go with it.
