@@ -147,6 +147,9 @@ describe('fault healing on the local host', () => {
     writeNumberedLines(input, 10);
     const create = async (name: string) =>
       expect((await rest(host.restUrl, 'POST', '/connectors', { name, config: { 'connector.class': 'FileStreamSource', file: input, topic: uniqueName('reuse-topic') } })).status).toBe(201);
+    // The connectors of the tests before are deleted, and their runners come back to the spares
+    // within moments: once they have, the next runner freed is the only one.
+    await eventually(async () => (await rest<unknown[]>(host.restUrl, 'GET', '/tributary/runners')).body.length === 0, { what: 'no runner serving a task' });
     const first = uniqueName('reuse-a');
     await create(first);
     const pid = await runnerPid(host.restUrl, first);
